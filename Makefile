@@ -1,0 +1,46 @@
+# Two commands for a fresh machine: `make run` and `make test` (see README.md).
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+SHARED ?= ../shared/data
+DB ?= ceasefire.db
+
+.PHONY: run test install eval bench serve gazetteer clean
+
+$(STAMP): pyproject.toml requirements.lock
+	@command -v $(PYTHON) >/dev/null || { echo "error: $(PYTHON) not found (Python 3.11 is required)"; exit 2; }
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -c requirements.lock -e '.[test]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+## run: install everything, ingest the bundled demo corpus, write a daily briefing
+run: $(STAMP)
+	$(BIN)/ceasefire demo --db $(DB) --out out
+
+## test: the whole test suite (CI runs exactly this)
+test: $(STAMP)
+	$(BIN)/python -m pytest -q
+
+## eval: extraction and geocoding scores on the human-coded dev sets in ../shared/data
+eval: $(STAMP)
+	@if [ ! -d "$(SHARED)" ]; then echo "skipped: $(SHARED) is absent (the dev sets are internal-use only)"; exit 0; fi
+	$(BIN)/ceasefire eval acled $(SHARED)/acled-dev/acled-ukraine-dev.csv
+	$(BIN)/ceasefire eval geocode $(SHARED)/geocoding-dev/events.csv
+
+## bench: extraction speed against spaCy's pipeline alone on the same texts
+bench: $(STAMP)
+	$(BIN)/python benchmarks/bench_extract.py
+
+serve: $(STAMP)
+	$(BIN)/ceasefire serve --db $(DB)
+
+## gazetteer: rebuild src/ceasefire/data/gazetteer.tsv.gz from GeoNames
+gazetteer: $(STAMP)
+	$(BIN)/python -m ceasefire.geo.build --ua $(SHARED)/gazetteer/UA.zip
+
+clean:
+	rm -rf $(VENV) out *.db *.db-wal *.db-shm .pytest_cache

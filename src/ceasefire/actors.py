@@ -1,0 +1,105 @@
+"""The actor registry: people, institutions and formations mapped to parties (data/actors.yaml)."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+import yaml
+
+from ceasefire.records import Party
+
+PARTIES: tuple[Party, ...] = ("UA", "RU", "US", "NATO", "EU", "UN", "OTHER")
+
+
+@dataclass(frozen=True)
+class Actor:
+    id: str
+    party: Party
+    kind: str
+    names: tuple[str, ...]
+    roles: tuple[str, ...]
+
+    @property
+    def display(self) -> str:
+        return self.names[0]
+
+
+@dataclass(frozen=True)
+class ActorMention:
+    start: int
+    end: int
+    text: str
+    actor: Actor
+    by_role: bool
+
+
+def _phrase_pattern(phrases: list[str]) -> re.Pattern:
+    """One alternation, longest phrase first; short all-caps abbreviations (US, UN, EU) match case-sensitively."""
+    parts = []
+    for phrase in sorted(set(phrases), key=len, reverse=True):
+        body = re.escape(phrase).replace(r"\ ", r"\s+").replace("'", "['’]")
+        if len(phrase) <= 4 and phrase.isupper():
+            parts.append(f"(?-i:{body})")
+        else:
+            parts.append(body)
+    return re.compile(r"(?<![\w-])(?:" + "|".join(parts) + r")(?![\w-])", re.IGNORECASE)
+
+
+class ActorRegistry:
+    """Lookup of actors and party words in text."""
+
+    def __init__(self, data: dict):
+        self.actors = tuple(Actor(id=a["id"], party=a["party"], kind=a.get("kind", "institution"),
+                                  names=tuple(a["names"]), roles=tuple(a.get("roles", ())))
+                            for a in data["actors"])
+        self._by_phrase: dict[str, tuple[Actor, bool]] = {}
+        for actor in self.actors:
+            for role in actor.roles:
+                self._by_phrase.setdefault(self._key(role), (actor, True))
+            for name in actor.names:
+                self._by_phrase[self._key(name)] = (actor, False)
+        self._pattern = _phrase_pattern([p for a in self.actors for p in a.names + a.roles])
+        self.party_words: dict[str, Party] = {}
+        for party, words in data["party_words"].items():
+            for word in words:
+                self.party_words[word.lower()] = party
+        self._party_pattern = _phrase_pattern([w for w in self.party_words if not w.isupper()]
+                                              + ["US", "UN", "EU", "NATO", "DPR", "LPR", "NAF", "U.S."])
+
+    @staticmethod
+    def _key(phrase: str) -> str:
+        return " ".join(phrase.lower().replace("’", "'").split())
+
+    def find(self, text: str) -> list[ActorMention]:
+        """Registry actors named (or referred to by a role) in `text`, left to right."""
+        out = []
+        for m in self._pattern.finditer(text):
+            hit = self._by_phrase.get(self._key(m.group(0)))
+            if hit:
+                out.append(ActorMention(m.start(), m.end(), m.group(0), hit[0], hit[1]))
+        return out
+
+    def party_words_in(self, text: str) -> list[tuple[int, Party]]:
+        """Positions and parties of party adjectives and names ("Russian", "Kyiv's", "DPR")."""
+        out = []
+        for m in self._party_pattern.finditer(text):
+            party = self.party_words.get(self._key(m.group(0)))
+            if party:
+                out.append((m.start(), party))
+        return out
+
+    def party_of(self, phrase: str) -> Party | None:
+        """The party a phrase belongs to: a registry actor first, then the first party word."""
+        actors = self.find(phrase)
+        if actors:
+            return actors[0].actor.party
+        words = self.party_words_in(phrase)
+        return words[0][1] if words else None
+
+
+@lru_cache(maxsize=1)
+def registry() -> ActorRegistry:
+    text = resources.files("ceasefire").joinpath("data/actors.yaml").read_text(encoding="utf-8")
+    return ActorRegistry(yaml.safe_load(text))

@@ -1,0 +1,44 @@
+"""The FastAPI application: the JSON API and a minimal dashboard page."""
+from __future__ import annotations
+
+import datetime as dt
+
+from fastapi import FastAPI, Query
+from fastapi.responses import HTMLResponse
+
+from ceasefire import __version__
+from ceasefire.records import Claim, Incident
+from ceasefire.store import Store
+
+
+def create_app(store: Store) -> FastAPI:
+    app = FastAPI(title="Ceasefire Monitor API", version=__version__,
+                  description="Attributed claims, geolocated incidents and ceasefire findings.",
+                  docs_url=None, redoc_url=None)  # the Swagger and ReDoc pages load scripts from CDNs
+
+    @app.get("/api/status", tags=["status"])
+    def api_status() -> dict[str, int]:
+        """Counts of stored documents, claims, incidents, events and findings."""
+        return store.counts()
+
+    @app.get("/api/incidents", tags=["incidents"])
+    def api_incidents(start: dt.date | None = Query(None, alias="from"),
+                      end: dt.date | None = Query(None, alias="to")) -> list[Incident]:
+        """Incidents whose time overlaps the given range."""
+        return store.incidents(start, end)
+
+    @app.get("/api/claims", tags=["claims"])
+    def api_claims(start: dt.date | None = Query(None, alias="from"),
+                   end: dt.date | None = Query(None, alias="to")) -> list[Claim]:
+        """Attributed claims made within the given range."""
+        return store.claims(start, end)
+
+    @app.get("/", response_class=HTMLResponse, include_in_schema=False)
+    def dashboard() -> str:
+        counts = store.counts()
+        items = "".join(f"<li>{name}: {n}</li>" for name, n in counts.items())
+        return (f"<!doctype html><html lang='en'><head><meta charset='utf-8'><title>Ceasefire Monitor</title></head>"
+                f"<body><h1>Ceasefire Monitor</h1><ul>{items}</ul>"
+                f"<p>API description: <a href='/openapi.json'>/openapi.json</a></p></body></html>")
+
+    return app

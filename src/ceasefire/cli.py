@@ -1,0 +1,291 @@
+"""The `ceasefire` command: thin wrappers over the library.
+
+Every bad input ends with a one-line message on stderr naming the input and the problem, and exit status 2.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from ceasefire import __version__
+from ceasefire.errors import InputError
+
+EXIT_BAD_INPUT = 2
+
+
+def _fail(message: str) -> None:
+    click.echo(f"ceasefire: {' '.join(message.split())}", err=True)
+    sys.exit(EXIT_BAD_INPUT)
+
+
+def reports_input_errors(fn):
+    """Turn InputError into the one-line message and exit status 2."""
+
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        try:
+            return fn(*args, **kwargs)
+        except InputError as exc:
+            _fail(exc.one_line())
+
+    return wrapper
+
+
+def _date(value: str | None, option: str) -> dt.date | None:
+    if value is None:
+        return None
+    from ceasefire.timeparse import parse_iso_date
+
+    return parse_iso_date(value, option)
+
+
+db_option = click.option("--db", envvar="CEASEFIRE_DB", default=None, metavar="PATH_OR_URL",
+                         help="SQLite path or database URL (default: $CEASEFIRE_DB, then ./ceasefire.db).")
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="ceasefire")
+def cli() -> None:
+    """Ceasefire Monitor: reports of a war in, attributed claims, incidents and ceasefire findings out."""
+
+
+@cli.command()
+@click.argument("file", required=False)
+@click.option("--published", metavar="YYYY-MM-DD", help="Publication date that relative dates resolve against "
+              "(default: today).")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object (document, claims, incidents, "
+              "contradictions).")
+@click.option("--jsonl", "jsonl", metavar="IN.jsonl", help="Read lines {id, text, published, source?, language?} "
+              "and print one JSON line per input line, in order.")
+@reports_input_errors
+def extract(file: str | None, published: str | None, as_json: bool, jsonl: str | None) -> None:
+    """Extract claims, incidents and contradictions from FILE or from --jsonl lines (nothing is stored)."""
+    from ceasefire.extract import extract_document
+    from ceasefire.intake import read_file
+
+    if jsonl:
+        if file:
+            raise InputError(file, "give either FILE or --jsonl, not both")
+        _extract_jsonl(jsonl)
+        return
+    if not file:
+        raise InputError("extract", "missing FILE (or --jsonl IN.jsonl)")
+    day = _date(published, "--published") or dt.date.today()
+    raw = read_file(file, published=day)
+    result = extract_document(raw.document)
+    if as_json:
+        click.echo(json.dumps(result.to_json_dict(), ensure_ascii=False, indent=2))
+        return
+    click.echo(f"{file}: {len(result.claims)} claims, {len(result.incidents)} incidents, "
+               f"{len(result.contradictions)} contradictions")
+    for c in result.claims:
+        click.echo(f"  claim  [{c.party or '?'}] {c.speaker} ({c.stance}): {c.text[:100]}")
+    for i in result.incidents:
+        place = i.place.name if i.place else (i.place_mention or "?")
+        click.echo(f"  event  {i.when.start if i.when else '?'} {i.type} by {i.actor_party or '?'} at {place}"
+                   + (f" x{i.count}" if i.count else "") + (f", {i.fatalities} killed" if i.fatalities else ""))
+
+
+def _extract_jsonl(path: str) -> None:
+    """Stream a JSON-lines file through extraction in batches; bad lines are reported and skipped."""
+    from ceasefire.extract import extract_many
+    from ceasefire.intake import read_jsonl
+
+    failed = 0
+    batch = []
+
+    def flush() -> None:
+        docs = [line.document.document for line in batch if line.document is not None]
+        results = iter(extract_many(docs)) if docs else iter(())
+        for line in batch:
+            if line.error:
+                out = {"id": line.item_id, "error": line.error, "document": None, "claims": [], "incidents": [],
+                       "contradictions": []}
+            else:
+                out = {"id": line.item_id, **next(results).to_json_dict()}
+            click.echo(json.dumps(out, ensure_ascii=False))
+        batch.clear()
+
+    for line in read_jsonl(path):
+        if line.error:
+            failed += 1
+            click.echo(f"ceasefire: {line.error}", err=True)
+        batch.append(line)
+        if len(batch) >= 256:
+            flush()
+    flush()
+    if failed:
+        sys.exit(EXIT_BAD_INPUT)
+
+
+@cli.command()
+@click.argument("inputs", nargs=-1, metavar="PATH|URL...")
+@click.option("--jsonl", metavar="FILE", help="A JSON-lines file of documents {id, text, published, source?}.")
+@click.option("--format", "dataset_format", metavar="KIND",
+              help="Read PATH as an event dataset: ucdp-csv or acled-csv (one document per row).")
+@click.option("--published", metavar="YYYY-MM-DD", help="Publication date for files that do not carry one.")
+@db_option
+@reports_input_errors
+def ingest(inputs: tuple[str, ...], jsonl: str | None, dataset_format: str | None, published: str | None,
+           db: str | None) -> None:
+    """Store documents with their extractions; the same content twice is stored once."""
+    from ceasefire.intake import DATASET_FORMATS
+    from ceasefire.pipeline import IngestRequest
+    from ceasefire.pipeline import ingest as run_ingest
+    from ceasefire.store import Store
+
+    if not inputs and not jsonl:
+        raise InputError("ingest", "nothing to ingest: give PATH, URL or --jsonl FILE")
+    if dataset_format and dataset_format not in DATASET_FORMATS:
+        raise InputError("--format", f"unknown dataset format {dataset_format!r}; known: {', '.join(DATASET_FORMATS)}")
+    request = IngestRequest(inputs=inputs, jsonl=jsonl, dataset_format=dataset_format,
+                            published=_date(published, "--published"))
+    store = Store.open(db)
+    result = run_ingest(store, request)
+    for raw in result.added:
+        click.echo(f"added    {raw.document.id}  {raw.document.title or raw.document.source or ''}".rstrip())
+    for raw in result.skipped:
+        click.echo(f"skipped  {raw.document.id}  (already stored)")
+    click.echo(f"{len(result.added)} added ({result.claims} claims, {result.incidents} incidents), "
+               f"{len(result.skipped)} skipped, {len(result.errors)} failed")
+    for error in result.errors:
+        click.echo(f"ceasefire: {error}", err=True)
+    if result.errors:
+        sys.exit(EXIT_BAD_INPUT)
+
+
+@cli.command()
+@db_option
+@click.option("--json", "as_json", is_flag=True, help="Print counts as one JSON object.")
+@reports_input_errors
+def status(db: str | None, as_json: bool) -> None:
+    """Counts of documents, claims, incidents, events and findings in the store."""
+    from ceasefire.store import Store
+
+    store = Store.open(db)
+    counts = store.counts()
+    if as_json:
+        click.echo(json.dumps({**counts, "schema_version": store.schema_version()}))
+        return
+    click.echo(f"store: {store.url} (schema v{store.schema_version()})")
+    for name, n in counts.items():
+        click.echo(f"  {name:<15}{n:>8}")
+
+
+@cli.command()
+@db_option
+@click.option("--date", "day", metavar="YYYY-MM-DD", help="Reporting day (default: the latest day with incidents).")
+@click.option("--agreement", metavar="NAME|FILE", help="Agreement whose clauses the briefing reports on.")
+@click.option("--format", "fmt", type=click.Choice(["md", "html"]), multiple=True,
+              help="Output format(s); default both.")
+@click.option("--out", "out_dir", default="out", show_default=True, metavar="DIR", help="Folder to write into.")
+@reports_input_errors
+def brief(db: str | None, day: str | None, agreement: str | None, fmt: tuple[str, ...], out_dir: str) -> None:
+    """Write the daily briefing for one day into DIR."""
+    from ceasefire.publish.brief import write_briefing
+    from ceasefire.store import Store
+
+    store = Store.open(db)
+    paths = write_briefing(store, _date(day, "--date"), Path(out_dir), fmt or ("md", "html"))
+    for p in paths:
+        click.echo(f"wrote {p}")
+
+
+@cli.command()
+@db_option
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True, type=int)
+@click.option("--get", "get_path", metavar="PATH", help="Print the response to one GET request and exit.")
+@reports_input_errors
+def serve(db: str | None, host: str, port: int, get_path: str | None) -> None:
+    """Serve the dashboard and the API (OpenAPI at /openapi.json)."""
+    from ceasefire.api.app import create_app
+    from ceasefire.store import Store
+
+    app = create_app(Store.open(db))
+    if get_path:
+        from fastapi.testclient import TestClient
+
+        response = TestClient(app).get(get_path)
+        click.echo(response.text)
+        if response.status_code >= 400:
+            sys.exit(1)
+        return
+    import uvicorn
+
+    click.echo(f"serving on http://{host}:{port}/ (Ctrl-C to stop)")
+    uvicorn.run(app, host=host, port=port, log_level="warning")
+
+
+@cli.command()
+@db_option
+@click.option("--out", "out_dir", default="out", show_default=True, metavar="DIR", help="Folder for the briefing.")
+@reports_input_errors
+def demo(db: str | None, out_dir: str) -> None:
+    """Ingest the bundled demo corpus and write a daily briefing from it."""
+    from ceasefire.fixtures import DEMO_BRIEFING_DAY, build_demo
+    from ceasefire.publish.brief import write_briefing
+    from ceasefire.store import Store
+
+    store = Store.open(db)
+    result = build_demo(store)
+    counts = store.counts()
+    click.echo(f"demo corpus: {len(result.added)} documents added, {len(result.skipped)} already stored; the store "
+               f"now holds {counts['documents']} documents, {counts['claims']} claims, {counts['incidents']} incidents")
+    for error in result.errors:
+        click.echo(f"ceasefire: {error}", err=True)
+    paths = write_briefing(store, DEMO_BRIEFING_DAY, Path(out_dir), ("md", "html"))
+    click.echo(f"daily briefing for {DEMO_BRIEFING_DAY}: {', '.join(str(p) for p in paths)}")
+    click.echo(f"open {paths[-1].resolve().as_uri()} in a browser, or read {paths[0]} as text")
+    click.echo(f"dashboard: ceasefire serve --db {db or 'ceasefire.db'}  then open http://127.0.0.1:8000/")
+    if result.errors:
+        sys.exit(EXIT_BAD_INPUT)
+
+
+@cli.group(name="eval")
+def eval_group() -> None:
+    """Score extraction and geocoding on human-coded data."""
+
+
+@eval_group.command(name="acled")
+@click.argument("csv_file", metavar="FILE.csv")
+@click.option("--json", "as_json", is_flag=True, help="Print the scores as JSON.")
+@click.option("--errors", "show_errors", type=int, default=0, metavar="N", help="Also print N wrong rows.")
+@reports_input_errors
+def eval_acled(csv_file: str, as_json: bool, show_errors: int) -> None:
+    """Score incident extraction against an ACLED-format CSV (input: notes; answer: the coded columns)."""
+    from ceasefire.evaluate import score_acled
+
+    report = score_acled(Path(csv_file))
+    click.echo(report.to_json() if as_json else report.summary())
+    for line in report.errors[:show_errors]:
+        click.echo(line)
+
+
+@eval_group.command(name="geocode")
+@click.argument("csv_file", metavar="FILE.csv")
+@click.option("--json", "as_json", is_flag=True, help="Print the scores as JSON.")
+@click.option("--limit", type=int, default=0, help="Score only the first N rows.")
+@click.option("--errors", "show_errors", type=int, default=0, metavar="N", help="Also print N wrong rows.")
+@reports_input_errors
+def eval_geocode(csv_file: str, as_json: bool, limit: int, show_errors: int) -> None:
+    """Score geocoding of free-text descriptions against coded coordinates and oblasts."""
+    from ceasefire.evaluate import score_geocode
+
+    report = score_geocode(Path(csv_file), limit=limit)
+    click.echo(report.to_json() if as_json else report.summary())
+    for line in report.errors[:show_errors]:
+        click.echo(line)
+
+
+def main() -> None:
+    cli(prog_name="ceasefire")
+
+
+if __name__ == "__main__":
+    main()

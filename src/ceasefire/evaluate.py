@@ -1,0 +1,227 @@
+"""Scoring on human-coded data: `ceasefire eval acled` and `ceasefire eval geocode`.
+
+The ACLED scores follow ../shared/tools/score_acled.py exactly (same rows, same first-incident rule, same
+definitions), so the two agree; see tests/test_evaluate.py.
+"""
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import json
+import time
+from collections import Counter
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from ceasefire.errors import InputError
+from ceasefire.extract import extract_many
+from ceasefire.geo.gazetteer import km, region_key
+from ceasefire.intake.files import make_document
+from ceasefire.records import Extraction, Incident
+
+ACLED_TYPES = {"Battles", "Explosions/Remote violence", "Violence against civilians", "Strategic developments"}
+RU_CODES = {"RU", "DPR", "LPR", "NAF", "RU-BACKED"}
+
+
+def party_of_acled_actor(actor: str) -> str:
+    """ACLED actor name to party, as the reference scorer reads it."""
+    a = (actor or "").lower()
+    if "russia" in a or a.startswith("naf") or "novorossiya" in a or "wagner" in a or "kadyrov" in a \
+            or "donetsk people" in a or "luhansk people" in a:
+        return "RU"
+    if "ukraine" in a and any(w in a for w in ("military forces", "police forces", "territorial defense",
+                                                "government of ukraine", "national guard", "security service")):
+        return "UA"
+    return "CIVILIANS" if a.startswith("civilians") else "OTHER"
+
+
+def _norm_party(p: str | None) -> str | None:
+    return None if not p else ("RU" if str(p).upper() in RU_CODES else str(p).upper())
+
+
+def _acled_date(s: str) -> str:
+    for fmt in ("%d %B %Y", "%Y-%m-%d", "%d/%m/%Y %H:%M:%S", "%d/%m/%Y"):
+        try:
+            return dt.datetime.strptime(s.strip(), fmt).date().isoformat()
+        except ValueError:
+            pass
+    raise InputError(s, "unknown ACLED date format")
+
+
+def macro_f1(pairs: list[tuple[str, str | None]], min_support: int = 10) -> float:
+    gold = Counter(g for g, _ in pairs)
+    scores = []
+    for label in (lab for lab, n in gold.items() if n >= min_support):
+        tp = sum(g == label and p == label for g, p in pairs)
+        fp = sum(g != label and p == label for g, p in pairs)
+        fn = sum(g == label and p != label for g, p in pairs)
+        pr, rc = (tp / (tp + fp) if tp + fp else 0), (tp / (tp + fn) if tp + fn else 0)
+        scores.append(2 * pr * rc / (pr + rc) if pr + rc else 0)
+    return sum(scores) / len(scores) if scores else 0.0
+
+
+def _avg(xs: list[bool]) -> float:
+    return sum(xs) / len(xs) if xs else 0.0
+
+
+@dataclass
+class AcledReport:
+    rows: int
+    sub: float
+    f1: float
+    party: float
+    loc5: float
+    date: float
+    fatal: float
+    parity: float
+    rate: float
+    errors: list[str] = field(default_factory=list, repr=False)
+
+    def scores(self) -> dict[str, float]:
+        return {k: v for k, v in asdict(self).items() if k != "errors"}
+
+    def summary(self) -> str:
+        return (f"rows={self.rows} sub={self.sub:.3f} f1={self.f1:.3f} party={self.party:.3f} loc5={self.loc5:.3f} "
+                f"date={self.date:.3f} fatal={self.fatal:.3f} parity={self.parity:.3f} rate={self.rate:.0f}/s")
+
+    def to_json(self) -> str:
+        return json.dumps(self.scores())
+
+
+def _read_csv(path: Path) -> list[dict[str, str]]:
+    if not path.exists():
+        raise InputError(str(path), "no such file")
+    try:
+        with path.open(encoding="utf-8-sig", newline="") as fh:
+            return list(csv.DictReader(fh))
+    except (UnicodeDecodeError, csv.Error) as exc:
+        raise InputError(str(path), f"not a readable UTF-8 CSV ({exc})") from None
+
+
+def score_acled(path: Path) -> AcledReport:
+    """Score the first incident of each row against ACLED's coding (see module docstring)."""
+    all_rows = _read_csv(path)
+    required = {"event_type", "sub_event_type", "notes", "timestamp", "actor1", "event_date", "fatalities",
+                "geo_precision", "latitude", "longitude", "event_id_cnty"}
+    if all_rows and not required <= set(all_rows[0]):
+        raise InputError(str(path), f"not an ACLED export (missing {', '.join(sorted(required - set(all_rows[0])))})")
+    rows = [r for r in all_rows if r["event_type"] in ACLED_TYPES]
+    docs = []
+    for r in rows:
+        published = dt.datetime.fromtimestamp(int(r["timestamp"]), dt.timezone.utc).date()
+        docs.append(make_document(r["notes"].encode("utf-8"), r["notes"], published=published,
+                                  source=r.get("source")).document)
+    t = time.perf_counter()
+    results: list[Extraction] = list(extract_many(docs))
+    secs = time.perf_counter() - t
+    subs, party, loc5, date, fatal = [], [], [], [], []
+    side: dict[str, list[bool]] = {"RU": [], "UA": []}
+    errors = []
+    for r, res in zip(rows, results):
+        inc: Incident | None = res.incidents[0] if res.incidents else None
+        predicted_sub = inc.acled_sub_event_type if inc else None
+        subs.append((r["sub_event_type"], predicted_sub))
+        gold_party = party_of_acled_actor(r["actor1"])
+        wrong = []
+        if predicted_sub != r["sub_event_type"]:
+            wrong.append(f"sub {predicted_sub!r} != {r['sub_event_type']!r}")
+        if gold_party in side:
+            right = _norm_party(inc.actor_party if inc else None) == gold_party
+            party.append(right)
+            side[gold_party].append(right and r["sub_event_type"] == predicted_sub)
+            if not right:
+                wrong.append(f"party {inc.actor_party if inc else None} != {gold_party}")
+        if r["geo_precision"] == "1":
+            ok = bool(inc and inc.place) and km(float(r["latitude"]), float(r["longitude"]),
+                                                inc.place.lat, inc.place.lon) <= 5
+            loc5.append(ok)
+            if not ok:
+                wrong.append(f"place {inc.place.name if inc and inc.place else None} != {r['location']}")
+        day_ok = (str(inc.when.start) if inc and inc.when else "") == _acled_date(r["event_date"])
+        date.append(day_ok)
+        if not day_ok:
+            wrong.append(f"date {inc.when.start if inc and inc.when else None} != {_acled_date(r['event_date'])}")
+        fat_ok = int((inc.fatalities if inc else None) or 0) == int(r["fatalities"] or 0)
+        fatal.append(fat_ok)
+        if not fat_ok:
+            wrong.append(f"fatalities {inc.fatalities if inc else None} != {r['fatalities']}")
+        if wrong:
+            errors.append(f"{r['event_id_cnty']}: {'; '.join(wrong)}\n    {r['notes'][:300]}")
+    return AcledReport(rows=len(rows), sub=_avg([g == q for g, q in subs]), f1=macro_f1(subs), party=_avg(party),
+                       loc5=_avg(loc5), date=_avg(date), fatal=_avg(fatal),
+                       parity=abs(_avg(side["RU"]) - _avg(side["UA"])), rate=len(rows) / secs if secs else 0.0,
+                       errors=errors)
+
+
+@dataclass
+class GeocodeReport:
+    rows: int
+    within5: float
+    within25: float
+    oblast: float
+    abstained: float
+    answered_within5: float
+    rate: float
+    errors: list[str] = field(default_factory=list, repr=False)
+
+    def scores(self) -> dict[str, float]:
+        return {k: v for k, v in asdict(self).items() if k != "errors"}
+
+    def summary(self) -> str:
+        return (f"rows={self.rows} within5={self.within5:.3f} within25={self.within25:.3f} oblast={self.oblast:.3f} "
+                f"abstained={self.abstained:.3f} answered_within5={self.answered_within5:.3f} rate={self.rate:.0f}/s")
+
+    def to_json(self) -> str:
+        return json.dumps(self.scores())
+
+
+def geocode_text(title: str, description: str) -> str:
+    """The text a geocoding row is read from: the description, after the title without its date prefix."""
+    title = title.split(" ", 1)[1] if title[:2].isdigit() and " " in title else title
+    return description if title.strip() in description else f"{title.strip()}. {description}"
+
+
+def score_geocode(path: Path, limit: int = 0) -> GeocodeReport:
+    """Score geocoding of event descriptions (CIR format: title, brief description, lat, lon, province)."""
+    from ceasefire.geo import default_geocoder
+
+    rows = _read_csv(path)
+    if rows and not {"brief description", "lat", "lon", "province"} <= set(rows[0]):
+        raise InputError(str(path), "not a geocoding evaluation file (needs brief description, lat, lon, province)")
+    rows = [r for r in rows if r["lat"] and r["lon"] and r.get("country", "Ukraine") in ("Ukraine", "Russia")]
+    if limit:
+        rows = rows[:limit]
+    geocoder = default_geocoder()
+    w5, w25, obl, abst, ans5, errors = [], [], [], [], [], []
+    t = time.perf_counter()
+    for r in rows:
+        text = geocode_text(r.get("title", ""), r["brief description"])
+        resolution = geocoder.locate_text(text)
+        place = resolution.place
+        abst.append(place is None)
+        if place is None:
+            w5.append(False)
+            w25.append(False)
+            obl.append(False)
+            errors.append(f"{r.get('entry')}: abstained ({resolution.reason}) gold {r.get('town/city')}, "
+                          f"{r['province']}\n    {text[:200]}")
+            continue
+        d = km(float(r["lat"]), float(r["lon"]), place.lat, place.lon)
+        w5.append(d <= 5)
+        ans5.append(d <= 5)
+        w25.append(d <= 25)
+        obl.append(bool(place.admin1) and region_key(place.admin1) == region_key(_province(r["province"])))
+        if d > 5:
+            errors.append(f"{r.get('entry')}: {place.name} ({place.admin1}) is {d:.0f} km off gold "
+                          f"{r.get('town/city')}, {r['province']}\n    {text[:200]}")
+    secs = time.perf_counter() - t
+    return GeocodeReport(rows=len(rows), within5=_avg(w5), within25=_avg(w25), oblast=_avg(obl),
+                         abstained=_avg(abst), answered_within5=_avg(ans5), rate=len(rows) / secs if secs else 0.0,
+                         errors=errors)
+
+
+def _province(name: str) -> str:
+    from ceasefire.geo.gazetteer import gazetteer
+
+    entry = gazetteer().region(name)
+    return entry.admin1 if entry is not None else name

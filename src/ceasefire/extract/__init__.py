@@ -1,0 +1,55 @@
+"""Extraction: from a document's text to attributed claims, incidents and contradictions.
+
+    >>> from ceasefire.extract import extract_text
+    >>> result = extract_text("Russian forces shelled Kherson on Monday.", published="2025-03-20")
+    >>> result.incidents[0].acled_sub_event_type
+    'Shelling/artillery/missile attack'
+"""
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Iterator
+
+from spacy.tokens import Doc
+
+from ceasefire.extract.claims import extract_claims, find_contradictions
+from ceasefire.extract.incidents import IncidentContext, extract_incidents
+from ceasefire.extract.nlp import english
+from ceasefire.geo import Geocoder, default_geocoder
+from ceasefire.intake.files import make_document
+from ceasefire.records import Document, Extraction
+from ceasefire.timeparse import find_times, parse_iso_date
+
+PIPE_BATCH = 64
+
+
+def _extract_parsed(document: Document, doc: Doc, geocoder: Geocoder | None) -> Extraction:
+    published = document.published or dt.date.today()
+    times = find_times(document.text, published)
+    claims = extract_claims(doc, document.id, published, times)
+    incidents = extract_incidents(doc, IncidentContext(document.id, published, times, claims))
+    if geocoder is not None:
+        incidents = geocoder.locate_incidents(document.text, incidents)
+    return Extraction(document=document, claims=claims, incidents=incidents,
+                      contradictions=find_contradictions(doc, claims))
+
+
+def extract_document(document: Document, geocoder: Geocoder | None = None) -> Extraction:
+    """Extract claims, incidents and contradictions from one document."""
+    return next(extract_many([document], geocoder))
+
+
+def extract_many(documents: Iterable[Document], geocoder: Geocoder | None = None) -> Iterator[Extraction]:
+    """Extract from many documents, parsing them in batches (much faster than one at a time)."""
+    geocoder = geocoder if geocoder is not None else default_geocoder()
+    nlp = english()
+    docs = list(documents) if not isinstance(documents, list) else documents
+    for document, parsed in zip(docs, nlp.pipe((d.text for d in docs), batch_size=PIPE_BATCH)):
+        yield _extract_parsed(document, parsed, geocoder)
+
+
+def extract_text(text: str, published: str | dt.date, source: str | None = None) -> Extraction:
+    """Extract from a string (a convenience for the library and tests)."""
+    day = published if isinstance(published, dt.date) else parse_iso_date(published, "published")
+    raw = make_document(text.encode("utf-8"), text, published=day, source=source)
+    return extract_document(raw.document)

@@ -1,0 +1,335 @@
+"""Incidents from English text: type, actor and target with parties, count, casualties, weapon, facility,
+place mention and time, each with the character span of its evidence.
+
+Cascade, per sentence:
+1. Split the sentence into clauses at ";" and ", and / while / whereas" so that several incidents in one
+   sentence stay apart.
+2. In each clause, find cue words from the lexicon below; the strongest cue decides the type (a clause
+   that says "shot down" is an interception even if it names drones, "clashed" outranks "shelled").
+3. Actor and target from the dependency parse of the cue's verb (subject, passive agent, object), then
+   from a party adjective on the cue ("Russian shelling"), then from party words in the clause.
+4. Count, casualties, weapon and facility by patterns over the clause (quantities.py).
+5. Time: the clause's own expression, else the latest one before it in the document, else publication.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+from spacy.tokens import Doc, Span as SpacySpan, Token
+
+from ceasefire.actors import registry
+from ceasefire.extract.places import place_mention
+from ceasefire.extract.quantities import find_count, find_fatalities, find_injured
+from ceasefire.extract.taxonomy import FACILITY_CATEGORIES, acled_labels
+from ceasefire.records import Claim, Incident, Span, TimeSpan, content_id
+from ceasefire.timeparse import TimeMention, default_span
+
+
+def _rx(words: str) -> re.Pattern:
+    return re.compile(r"(?<![\w-])(?:" + words + r")(?![\w-])", re.IGNORECASE)
+
+
+# Cue lexicon: (incident type, strength, pattern). Higher strength wins inside one clause.
+CUES: list[tuple[str, int, re.Pattern]] = [
+    ("intercept", 90, _rx(r"shot\s+down|shoot\s+down|shooting\s+down|downed|intercept(?:ed|s|ing|ion|ions)?|"
+                          r"neutrali[sz]ed|destroyed\s+in\s+the\s+air|air\s+defen[cs]e\s+(?:systems?\s+)?"
+                          r"(?:destroyed|repelled)|suppressed|defused|demined|jammed|electronic\s+warfare")),
+    ("settlement_captured", 85, _rx(r"captured|took\s+(?:full\s+)?control\s+(?:of|over)|taken\s+control|seized|"
+                                    r"liberated|liberation\s+of|regained\s+control|recaptured|retook|"
+                                    r"withdrew\s+from|pulled\s+out\s+of|fell\s+to|raised\s+(?:the|a)\s+flag")),
+    ("protest", 80, _rx(r"protest(?:ed|ers|s|ing)?|rall(?:y|ied|ies)|demonstrat(?:ed|ion|ions|ors)|picket(?:ed)?")),
+    ("abduction", 75, _rx(r"abduct(?:ed|ion)|kidnapp?(?:ed|ing)|forcibly\s+disappeared|taken\s+hostage")),
+    ("armed_clash", 70, _rx(r"clash(?:ed|es)?|fighting|fought|battles?|firefights?|skirmish(?:es)?|"
+                            r"exchange(?:d)?\s+(?:of\s+)?fire|combat\s+engagements?|engaged|"
+                            r"small\s+arms|machine[\s-]guns?|grenade\s+launchers?|sniper|assault(?:s|ed)?|"
+                            r"offensive\s+actions?|repell?(?:ed|ing)|repuls(?:ed|ing)|storm(?:ed|ing)|"
+                            r"counter-?attack(?:s|ed)?|counter-?offensive|advanced|infiltrat(?:ed|ion)|"
+                            r"sabotage\s+(?:and\s+reconnaissance\s+)?group|reconnaissance")),
+    ("grenade", 65, _rx(r"threw\s+(?:a\s+)?(?:hand\s+)?grenades?|hand\s+grenades?")),
+    ("remote_explosive", 60, _rx(r"land\s?mines?|mines?|IEDs?|improvised\s+explosive|explosive\s+devices?|"
+                                 r"booby[\s-]trap(?:ped)?|tripwire|unexploded|UXO|explosive\s+remnants|"
+                                 r"ordnance|detonated|car\s+bomb")),
+    ("air_strike", 55, _rx(r"air\s?strikes?|airstrikes?|air\s+raids?|air\s+attacks?|bombed|bombing|bombardment|"
+                           r"aerial\s+bombs?|guided\s+bombs?|glide\s+bombs?|KABs?|FABs?|UMPKs?|aviation|"
+                           r"warplanes?|aircraft|fighter\s+jets?|helicopters?|Su-\d+|Ka-52|Mi-\d+")),
+    ("drone_strike", 50, _rx(r"drones?|UAVs?|unmanned\s+aerial|Shaheds?|Geran(?:-2)?s?|Lancets?|FPV|kamikaze|"
+                             r"loitering\s+munitions?|quadcopters?|copters?|munitions?\s+dropped|dropped")),
+    ("missile_strike", 45, _rx(r"missiles?|Iskanders?|Kalibrs?|Kh-\d+\w*|ballistic|cruise|S-300|S-400|Tochka|"
+                               r"Kinzhals?|Oniks|Tornado-S|HIMARS|ATACMS|Storm\s+Shadow")),
+    ("shelling", 40, _rx(r"shell(?:ed|ing|ings|s)?|artillery|mortars?|MLRS|multiple\s+(?:launch\s+)?rocket|"
+                         r"Grads?|Uragans?|Smerch|howitzers?|tanks?|rockets?|cannons?|bombard(?:ed|ing)|"
+                         r"anti-aircraft\s+guns?|Hurricane|Tornado|BM-21|D-30|Msta|Gvozdika|Akatsiya")),
+    ("ceasefire_violation", 35, _rx(r"ceasefire\s+violations?|violat(?:ed|ing|ion\s+of)\s+the\s+(?:ceasefire|truce)|"
+                                    r"broke\s+the\s+(?:ceasefire|truce)")),
+    ("property_destruction", 30, _rx(r"loot(?:ed|ing)|set\s+(?:on\s+)?fire\s+to|arson|vandali[sz]ed|plundered")),
+    ("civilian_harm", 25, _rx(r"shot\s+(?:dead|and\s+killed)|executed|tortured|beat(?:en)?|stabbed|raped|"
+                              r"opened\s+fire\s+on\s+(?:a\s+)?(?:civilian|car|bus|vehicle|residents?)")),
+    ("generic", 10, _rx(r"strikes?|struck|hit|attack(?:s|ed|ing)?|fired|firing|opened\s+fire|explosions?|"
+                        r"blasts?|targeted|shot|killed|wounded|injured|destroyed|damaged|launched")),
+]
+
+# Weapons named in a clause, in order of specificity; the first hit is reported.
+WEAPONS: list[tuple[str, re.Pattern]] = [
+    ("guided aerial bomb", _rx(r"guided\s+(?:aerial\s+)?bombs?|glide\s+bombs?|KABs?|UMPKs?|FABs?")),
+    ("ballistic missile", _rx(r"ballistic\s+missiles?|Iskanders?|Kinzhals?|KN-23|Tochka(?:-U)?|ATACMS")),
+    ("cruise missile", _rx(r"cruise\s+missiles?|Kalibrs?|Kh-101|Kh-555|Kh-55|Storm\s+Shadow|Neptune")),
+    ("missile", _rx(r"missiles?|S-300|S-400|Kh-\d+\w*")),
+    ("attack drone", _rx(r"Shaheds?|Geran(?:-2)?s?|kamikaze\s+drones?|loitering\s+munitions?|Lancets?|"
+                         r"attack\s+drones?|strike\s+drones?|long-range\s+drones?")),
+    ("FPV drone", _rx(r"FPV(?:\s+drones?)?")),
+    ("drone", _rx(r"drones?|UAVs?|unmanned\s+aerial\s+vehicles?|quadcopters?|copters?")),
+    ("aircraft", _rx(r"aircraft|warplanes?|fighter\s+jets?|helicopters?|Su-\d+|Ka-52|aviation")),
+    ("MLRS", _rx(r"MLRS|multiple\s+(?:launch\s+)?rocket(?:\s+launchers?|\s+systems?)?|Grads?|Uragans?|Smerch|"
+                 r"BM-21|HIMARS|Tornado(?:-S)?|Hurricane")),
+    ("artillery", _rx(r"artillery|howitzers?|cannons?|D-30|Msta|Gvozdika|Akatsiya|(?:\d+\s?mm\s+)?shells?")),
+    ("mortar", _rx(r"mortars?")),
+    ("tank", _rx(r"tanks?")),
+    ("rocket", _rx(r"rockets?")),
+    ("grenade launcher", _rx(r"grenade\s+launchers?|RPGs?|AGS-17")),
+    ("heavy machine gun", _rx(r"heavy\s+machine[\s-]guns?")),
+    ("small arms", _rx(r"small\s+arms|machine[\s-]guns?|rifles?|sniper")),
+    ("landmine", _rx(r"land\s?mines?|anti-(?:tank|personnel)\s+mines?")),
+    ("explosive device", _rx(r"IEDs?|improvised\s+explosive\s+devices?|explosive\s+devices?")),
+]
+_CLOSE_COMBAT = {"grenade launcher", "heavy machine gun", "small arms"}
+_INDIRECT_FIRE = {"artillery", "mortar", "tank", "MLRS", "rocket", "missile", "ballistic missile", "cruise missile"}
+_FACILITY_RX = [(cat, _rx("|".join(re.escape(w).replace(r"\ ", r"\s+") for w in words)))
+                for cat, words in FACILITY_CATEGORIES.items()]
+_CLAUSE_SPLIT = re.compile(r";\s+|,\s+(?:and|while|whereas|but)\s+(?=\S)|\s+while\s+|\.\s+")
+_NON_EVENT = _rx(r"will|would|could|plans?\s+to|threatens?|threatened\s+to|intends?|if|unless|ready\s+to|"
+                 r"capable\s+of|training|exercises?|drills?|supplies|delivered|deliver|purchase|production")
+_FORCE_WORDS = _rx(r"forces|troops|military|army|positions?|soldiers|servicem[ae]n|units?|brigades?|"
+                   r"fighters|militants|rebels|formations|groups?|personnel|defenders|defen[cs]e")
+
+
+@dataclass
+class _Clause:
+    start: int
+    end: int
+    text: str
+    sentence: SpacySpan
+
+
+def _clauses(sent: SpacySpan) -> list[_Clause]:
+    text = sent.text
+    out: list[_Clause] = []
+    pos = 0
+    for m in _CLAUSE_SPLIT.finditer(text):
+        out.append(_Clause(sent.start_char + pos, sent.start_char + m.start(), text[pos:m.start()], sent))
+        pos = m.end()
+    out.append(_Clause(sent.start_char + pos, sent.end_char, text[pos:], sent))
+    return [c for c in out if c.text.strip()]
+
+
+def _strongest_cue(text: str) -> tuple[str, re.Match] | None:
+    best = None
+    for kind, strength, pattern in CUES:
+        m = pattern.search(text)
+        if m and (best is None or strength > best[0]):
+            best = (strength, kind, m)
+    return (best[1], best[2]) if best else None
+
+
+def _weapon(text: str) -> str | None:
+    for name, pattern in WEAPONS:
+        if pattern.search(text):
+            return name
+    return None
+
+
+def _weapons(text: str) -> set[str]:
+    return {name for name, pattern in WEAPONS if pattern.search(text)}
+
+
+def _facility(text: str) -> str | None:
+    for category, pattern in _FACILITY_RX:
+        if pattern.search(text):
+            return category
+    return None
+
+
+def _refine_type(kind: str, clause: str, sentence: str) -> str:
+    """Turn a generic or weapon-named cue into a type by the weapons in the clause."""
+    weapons = _weapons(clause)
+    if kind == "armed_clash" and weapons & _INDIRECT_FIRE and not weapons & _CLOSE_COMBAT \
+            and not re.search(r"clash|fight|battle|assault|storm|repell?|engag|advanc|offensive", clause, re.I):
+        kind = "shelling"
+    if kind in ("generic", "ceasefire_violation"):
+        if weapons & _CLOSE_COMBAT:
+            kind = "armed_clash"
+        elif weapons & {"guided aerial bomb", "aircraft"}:
+            kind = "air_strike"
+        elif weapons & {"attack drone", "FPV drone", "drone"}:
+            kind = "drone_strike"
+        elif weapons & {"ballistic missile", "cruise missile", "missile"}:
+            kind = "missile_strike"
+        elif weapons & _INDIRECT_FIRE:
+            kind = "shelling"
+    if kind in ("shelling", "missile_strike", "air_strike", "drone_strike", "generic") and _facility(clause):
+        return "energy_strike"
+    return kind
+
+
+def _cue_token(sent: SpacySpan, char: int) -> Token | None:
+    for tok in sent:
+        if tok.idx <= char < tok.idx + len(tok.text) + 1:
+            return tok
+    return None
+
+
+def _verb_of(tok: Token) -> Token:
+    cur = tok
+    for _ in range(6):
+        if cur.pos_ in ("VERB", "AUX") or cur.dep_ == "ROOT":
+            return cur
+        cur = cur.head
+    return cur
+
+
+def _phrase(tok: Token) -> str:
+    return "".join(t.text_with_ws for t in tok.subtree).strip()
+
+
+def _subject_and_object(verb: Token) -> tuple[str | None, str | None, bool]:
+    """(subject phrase, object phrase, passive?) of a verb, following conjunctions up to the shared subject."""
+    cur = verb
+    for _ in range(3):
+        subj = [c for c in cur.children if c.dep_ in ("nsubj", "nsubjpass", "csubj")]
+        if subj:
+            break
+        if cur.dep_ in ("conj", "xcomp", "advcl", "relcl") and cur.head is not cur:
+            cur = cur.head
+        else:
+            break
+    passive = any(c.dep_ in ("nsubjpass", "auxpass") for c in cur.children)
+    subject = _phrase(subj[0]) if subj else None
+    agent = next((gc for c in verb.children if c.dep_ == "agent" for gc in c.children if gc.dep_ == "pobj"), None)
+    obj = next((c for c in verb.children if c.dep_ in ("dobj", "obj")), None)
+    if obj is None:
+        obj = next((gc for c in verb.children if c.dep_ == "prep" and c.lower_ in ("at", "on", "upon", "against")
+                    for gc in c.children if gc.dep_ == "pobj"), None)
+    if passive:
+        return (_phrase(agent) if agent is not None else None), subject, True
+    return subject, (_phrase(obj) if obj is not None else None), False
+
+
+def _party_near_cue(cue_tok: Token) -> str | None:
+    for child in cue_tok.children:
+        if child.dep_ in ("amod", "compound", "poss", "nmod"):
+            party = registry().party_of(_phrase(child))
+            if party:
+                return party
+    return None
+
+
+@dataclass(frozen=True)
+class IncidentContext:
+    """What the incident extractor needs to know about the document beyond its sentences."""
+
+    doc_id: str
+    published: dt.date
+    times: list[TimeMention]
+    claims: list[Claim]
+
+
+def _time_for(clause: _Clause, ctx: IncidentContext) -> TimeSpan:
+    inside = [t for t in ctx.times if clause.sentence.start_char <= t.start < clause.sentence.end_char
+              and not t.span.historical or clause.start <= t.start < clause.end]
+    own = [t for t in inside if clause.start <= t.start < clause.end] or inside
+    if own:
+        return own[0].span
+    before = [t for t in ctx.times if t.start < clause.start and not t.span.historical]
+    return before[-1].span if before else default_span(ctx.published)
+
+
+def _strip_attribution(text: str) -> str:
+    """Drop "according to X" and leading "X said" so the source's party is not read as the actor's."""
+    return re.sub(r"according\s+to\s+[^,.;]+[,.;]?", " ", text, flags=re.IGNORECASE)
+
+
+def extract_incidents(doc: Doc, ctx: IncidentContext) -> list[Incident]:
+    """All incidents in a parsed document, in text order."""
+    reg = registry()
+    incidents: list[Incident] = []
+    for sent in doc.sents:
+        previous_actor: tuple[str | None, str | None] = (None, None)
+        for clause in _clauses(sent):
+            cue = _strongest_cue(clause.text)
+            if cue is None:
+                continue
+            kind, match = cue
+            if _NON_EVENT.search(clause.text[:match.start()][-40:]):
+                continue
+            kind = _refine_type(kind, clause.text, sent.text)
+            if kind == "generic" and not re.search(r"strike|struck|attack|shell|fire|explosion|blast|hit", clause.text,
+                                                   re.I):
+                continue
+            if kind == "generic":
+                kind = "shelling"
+            cue_tok = _cue_token(sent, clause.start + match.start())
+            actor = target = None
+            actor_party = target_party = None
+            if cue_tok is not None:
+                subject, obj, _passive = _subject_and_object(_verb_of(cue_tok))
+                if subject and not re.match(r"(?i)(it|this|that|there)$", subject):
+                    actor, actor_party = subject, reg.party_of(_strip_attribution(subject))
+                if obj:
+                    target, target_party = obj, reg.party_of(obj)
+                if actor_party is None:
+                    actor_party = _party_near_cue(cue_tok)
+            if actor_party is None and previous_actor[1] is not None:
+                actor, actor_party = previous_actor
+            if actor_party is None:
+                words = [p for pos, p in reg.party_words_in(_strip_attribution(clause.text))]
+                words = [p for p in words if p != target_party]
+                actor_party = words[0] if words else None
+            if actor_party is None and target_party in ("UA", "RU") and target and _FORCE_WORDS.search(target):
+                # Two-sided war: fire on one side's positions with no named shooter is the other side's.
+                actor_party = "RU" if target_party == "UA" else "UA"
+            if kind == "settlement_captured" and target_party is None and actor_party is None:
+                actor_party = None
+            previous_actor = (actor, actor_party)
+            when = _time_for(clause, ctx)
+            event_type, sub_type = acled_labels(kind, actor_party)
+            if kind == "energy_strike":
+                weapons = _weapons(clause.text)
+                if weapons & {"attack drone", "FPV drone", "drone", "aircraft", "guided aerial bomb"}:
+                    sub_type = "Air/drone strike"
+            span = Span(start=clause.start, end=clause.end, text=clause.text)
+            claim_ids = [c.id for c in ctx.claims if c.span.start <= clause.start < c.span.end + 1
+                         or (c.span.start <= sent.start_char and sent.end_char <= c.span.end + 1)]
+            incidents.append(Incident(
+                id=content_id("inc", ctx.doc_id, clause.start, clause.end, kind),
+                doc_id=ctx.doc_id, type=kind, acled_event_type=event_type, acled_sub_event_type=sub_type,
+                actor=actor, actor_party=actor_party, target=target, target_party=target_party,
+                count=find_count(clause.text), fatalities=None, injured=None, weapon=_weapon(clause.text),
+                facility=_facility(clause.text), place_mention=place_mention(clause.text, sent.text),
+                when=when, historical=when.historical, claim_ids=claim_ids, span=span,
+            ))
+    return _with_casualties(doc, incidents)
+
+
+def _with_casualties(doc: Doc, incidents: list[Incident]) -> list[Incident]:
+    """Attach casualty figures: each sentence's figures go to the last incident at or before it."""
+    if not incidents:
+        return incidents
+    out = list(incidents)
+    for sent in doc.sents:
+        dead = find_fatalities(sent.text)
+        hurt = find_injured(sent.text)
+        if dead is None and hurt is None:
+            continue
+        owners = [i for i, inc in enumerate(out) if inc.span.start < sent.end_char]
+        idx = owners[-1] if owners else 0
+        inc = out[idx]
+        out[idx] = inc.model_copy(update={
+            "fatalities": (inc.fatalities or 0) + dead if dead is not None else inc.fatalities,
+            "injured": (inc.injured or 0) + hurt if hurt is not None else inc.injured,
+        })
+    # ACLED's bracketed split notes apply to the whole text: they override summed sentence figures.
+    text = doc.text
+    if re.search(r"fatalit(?:y|ies)\s+(?:split|coded\s+to\s+this)", text, re.IGNORECASE):
+        out[0] = out[0].model_copy(update={"fatalities": find_fatalities(text)})
+    return out

@@ -1,0 +1,80 @@
+"""Place mentions in incident text: the place of the event as written, before geocoding.
+
+The place of the event is the one governed by a locative preposition ("near Sudzha", "in Kharkiv"),
+not a place inside a speaker's name ("Kyiv's general staff"). An oblast or district written after the
+name ("near Vodyane, Donetsk", "in Pokrovka, Sumy region") is kept with it as a hint for disambiguation.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_NAME = r"[A-Z][\w'’-]*(?:[\s-](?:[A-Z][\w'’-]*|na|on|nad|pid|u|v|de))*"
+_PREP = (r"(?:near|in|at|outside|around|on\s+the\s+outskirts\s+of|outskirts\s+of|into|towards?|over|from|"
+         r"on|the\s+(?:village|town|city|settlement|area|district|community)\s+of|(?:village|town|city)\s+of|"
+         r"direction\s+of|vicinity\s+of|of)")
+_MENTION = re.compile(r"\b(?P<prep>" + _PREP + r")\s+(?:the\s+)?(?:(?:village|town|city|settlement|"
+                      r"urban-type\s+settlement)\s+of\s+)?(?P<name>" + _NAME + r")"
+                      r"(?P<hint>,\s+(?:the\s+)?[A-Z][\w'’-]+(?:\s+(?:region|oblast|Oblast|Region|raion|district|"
+                      r"province|People's\s+Republic))?|\s+(?:region|oblast|Oblast|Region|raion|district))?")
+_STOP = {"Russian", "Ukrainian", "Russia's", "Ukraine's", "The", "A", "An", "On", "In", "During", "According",
+         "Military", "Forces", "Armed", "Government", "Ministry", "General", "Staff", "January", "February",
+         "March", "April", "May", "June", "July", "August", "September", "October", "November", "December",
+         "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday", "NAF", "DPR", "LPR",
+         "OSCE", "SMM", "UN", "EU", "NATO", "US", "Casualties", "Interception", "Telegram", "Facebook", "X",
+         "Twitter", "Reuters", "TASS", "Interfax", "Kremlin", "President", "Defence", "Defense", "Air",
+         "Force", "Navy", "Security", "Service", "National", "Guard", "State", "Emergency", "Police", "I",
+         "Ukrinform", "Suspilne", "RIA", "Novosti", "BBC", "CNN", "AP", "AFP", "He", "She", "They", "It",
+         "His", "Her", "Their", "Its", "This", "That", "These", "Those", "UAV", "UAVs", "MoD", "Shahed",
+         "Shaheds", "Grad", "Iskander", "Kalibr", "Kinzhal", "HIMARS", "FPV", "KAB", "KABs", "Geran"}
+_PREP_RANK = {"near": 0, "in": 1, "at": 1, "outside": 0, "around": 0}
+
+
+@dataclass(frozen=True)
+class PlaceMention:
+    name: str
+    hint: str | None
+    start: int
+    prep: str = "in"
+
+    @property
+    def near(self) -> bool:
+        """Written as near the place, not in it (ACLED precision 2)."""
+        return self.prep in ("near", "outside", "around", "outskirts", "vicinity", "direction", "towards", "toward")
+
+    def as_text(self) -> str:
+        return f"{self.name}, {self.hint}" if self.hint else self.name
+
+
+def place_mentions(text: str) -> list[PlaceMention]:
+    """Candidate place names in `text`, best first (locative prepositions, then order of appearance)."""
+    found = []
+    for m in _MENTION.finditer(text):
+        words = m.group("name").split()
+        while words and words[0] in _STOP:
+            words.pop(0)
+        while words and words[-1] in _STOP:
+            words.pop()
+        if not words:
+            continue
+        name = " ".join(words)
+        if re.search(r"['’]s$", name):  # "Kyiv's general staff": a possessive is a name inside an actor
+            continue
+        hint = (m.group("hint") or "").lstrip(", ").strip() or None
+        if hint and hint.split()[0] in _STOP:
+            hint = None
+        prep_words = m.group("prep").lower().split()
+        prep = next((w for w in prep_words if w in ("outskirts", "vicinity", "direction")), prep_words[0])
+        rank = _PREP_RANK.get(prep, 2)
+        found.append((rank, m.start(), PlaceMention(name=name, hint=hint, start=m.start("name"), prep=prep)))
+    found.sort(key=lambda x: (x[0], x[1]))
+    return [f[2] for f in found]
+
+
+def place_mention(clause: str, sentence: str) -> str | None:
+    """The written place of the event in a clause, falling back to its sentence."""
+    for text in (clause, sentence):
+        mentions = place_mentions(text)
+        if mentions:
+            return mentions[0].as_text()
+    return None

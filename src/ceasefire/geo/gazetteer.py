@@ -1,0 +1,198 @@
+"""The bundled gazetteer in memory: names in Latin and Cyrillic, normalised three ways for lookup.
+
+Keys, strictest first:
+1. exact: the name as written;
+2. normal: case, diacritics, apostrophes and soft signs, hyphens folded ("Sivers'k" = "Siversk");
+3. skeleton: Latin transliteration variants folded (y/i/j, kh/h, doubled letters, zhzh):
+   "Zaporizhia" = "Zaporizhzhia", "Kupyansk" = "Kupiansk".
+Cyrillic mentions with case endings ("у Покровську", "в Курской области") are tried with the ending cut.
+"""
+from __future__ import annotations
+
+import csv
+import gzip
+import io
+import math
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+from ceasefire.records import Place
+
+
+@dataclass(frozen=True)
+class Entry:
+    geonameid: str
+    name: str
+    lat: float
+    lon: float
+    fclass: str
+    fcode: str
+    country: str
+    admin1: str
+    population: int
+
+    @property
+    def is_region(self) -> bool:
+        return self.fcode in ("ADM1", "ADM2", "ADM3", "RGN", "AREA", "PCLI")
+
+    def to_place(self, precision: int, mention: str | None = None) -> Place:
+        return Place(name=self.name, lat=self.lat, lon=self.lon, admin1=self.admin1 or None, country=self.country,
+                     geonameid=int(self.geonameid) if self.geonameid.isdigit() else None, precision=precision,
+                     mention=mention)
+
+
+_APOSTROPHES = re.compile(r"[\'’ʼ`ʹ\"”“ьъЬЪ]")
+_CYRILLIC = re.compile(r"[\u0400-\u04ff]")
+# Ukrainian and Russian case endings, longest first (locative, genitive, dative, instrumental).
+_CYR_ENDINGS = ("ській", "ськом", "ского", "ської", "ською", "ской", "ском", "ському", "ьску", "ську", "ові", "ого",
+                "ому", "ій", "ої", "ою", "ом", "ах", "ях", "ов", "ев", "ки", "ці", "і", "и", "у", "ю", "е", "а", "я")
+
+
+def normal(name: str) -> str:
+    """Lower case, no diacritics (й and ї keep their base letter), no apostrophes or soft signs."""
+    s = unicodedata.normalize("NFKD", name)
+    s = "".join(ch for ch in s if not unicodedata.combining(ch))
+    s = _APOSTROPHES.sub("", s.lower())
+    s = re.sub(r"[-‐–—_.]+", " ", s)
+    return " ".join(s.split())
+
+
+def skeleton(name: str) -> str:
+    """Fold Latin transliteration variants; Cyrillic is left as normal() leaves it."""
+    s = normal(name)
+    if _CYRILLIC.search(s):
+        return s
+    s = s.replace("zhzh", "zh").replace("kh", "h").replace("yi", "i").replace("iy", "i")
+    s = re.sub(r"[yj]", "i", s)
+    s = re.sub(r"(.)\1+", r"\1", s)
+    return s.replace(" ", "")
+
+
+def km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    h = math.sin((p2 - p1) / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(math.radians(lon2 - lon1) / 2) ** 2
+    return 12742 * math.asin(math.sqrt(h))
+
+
+class Gazetteer:
+    """Name lookup over the bundled GeoNames subset (see geo/build.py)."""
+
+    def __init__(self, entries: list[Entry], names: list[list[str]]):
+        self.entries = entries
+        self.exact: dict[str, list[int]] = {}
+        self.normal: dict[str, list[int]] = {}
+        self.skeleton: dict[str, list[int]] = {}
+        for i, alts in enumerate(names):
+            for n in alts:
+                for index, key in ((self.exact, n), (self.normal, normal(n)), (self.skeleton, skeleton(n))):
+                    bucket = index.setdefault(key, [])
+                    if not bucket or bucket[-1] != i:
+                        bucket.append(i)
+
+    def lookup(self, name: str) -> tuple[list[Entry], str]:
+        """Entries for a name and how they matched ("exact", "normal", "skeleton", "stem" or "none")."""
+        for kind, index, key in (("exact", self.exact, name), ("normal", self.normal, normal(name)),
+                                 ("skeleton", self.skeleton, skeleton(name))):
+            hits = index.get(key)
+            if hits:
+                return [self.entries[i] for i in hits], kind
+        if _CYRILLIC.search(name):
+            for stem in _cyrillic_stems(normal(name)):
+                hits = self.normal.get(stem)
+                if hits:
+                    return [self.entries[i] for i in hits], "stem"
+        return [], "none"
+
+    def region(self, name: str) -> Entry | None:
+        """The oblast (or Russian region) a name refers to ("Donetsk", "Zaporizhia region", "Курской области")."""
+        key = region_key(name)
+        return self._regions().get(key)
+
+    @lru_cache(maxsize=1)  # noqa: B019 - one gazetteer per process
+    def _regions(self) -> dict[str, Entry]:
+        out: dict[str, Entry] = {}
+        for e in self.entries:
+            if e.fcode == "ADM1" and e.admin1:
+                out[region_key(e.admin1)] = e
+        for alias, admin1 in REGION_ALIASES.items():
+            target = next((e for e in self.entries if e.fcode == "ADM1" and e.admin1 == admin1), None)
+            if target is None:
+                target = self._russian_region_centre(admin1)
+            if target is not None:
+                out[region_key(alias)] = target
+        return out
+
+    def _russian_region_centre(self, admin1: str) -> Entry | None:
+        centres = [e for e in self.entries if e.country == "Russia" and e.admin1 == admin1]
+        if not centres:
+            return None
+        capital = max(centres, key=lambda e: e.population)
+        return Entry(capital.geonameid, f"{admin1} Oblast", capital.lat, capital.lon, "A", "ADM1", "Russia", admin1, 0)
+
+    def admin1_names(self) -> set[str]:
+        return {e.admin1 for e in self.entries if e.admin1}
+
+
+# Ways the press writes each region, mapped to the gazetteer's admin1 name.
+REGION_ALIASES = {
+    "Zaporizhzhia": "Zaporizhia", "Zaporizhzhya": "Zaporizhia", "Zaporozhye": "Zaporizhia",
+    "Zaporozhzhia": "Zaporizhia", "Запорізька": "Zaporizhia", "Запорожская": "Zaporizhia",
+    "Dnipro": "Dnipropetrovsk", "Dnepropetrovsk": "Dnipropetrovsk", "Дніпропетровська": "Dnipropetrovsk",
+    "Днепропетровская": "Dnipropetrovsk", "Донецька": "Donetsk", "Донецкая": "Donetsk",
+    "Lugansk": "Luhansk", "Луганська": "Luhansk", "Луганская": "Luhansk", "Kharkov": "Kharkiv",
+    "Харківська": "Kharkiv", "Харьковская": "Kharkiv", "Херсонська": "Kherson", "Херсонская": "Kherson",
+    "Mykolayiv": "Mykolaiv", "Nikolaev": "Mykolaiv", "Nikolayev": "Mykolaiv", "Миколаївська": "Mykolaiv",
+    "Николаевская": "Mykolaiv", "Odessa": "Odesa", "Одеська": "Odesa", "Одесская": "Odesa",
+    "Сумська": "Sumy", "Сумская": "Sumy", "Чернігівська": "Chernihiv", "Черниговская": "Chernihiv",
+    "Chernigov": "Chernihiv", "Kiev": "Kyiv", "Київська": "Kyiv", "Киевская": "Kyiv",
+    "Полтавська": "Poltava", "Полтавская": "Poltava", "Kirovograd": "Kirovohrad", "Kropyvnytskyi": "Kirovohrad",
+    "Кіровоградська": "Kirovohrad", "Vinnytsya": "Vinnytsia", "Vinnitsa": "Vinnytsia", "Вінницька": "Vinnytsia",
+    "Khmelnytskyy": "Khmelnytskyi", "Khmelnytsky": "Khmelnytskyi", "Lvov": "Lviv", "Львівська": "Lviv",
+    "Rovno": "Rivne", "Ternopol": "Ternopil", "Zhitomir": "Zhytomyr", "Житомирська": "Zhytomyr",
+    "Volhynia": "Volyn", "Transcarpathia": "Zakarpattia", "Zakarpattya": "Zakarpattia", "Cherkasy": "Cherkasy",
+    "Cherkassy": "Cherkasy", "Черкаська": "Cherkasy", "Chernovtsy": "Chernivtsi", "Crimea": "Crimea",
+    "Republic of Crimea": "Crimea", "Autonomous Republic of Crimea": "Crimea", "Крим": "Crimea", "Крым": "Crimea",
+    "Sevastopol": "Sevastopol", "Kursk": "Kursk", "Курская": "Kursk", "Курська": "Kursk", "Belgorod": "Belgorod",
+    "Bilhorod": "Belgorod", "Белгородская": "Belgorod", "Бєлгородська": "Belgorod", "Bryansk": "Bryansk",
+    "Брянская": "Bryansk", "Брянська": "Bryansk", "Voronezh": "Voronezh", "Воронежская": "Voronezh",
+    "Rostov": "Rostov", "Ростовская": "Rostov", "Krasnodar": "Krasnodar", "Краснодарский": "Krasnodar",
+    "Kuban": "Krasnodar", "Donbas": "Donetsk", "Donbass": "Donetsk", "DPR": "Donetsk", "LPR": "Luhansk",
+    "Kyiv City": "Kyiv City",
+}
+
+
+def region_key(name: str) -> str:
+    s = normal(name)
+    s = re.sub(r"\b(?:oblast|region|province|obl|raion|district|область|области|облась|республика|край|крае|"
+               r"people s republic|peoples republic)\b", "", s)
+    s = re.sub(r"(?:ska|skaya|ska ia|s ka)$", "", s.strip())
+    return skeleton(s)
+
+
+def _cyrillic_stems(word: str) -> list[str]:
+    """Nominative guesses for an inflected Cyrillic place name ("покровську" -> "покровськ", "курской" -> "курск")."""
+    stems = []
+    last = word.split()[-1] if word.split() else word
+    head = word[: len(word) - len(last)]
+    for ending in _CYR_ENDINGS:
+        if last.endswith(ending) and len(last) - len(ending) >= 3:
+            base = last[: -len(ending)]
+            stems.extend([head + base, head + base + "а", head + base + "е", head + base + "и", head + base + "ка",
+                          head + base + "ок", head + base + "ськ" if base.endswith("с") else head + base])
+    return stems
+
+
+@lru_cache(maxsize=1)
+def gazetteer() -> Gazetteer:
+    """The bundled gazetteer, loaded on first use (about a second)."""
+    raw = resources.files("ceasefire").joinpath("data/gazetteer.tsv.gz").read_bytes()
+    entries, names = [], []
+    with io.TextIOWrapper(gzip.GzipFile(fileobj=io.BytesIO(raw)), encoding="utf-8") as fh:
+        for row in csv.DictReader(fh, delimiter="\t"):
+            entries.append(Entry(row["geonameid"], row["name"], float(row["lat"]), float(row["lon"]), row["fclass"],
+                                 row["fcode"], row["country"], row["admin1"], int(row["population"] or 0)))
+            names.append([row["name"], *[n for n in row["names"].split("|") if n]])
+    return Gazetteer(entries, names)

@@ -1,0 +1,148 @@
+"""Place mentions to coordinates, oblast and ACLED-style precision, or an abstention with a reason.
+
+Choosing among homonyms, evidence in order:
+1. an oblast or district named with the place ("near Vodyane, Donetsk") or elsewhere in the text;
+2. other places already resolved in the same document (nearest wins);
+3. the conflict area (front-line oblasts and Russia's border regions);
+4. exact spelling over normalised over transliteration-folded;
+5. population.
+Precision: 1 a settlement, 2 near a settlement ("near", "outskirts") or a part of a region, 3 only a region
+(its centre). When two far-apart candidates remain and nothing in the text prefers one, it abstains.
+"""
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+
+from ceasefire.extract.places import place_mentions
+from ceasefire.geo.gazetteer import Entry, Gazetteer, gazetteer, km
+from ceasefire.records import Incident, Place
+
+CONFLICT_AREA = {"Donetsk", "Luhansk", "Zaporizhia", "Kherson", "Kharkiv", "Dnipropetrovsk", "Sumy", "Mykolaiv",
+                 "Crimea", "Sevastopol", "Chernihiv", "Kursk", "Belgorod", "Bryansk"}
+# Two candidates further apart than this, with nothing to prefer either, make the geocoder abstain.
+AMBIGUOUS_KM = 100.0
+_MATCH_RANK = {"exact": 3, "normal": 2, "skeleton": 1, "stem": 1}
+_REGION_WORD = re.compile(r"^(?:region|oblast|province|raion|district)\b", re.I)
+
+
+@dataclass(frozen=True)
+class Resolution:
+    place: Place | None
+    reason: str | None = None
+
+
+class Geocoder:
+    """Resolves incident place mentions against a gazetteer, using the whole document as evidence."""
+
+    name = "geocode.gazetteer.v1"
+
+    def __init__(self, gaz: Gazetteer):
+        self.gaz = gaz
+
+    def regions_in(self, text: str) -> set[str]:
+        """Admin1 names of the regions a text names ("Donetsk region", "in Sumy oblast", "Kursk")."""
+        found = set()
+        for m in re.finditer(r"([A-Z][\w'’-]+(?:\s[A-Z][\w'’-]+)?)(?:\s+(?:region|oblast|Oblast|Region|province))?",
+                             text):
+            entry = self.gaz.region(m.group(1))
+            if entry is not None:
+                found.add(entry.admin1)
+        return found
+
+    def resolve(self, name: str, hint: str | None, context: list[Place], regions: set[str],
+                near: bool = False) -> Resolution:
+        """One mention to a place, or an abstention saying why."""
+        region_hint = self.gaz.region(hint) if hint and not _REGION_WORD.match(hint) else None
+        if hint and _REGION_WORD.match(hint):
+            entry = self.gaz.region(name)
+            if entry is not None:
+                return Resolution(entry.to_place(3, f"{name} {hint}"))
+        candidates, how = self.gaz.lookup(name)
+        settlements = [c for c in candidates if not c.is_region]
+        if not settlements:
+            entry = self.gaz.region(name)
+            if entry is not None:
+                return Resolution(entry.to_place(3, name))
+            if candidates:
+                return Resolution(candidates[0].to_place(3, name))
+            return Resolution(None, f"no gazetteer entry for {name!r}")
+        best, runner_up, evidence = self._choose(settlements, region_hint, context, regions)
+        if runner_up is not None and not evidence and km(best.lat, best.lon, runner_up.lat, runner_up.lon) > AMBIGUOUS_KM \
+                and best.population < 10 * max(runner_up.population, 1):
+            return Resolution(None, f"{name!r} is ambiguous ({len(settlements)} places) and the text does not say which")
+        precision = 2 if near else 1
+        mention = f"{name}, {hint}" if hint else name
+        del how
+        return Resolution(best.to_place(precision, mention))
+
+    def _choose(self, cands: list[Entry], region_hint: Entry | None, context: list[Place],
+                regions: set[str]) -> tuple[Entry, Entry | None, bool]:
+        def score(e: Entry) -> tuple[float, bool]:
+            s, evidence = 0.0, False
+            if region_hint is not None and e.admin1 == region_hint.admin1:
+                s += 1000
+                evidence = True
+            elif e.admin1 in regions:
+                s += 400
+                evidence = True
+            if context:
+                nearest = min(km(e.lat, e.lon, p.lat, p.lon) for p in context)
+                s += max(0.0, 200 - nearest)
+                evidence = evidence or nearest < 100
+            if e.admin1 in CONFLICT_AREA:
+                s += 50
+            s += 3 * math.log10(e.population + 1) + (5 if e.fclass == "P" else 0)
+            return s, evidence
+
+        scored = sorted(((score(e), e) for e in cands), key=lambda x: -x[0][0])
+        (top_score, evidence), best = scored[0]
+        runner_up = scored[1][1] if len(scored) > 1 else None
+        if runner_up is not None and not evidence:
+            # Conflict-area preference is evidence when exactly one of the two is inside it.
+            if (best.admin1 in CONFLICT_AREA) != (runner_up.admin1 in CONFLICT_AREA):
+                evidence = True
+        return best, runner_up, evidence
+
+    def locate_text(self, text: str) -> Resolution:
+        """The place a short text (an event description) is about."""
+        regions = self.regions_in(text)
+        resolution = Resolution(None, "no place named")
+        for mention in place_mentions(text):
+            resolution = self.resolve(mention.name, mention.hint, [], regions, mention.near)
+            if resolution.place is not None:
+                return resolution
+        return resolution
+
+    def locate_incidents(self, text: str, incidents: list[Incident]) -> list[Incident]:
+        """Give each incident a place (or a reason why not), using earlier resolutions as context."""
+        regions = self.regions_in(text)
+        context: list[Place] = []
+        out = []
+        for inc in incidents:
+            resolution = Resolution(None, "no place named")
+            for mention in place_mentions(inc.span.text) or place_mentions(_sentence_around(text, inc.span.start)):
+                resolution = self.resolve(mention.name, mention.hint, context, regions, mention.near)
+                if resolution.place is not None:
+                    break
+            if resolution.place is not None and resolution.place.precision < 3:
+                context.append(resolution.place)
+            out.append(inc.model_copy(update={"place": resolution.place, "place_reason": resolution.reason}))
+        return out
+
+
+def _sentence_around(text: str, pos: int) -> str:
+    start = max(text.rfind(". ", 0, pos) + 2, 0)
+    end = text.find(". ", pos)
+    return text[start: end if end != -1 else len(text)]
+
+
+_DEFAULT: Geocoder | None = None
+
+
+def default_geocoder() -> Geocoder:
+    global _DEFAULT
+    if _DEFAULT is None:
+        _DEFAULT = Geocoder(gazetteer())
+    return _DEFAULT

@@ -1,0 +1,191 @@
+"""Files on disk (text, Markdown, HTML) and JSON-lines inputs."""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from collections.abc import Iterator
+from html.parser import HTMLParser
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict, ValidationError
+
+from ceasefire.errors import InputError
+from ceasefire.records import Document, RawDocument
+from ceasefire.timeparse import parse_iso_date
+
+# Bigger inputs are refused rather than half-processed: a daily report is a few hundred kB at most.
+MAX_DOCUMENT_BYTES = 20 * 1024 * 1024
+HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
+
+
+def decode_text(raw: bytes, source: str) -> str:
+    """Decode bytes as UTF-8 (or UTF-16 with a BOM); refuse binary content with a clear problem."""
+    if len(raw) > MAX_DOCUMENT_BYTES:
+        raise InputError(source, f"too large ({len(raw)} bytes; the limit is {MAX_DOCUMENT_BYTES})")
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return raw.decode("utf-16")
+        except UnicodeDecodeError as exc:
+            raise InputError(source, f"not valid UTF-16 text ({exc.reason} at byte {exc.start})") from None
+    if b"\x00" in raw[:8192]:
+        raise InputError(source, "binary file (contains NUL bytes), expected text")
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise InputError(source, f"not UTF-8 text ({exc.reason} at byte {exc.start}); convert it to UTF-8") from None
+
+
+class _TextFromHTML(HTMLParser):
+    """Visible text of an HTML page: scripts, styles and other hidden parts are dropped."""
+
+    SKIP = {"script", "style", "noscript", "template", "svg", "head", "iframe", "object"}
+    BLOCK = {"p", "div", "br", "li", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "section", "article",
+             "header", "footer", "blockquote", "pre", "table", "ul", "ol", "hr"}
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self.title_parts: list[str] = []
+        self._skip_depth = 0
+        self._in_title = False
+
+    def handle_starttag(self, tag: str, attrs: list) -> None:
+        if tag == "title":
+            self._in_title = True
+        elif tag in self.SKIP:
+            self._skip_depth += 1
+        elif tag in self.BLOCK:
+            self.parts.append("\n")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "title":
+            self._in_title = False
+        elif tag in self.SKIP:
+            self._skip_depth = max(0, self._skip_depth - 1)
+        elif tag in self.BLOCK:
+            self.parts.append("\n")
+
+    def handle_data(self, data: str) -> None:
+        if self._in_title:
+            self.title_parts.append(data)
+        elif not self._skip_depth:
+            self.parts.append(data)
+
+
+def html_to_text(html: str) -> tuple[str, str | None]:
+    """Return the visible text of a page, one paragraph a line, and its title."""
+    parser = _TextFromHTML()
+    parser.feed(html)
+    parser.close()
+    lines = (" ".join(line.split()) for line in "".join(parser.parts).splitlines())
+    text = "\n".join(line for line in lines if line)
+    title = " ".join("".join(parser.title_parts).split()) or None
+    return text, title
+
+
+def make_document(raw: bytes, text: str, **fields) -> RawDocument:
+    """Build a document whose id is the sha256 of its raw bytes, so the same content is one document."""
+    sha = hashlib.sha256(raw).hexdigest()
+    return RawDocument(document=Document(id=f"doc-{sha[:16]}", sha256=sha, text=text, **fields), raw=raw)
+
+
+def read_file(path: str | Path, published: dt.date | None = None, source: str | None = None) -> RawDocument:
+    """Read a text, Markdown or HTML file into a document.
+
+    Raises:
+        InputError: the file is missing, unreadable, binary, not UTF-8, empty or too large.
+    """
+    p = Path(path)
+    name = str(path)
+    if not p.exists():
+        raise InputError(name, "no such file")
+    if p.is_dir():
+        raise InputError(name, "is a directory, expected a file")
+    try:
+        raw = p.read_bytes()
+    except OSError as exc:
+        raise InputError(name, f"cannot read ({exc.strerror})") from None
+    text = decode_text(raw, name)
+    title = None
+    content_type = "text/plain"
+    if p.suffix.lower() in HTML_SUFFIXES or text.lstrip()[:15].lower().startswith(("<!doctype html", "<html")):
+        text, title = html_to_text(text)
+        content_type = "text/html"
+    elif p.suffix.lower() == ".md":
+        content_type = "text/markdown"
+    if not text.strip():
+        raise InputError(name, "no text in file")
+    return make_document(raw, text, published=published, source=source or p.name, title=title,
+                         content_type=content_type, url=p.resolve().as_uri(),
+                         retrieved=dt.datetime.now(dt.timezone.utc))
+
+
+class JsonlItem(BaseModel):
+    """One input line of `extract --jsonl` and `ingest --jsonl`."""
+
+    model_config = ConfigDict(extra="ignore")
+    id: str | int
+    text: str
+    published: str | None = None
+    source: str | None = None
+    language: str = "en"
+    title: str | None = None
+    url: str | None = None
+
+
+class JsonlLine(BaseModel):
+    """A line that parsed (`item`, `document`) or the problem with it (`error`)."""
+
+    model_config = ConfigDict(arbitrary_types_allowed=True)
+    line_no: int
+    item_id: str | None = None
+    document: RawDocument | None = None
+    error: str | None = None
+
+
+def read_jsonl(path: str | Path) -> Iterator[JsonlLine]:
+    """Yield each non-empty line of a JSON-lines file as a document or as a line-numbered problem.
+
+    Raises:
+        InputError: the file itself is missing or not text (single lines never raise).
+    """
+    name = str(path)
+    p = Path(path)
+    if not p.exists():
+        raise InputError(name, "no such file")
+    if p.is_dir():
+        raise InputError(name, "is a directory, expected a JSON-lines file")
+    with p.open("rb") as fh:
+        for line_no, raw_line in enumerate(fh, start=1):
+            if not raw_line.strip():
+                continue
+            where = f"{name}:{line_no}"
+            try:
+                line = decode_text(raw_line, where)
+                data = json.loads(line)
+                if not isinstance(data, dict):
+                    raise InputError(where, "expected a JSON object")
+                item = JsonlItem.model_validate(data)
+                published = parse_iso_date(item.published, where) if item.published else None
+                raw = item.text.encode("utf-8")
+                doc = make_document(raw, item.text, published=published, source=item.source,
+                                    language=item.language or "en", title=item.title, url=item.url)
+                yield JsonlLine(line_no=line_no, item_id=str(item.id), document=doc)
+            except InputError as exc:
+                yield JsonlLine(line_no=line_no, item_id=_guess_id(raw_line), error=exc.one_line())
+            except json.JSONDecodeError as exc:
+                yield JsonlLine(line_no=line_no, error=f"{where}: malformed JSON ({exc.msg} at column {exc.colno})")
+            except ValidationError as exc:
+                first = exc.errors()[0]
+                field = ".".join(str(x) for x in first["loc"]) or "line"
+                yield JsonlLine(line_no=line_no, item_id=_guess_id(raw_line),
+                                error=f"{where}: field {field!r}: {first['msg']}")
+
+
+def _guess_id(raw_line: bytes) -> str | None:
+    try:
+        value = json.loads(raw_line).get("id")
+    except (ValueError, AttributeError):
+        return None
+    return None if value is None else str(value)

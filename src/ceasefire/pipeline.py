@@ -1,0 +1,103 @@
+"""Runs intake -> extract -> store for a batch of inputs; bad inputs are reported, never half-stored.
+
+Library use (what `ceasefire ingest` does):
+
+    >>> from ceasefire.pipeline import ingest_inputs
+    >>> report = ingest_inputs(store, paths=["report.txt"])   # doctest: +SKIP
+"""
+from __future__ import annotations
+
+import datetime as dt
+import sys
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from tqdm import tqdm
+
+from ceasefire.errors import InputError
+from ceasefire.extract import extract_many
+from ceasefire.intake import fetch_url, read_dataset, read_file, read_jsonl
+from ceasefire.records import RawDocument
+from ceasefire.store import Store
+
+TEXT_SUFFIXES = {".txt", ".md", ".html", ".htm", ".xhtml", ".text"}
+BATCH = 128
+
+
+@dataclass
+class IngestResult:
+    added: list[RawDocument] = field(default_factory=list)
+    skipped: list[RawDocument] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    claims: int = 0
+    incidents: int = 0
+
+
+@dataclass(frozen=True)
+class IngestRequest:
+    """What to take in: files or folders or URLs, a JSON-lines file, a dataset format for CSV inputs."""
+
+    inputs: tuple[str, ...] = ()
+    jsonl: str | None = None
+    dataset_format: str | None = None
+    published: dt.date | None = None
+
+
+def _expand(inputs: Iterable[str]) -> Iterator[str]:
+    for item in inputs:
+        p = Path(item)
+        if p.is_dir():
+            yield from sorted(str(f) for f in p.rglob("*") if f.is_file() and f.suffix.lower() in TEXT_SUFFIXES)
+        else:
+            yield item
+
+
+def read_inputs(request: IngestRequest, errors: list[str]) -> Iterator[RawDocument]:
+    """Every document the request names; problems are appended to `errors` and the rest go on."""
+    for item in _expand(request.inputs):
+        try:
+            if item.startswith(("http://", "https://")):
+                yield fetch_url(item, request.published)
+            elif request.dataset_format:
+                yield from read_dataset(item, request.dataset_format)
+            else:
+                yield read_file(item, request.published)
+        except InputError as exc:
+            errors.append(exc.one_line())
+    if request.jsonl:
+        try:
+            for line in read_jsonl(request.jsonl):
+                if line.error:
+                    errors.append(line.error)
+                elif line.document is not None:
+                    yield line.document
+        except InputError as exc:
+            errors.append(exc.one_line())
+
+
+def ingest(store: Store, request: IngestRequest) -> IngestResult:
+    """Store every new document of the request with its extraction, one transaction per document."""
+    result = IngestResult()
+    seen: set[str] = set()
+    pending: list[RawDocument] = []
+    for raw in read_inputs(request, result.errors):
+        if raw.document.sha256 in seen or store.has_document(raw.document.sha256):
+            result.skipped.append(raw)
+            continue
+        seen.add(raw.document.sha256)
+        pending.append(raw)
+    progress = tqdm(total=len(pending), desc="extracting", unit="doc", file=sys.stderr,
+                    disable=None if len(pending) > 20 else True)
+    for start in range(0, len(pending), BATCH):
+        batch = pending[start:start + BATCH]
+        for raw, extraction in zip(batch, extract_many([r.document for r in batch])):
+            if store.save_extraction(raw, extraction):
+                result.added.append(raw)
+                result.claims += len(extraction.claims)
+                result.incidents += len(extraction.incidents)
+            else:
+                result.skipped.append(raw)
+            progress.update(1)
+    progress.close()
+    return result

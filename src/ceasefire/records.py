@@ -1,0 +1,189 @@
+"""Typed records passed between pipeline stages.
+
+Every stage takes and returns these frozen pydantic models; nothing passes loose dicts.
+JSON shapes follow the "Interfaces" section of DESIGN.md (fields may be added, never renamed).
+"""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+Party = Literal["UA", "RU", "US", "NATO", "EU", "UN", "OTHER"]
+Stance = Literal["assert", "deny", "propose", "accept", "reject", "accuse", "warn"]
+Precision = Literal["day", "week", "month", "year", "range"]
+FindingStatus = Literal["alleged", "corroborated", "confirmed", "disputed", "not_a_violation", "out_of_scope"]
+
+
+def content_id(prefix: str, *parts: object) -> str:
+    """A short stable id derived from content, so re-processing gives the same ids."""
+    digest = hashlib.sha256("\x1f".join(str(p) for p in parts).encode("utf-8")).hexdigest()
+    return f"{prefix}-{digest[:16]}"
+
+
+class Record(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Span(Record):
+    """Character offsets of evidence in the document text (end exclusive)."""
+
+    start: int
+    end: int
+    text: str
+
+
+class TimeSpan(Record):
+    start: dt.date
+    end: dt.date
+    precision: Precision
+    text: str | None = None
+    historical: bool = False
+
+
+class Place(Record):
+    name: str
+    lat: float
+    lon: float
+    admin1: str | None = None
+    country: str | None = None
+    geonameid: int | None = None
+    precision: Literal[1, 2, 3] = 1
+    mention: str | None = None
+
+
+class Document(Record):
+    id: str
+    sha256: str
+    text: str
+    published: dt.date | None = None
+    source: str | None = None
+    url: str | None = None
+    title: str | None = None
+    language: str = "en"
+    content_type: str = "text/plain"
+    retrieved: dt.datetime | None = None
+
+
+class Claim(Record):
+    id: str
+    doc_id: str
+    speaker: str
+    party: Party | None
+    stance: Stance
+    cue: str
+    text: str
+    when: TimeSpan | None = None
+    venue: str | None = None
+    role: str | None = None
+    span: Span
+
+
+class Incident(Record):
+    id: str
+    doc_id: str
+    type: str
+    acled_event_type: str | None
+    acled_sub_event_type: str | None
+    actor: str | None = None
+    actor_party: Party | None = None
+    target: str | None = None
+    target_party: Party | None = None
+    count: int | None = None
+    fatalities: int | None = None
+    injured: int | None = None
+    weapon: str | None = None
+    facility: str | None = None
+    place_mention: str | None = None
+    place: Place | None = None
+    place_reason: str | None = None
+    when: TimeSpan | None = None
+    historical: bool = False
+    claim_ids: list[str] = Field(default_factory=list)
+    span: Span
+
+
+class Contradiction(Record):
+    claim_ids: list[str]
+    parties: list[Party]
+    topic: str
+
+
+class Extraction(Record):
+    """Everything extracted from one document."""
+
+    document: Document
+    claims: list[Claim] = Field(default_factory=list)
+    incidents: list[Incident] = Field(default_factory=list)
+    contradictions: list[Contradiction] = Field(default_factory=list)
+
+    def to_json_dict(self) -> dict:
+        out = self.model_dump(mode="json")
+        out["document"].pop("text", None)
+        return out
+
+
+class Event(Record):
+    """A happening reconciled from one or more incident reports."""
+
+    id: str
+    type: str
+    acled_sub_event_type: str | None = None
+    actor_party: Party | None = None
+    place: Place | None = None
+    when: TimeSpan
+    incident_ids: list[str]
+    sources: int = 1
+    contradicted: bool = False
+    grade: str | None = None
+
+
+class Clause(Record):
+    id: str
+    text: str
+    prohibited: list[str]
+    facilities: list[str] = Field(default_factory=list)
+
+
+class Agreement(Record):
+    id: str
+    title: str
+    parties: dict[str, list[str]]
+    start: dt.date
+    end: dt.date | None = None
+    alternative_starts: dict[str, dt.date] = Field(default_factory=dict)
+    scope: list[str] = Field(default_factory=list)
+    clauses: list[Clause]
+    source: str
+
+
+class Finding(Record):
+    id: str
+    event_id: str
+    agreement_id: str
+    clause: str
+    party: str
+    status: FindingStatus
+    confidence: float
+    rationale: str
+    date: dt.date
+    place: Place | None = None
+
+
+class Review(Record):
+    id: str
+    finding_id: str
+    reviewer: str
+    at: dt.datetime
+    action: Literal["confirm", "dispute", "reattribute", "comment"]
+    reason: str
+    new_party: str | None = None
+
+
+class RawDocument(Record):
+    """A document as taken in: its raw bytes kept beside the decoded text."""
+
+    document: Document
+    raw: bytes

@@ -1,0 +1,181 @@
+"""The store: SQLite (WAL) by default, PostgreSQL for a team, both through SQLAlchemy Core.
+
+All writes go through `Store.write`, one transaction each: a failure rolls back and leaves nothing
+half-written. Documents are keyed by the sha256 of their raw bytes, so the same content is stored once.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TypeVar
+
+from sqlalchemy import Connection, Engine, create_engine, event, func, select
+from sqlalchemy.exc import SQLAlchemyError
+
+from ceasefire.errors import InputError
+from ceasefire.records import Claim, Document, Extraction, Incident, RawDocument
+from ceasefire.store import migrations, schema
+
+T = TypeVar("T")
+DEFAULT_DB = "ceasefire.db"
+
+
+def resolve_db(db: str | None) -> str:
+    """--db, else CEASEFIRE_DB, else ./ceasefire.db; a path becomes a sqlite URL."""
+    value = db or os.environ.get("CEASEFIRE_DB") or DEFAULT_DB
+    if "://" in value:
+        return value.replace("postgres://", "postgresql+psycopg://", 1).replace(
+            "postgresql://", "postgresql+psycopg://", 1)
+    return f"sqlite:///{Path(value).expanduser()}"
+
+
+def _sqlite_pragmas(dbapi_conn, _record) -> None:
+    cur = dbapi_conn.cursor()
+    cur.execute("PRAGMA journal_mode=WAL")
+    cur.execute("PRAGMA foreign_keys=ON")
+    cur.execute("PRAGMA busy_timeout=10000")
+    cur.close()
+
+
+@dataclass
+class IngestReport:
+    added: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+
+
+class Store:
+    """A connection to one database, migrated to the current schema on open."""
+
+    def __init__(self, url: str, engine: Engine):
+        self.url = url
+        self.engine = engine
+
+    @classmethod
+    def open(cls, db: str | None = None) -> Store:
+        url = resolve_db(db)
+        if url.startswith("sqlite:///"):
+            path = Path(url.removeprefix("sqlite:///"))
+            if path.parent and not path.parent.exists():
+                raise InputError(str(path), "directory does not exist")
+            if path.exists() and path.is_file() and path.stat().st_size:
+                with path.open("rb") as fh:
+                    if fh.read(16) != b"SQLite format 3\x00":
+                        raise InputError(str(path), "not a SQLite database")
+        try:
+            engine = create_engine(url, future=True)
+        except (SQLAlchemyError, ImportError, ValueError) as exc:
+            raise InputError(url, f"cannot open database ({exc})") from None
+        if engine.dialect.name == "sqlite":
+            event.listen(engine, "connect", _sqlite_pragmas)
+        store = cls(url, engine)
+        try:
+            store.write(migrations.upgrade)
+        except SQLAlchemyError as exc:
+            raise InputError(url, f"cannot open database ({str(exc).splitlines()[0]})") from None
+        return store
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    def write(self, fn: Callable[[Connection], T]) -> T:
+        """Run `fn` in one transaction: committed if it returns, rolled back if it raises."""
+        with self.engine.begin() as conn:
+            return fn(conn)
+
+    def read(self, fn: Callable[[Connection], T]) -> T:
+        with self.engine.connect() as conn:
+            return fn(conn)
+
+    # -- documents and extractions ---------------------------------------------------------------
+    def has_document(self, sha256: str) -> bool:
+        return self.read(lambda c: c.execute(
+            select(schema.documents.c.id).where(schema.documents.c.sha256 == sha256)).first() is not None)
+
+    def save_extraction(self, raw: RawDocument, extraction: Extraction) -> bool:
+        """Store a document with its extraction in one transaction; False if the content was already stored."""
+        doc = raw.document
+
+        def write(conn: Connection) -> bool:
+            exists = conn.execute(select(schema.documents.c.id).where(schema.documents.c.sha256 == doc.sha256))
+            if exists.first() is not None:
+                return False
+            conn.execute(schema.documents.insert().values(
+                id=doc.id, sha256=doc.sha256, source=doc.source, url=doc.url, title=doc.title,
+                published=doc.published, retrieved=doc.retrieved, ingested_at=dt.datetime.now(dt.timezone.utc),
+                language=doc.language, content_type=doc.content_type, text=doc.text, raw=raw.raw))
+            if extraction.claims:
+                conn.execute(schema.claims.insert(), [_claim_row(c) for c in extraction.claims])
+            if extraction.incidents:
+                conn.execute(schema.incidents.insert(), [_incident_row(i) for i in extraction.incidents])
+            if extraction.contradictions:
+                conn.execute(schema.contradictions.insert(), [
+                    {"id": f"ctr-{doc.id[4:]}-{n}", "doc_id": doc.id, "data": c.model_dump_json()}
+                    for n, c in enumerate(extraction.contradictions)])
+            return True
+
+        return self.write(write)
+
+    def counts(self) -> dict[str, int]:
+        tables = {"documents": schema.documents, "claims": schema.claims, "incidents": schema.incidents,
+                  "events": schema.events, "findings": schema.findings, "contradictions": schema.contradictions,
+                  "reviews": schema.reviews}
+
+        def count(conn: Connection) -> dict[str, int]:
+            return {name: conn.execute(select(func.count()).select_from(t)).scalar_one() for name, t in tables.items()}
+
+        return self.read(count)
+
+    def schema_version(self) -> int:
+        return max(self.read(migrations.applied_versions), default=0)
+
+    def documents(self) -> Iterator[Document]:
+        cols = [c for c in schema.documents.c if c.name not in ("raw", "ingested_at")]
+        rows = self.read(lambda c: c.execute(select(*cols).order_by(schema.documents.c.published)).mappings().all())
+        for row in rows:
+            yield Document(**dict(row))
+
+    def incidents(self, start: dt.date | None = None, end: dt.date | None = None) -> list[Incident]:
+        q = select(schema.incidents.c.data).order_by(schema.incidents.c.when_start, schema.incidents.c.id)
+        if start:
+            q = q.where(schema.incidents.c.when_end >= start)
+        if end:
+            q = q.where(schema.incidents.c.when_start <= end)
+        return [Incident.model_validate_json(d) for d in self.read(lambda c: c.execute(q).scalars().all())]
+
+    def claims(self, start: dt.date | None = None, end: dt.date | None = None) -> list[Claim]:
+        q = select(schema.claims.c.data).order_by(schema.claims.c.when_start, schema.claims.c.id)
+        if start:
+            q = q.where(schema.claims.c.when_start >= start)
+        if end:
+            q = q.where(schema.claims.c.when_start <= end)
+        return [Claim.model_validate_json(d) for d in self.read(lambda c: c.execute(q).scalars().all())]
+
+    def document(self, doc_id: str) -> Document | None:
+        cols = [c for c in schema.documents.c if c.name not in ("raw", "ingested_at")]
+        row = self.read(lambda c: c.execute(select(*cols).where(schema.documents.c.id == doc_id)).mappings().first())
+        return Document(**dict(row)) if row else None
+
+    def quarantine(self, source: str, problem: str) -> None:
+        self.write(lambda c: c.execute(schema.quarantine.insert().values(
+            source=source, problem=problem, at=dt.datetime.now(dt.timezone.utc))))
+
+
+def _claim_row(c: Claim) -> dict:
+    return {"id": c.id, "doc_id": c.doc_id, "speaker": c.speaker, "party": c.party, "stance": c.stance,
+            "when_start": c.when.start if c.when else None, "data": c.model_dump_json()}
+
+
+def _incident_row(i: Incident) -> dict:
+    return {"id": i.id, "doc_id": i.doc_id, "type": i.type, "acled_sub_event_type": i.acled_sub_event_type,
+            "actor_party": i.actor_party, "when_start": i.when.start if i.when else None,
+            "when_end": i.when.end if i.when else None, "lat": i.place.lat if i.place else None,
+            "lon": i.place.lon if i.place else None, "admin1": i.place.admin1 if i.place else None,
+            "data": i.model_dump_json()}
+
+
+def dumps(obj) -> str:
+    return json.dumps(obj, ensure_ascii=False, default=str)

@@ -1,0 +1,112 @@
+"""Tables, written with SQLAlchemy Core so that SQLite and PostgreSQL share one definition.
+
+Key columns are real columns (for filters and indexes); the full record is kept as JSON in `data`,
+so adding a field to a record needs no migration.
+"""
+from sqlalchemy import (Column, Date, DateTime, Float, ForeignKey, Index, Integer, LargeBinary, MetaData, String,
+                        Table, Text)
+
+metadata = MetaData()
+
+schema_migrations = Table(
+    "schema_migrations", metadata,
+    Column("version", Integer, primary_key=True),
+    Column("name", String(200), nullable=False),
+    Column("applied_at", DateTime(timezone=True), nullable=False),
+)
+
+documents = Table(
+    "documents", metadata,
+    Column("id", String(40), primary_key=True),
+    Column("sha256", String(64), nullable=False, unique=True),
+    Column("source", Text),
+    Column("url", Text),
+    Column("title", Text),
+    Column("published", Date),
+    Column("retrieved", DateTime(timezone=True)),
+    Column("ingested_at", DateTime(timezone=True), nullable=False),
+    Column("language", String(8), nullable=False),
+    Column("content_type", String(100), nullable=False),
+    Column("text", Text, nullable=False),
+    Column("raw", LargeBinary, nullable=False),
+)
+
+claims = Table(
+    "claims", metadata,
+    Column("id", String(40), primary_key=True),
+    Column("doc_id", String(40), ForeignKey("documents.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("speaker", Text, nullable=False),
+    Column("party", String(8)),
+    Column("stance", String(16), nullable=False),
+    Column("when_start", Date),
+    Column("data", Text, nullable=False),
+)
+
+incidents = Table(
+    "incidents", metadata,
+    Column("id", String(40), primary_key=True),
+    Column("doc_id", String(40), ForeignKey("documents.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("type", String(40), nullable=False),
+    Column("acled_sub_event_type", String(80)),
+    Column("actor_party", String(8)),
+    Column("when_start", Date),
+    Column("when_end", Date),
+    Column("lat", Float),
+    Column("lon", Float),
+    Column("admin1", Text),
+    Column("data", Text, nullable=False),
+    Index("ix_incidents_when", "when_start"),
+)
+
+contradictions = Table(
+    "contradictions", metadata,
+    Column("id", String(40), primary_key=True),
+    Column("doc_id", String(40), ForeignKey("documents.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("data", Text, nullable=False),
+)
+
+events = Table(
+    "events", metadata,
+    Column("id", String(40), primary_key=True),
+    Column("type", String(40), nullable=False),
+    Column("when_start", Date, nullable=False),
+    Column("when_end", Date, nullable=False),
+    Column("actor_party", String(8)),
+    Column("lat", Float),
+    Column("lon", Float),
+    Column("data", Text, nullable=False),
+)
+
+findings = Table(
+    "findings", metadata,
+    Column("id", String(40), primary_key=True),
+    Column("event_id", String(40), ForeignKey("events.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("agreement_id", String(80), nullable=False, index=True),
+    Column("clause", String(80), nullable=False),
+    Column("party", String(20), nullable=False),
+    Column("status", String(20), nullable=False),
+    Column("date", Date, nullable=False),
+    Column("data", Text, nullable=False),
+)
+
+# Append-only: a review is never updated or deleted; the current state of a finding is its last review.
+reviews = Table(
+    "reviews", metadata,
+    Column("id", String(40), primary_key=True),
+    Column("finding_id", String(40), ForeignKey("findings.id"), nullable=False, index=True),
+    Column("reviewer", Text, nullable=False),
+    Column("at", DateTime(timezone=True), nullable=False),
+    Column("action", String(20), nullable=False),
+    Column("data", Text, nullable=False),
+)
+
+quarantine = Table(
+    "quarantine", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("source", Text, nullable=False),
+    Column("problem", Text, nullable=False),
+    Column("at", DateTime(timezone=True), nullable=False),
+)
+
+INITIAL_TABLES = [schema_migrations, documents, claims, incidents, contradictions, events, findings, reviews,
+                  quarantine]
