@@ -91,12 +91,9 @@ class ActorRegistry:
         return out
 
     def party_of(self, phrase: str) -> Party | None:
-        """The party a phrase belongs to: a registry actor first, then the first party word."""
-        actors = self.find(phrase)
-        if actors:
-            return actors[0].actor.party
-        words = self.party_words_in(phrase)
-        return words[0][1] if words else None
+        """The party of a phrase: its first registry actor or party word ("Russian and Ukrainian forces" -> RU)."""
+        hits = [(m.start, m.actor.party) for m in self.find(phrase)] + self.party_words_in(phrase)
+        return min(hits)[1] if hits else None
 
 
 @lru_cache(maxsize=1)

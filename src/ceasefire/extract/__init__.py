@@ -9,38 +9,43 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Iterator
+from typing import TYPE_CHECKING
 
 from spacy.tokens import Doc
 
 from ceasefire.extract.claims import extract_claims, find_contradictions
 from ceasefire.extract.incidents import IncidentContext, extract_incidents
 from ceasefire.extract.nlp import english
-from ceasefire.geo import Geocoder, default_geocoder
 from ceasefire.intake.files import make_document
 from ceasefire.records import Document, Extraction
 from ceasefire.timeparse import find_times, parse_iso_date
 
+if TYPE_CHECKING:
+    from ceasefire.geo import Geocoder
+
 PIPE_BATCH = 64
 
 
-def _extract_parsed(document: Document, doc: Doc, geocoder: Geocoder | None) -> Extraction:
+def _extract_parsed(document: Document, doc: Doc, geocoder: "Geocoder | None") -> Extraction:
     published = document.published or dt.date.today()
     times = find_times(document.text, published)
     claims = extract_claims(doc, document.id, published, times)
-    incidents = extract_incidents(doc, IncidentContext(document.id, published, times, claims))
+    incidents = extract_incidents(doc, IncidentContext(document.id, published, times, claims, document.text))
     if geocoder is not None:
         incidents = geocoder.locate_incidents(document.text, incidents)
     return Extraction(document=document, claims=claims, incidents=incidents,
                       contradictions=find_contradictions(doc, claims))
 
 
-def extract_document(document: Document, geocoder: Geocoder | None = None) -> Extraction:
+def extract_document(document: Document, geocoder: "Geocoder | None" = None) -> Extraction:
     """Extract claims, incidents and contradictions from one document."""
     return next(extract_many([document], geocoder))
 
 
-def extract_many(documents: Iterable[Document], geocoder: Geocoder | None = None) -> Iterator[Extraction]:
+def extract_many(documents: Iterable[Document], geocoder: "Geocoder | None" = None) -> Iterator[Extraction]:
     """Extract from many documents, parsing them in batches (much faster than one at a time)."""
+    from ceasefire.geo import default_geocoder  # geo reads extract.places: imported late to avoid a cycle
+
     geocoder = geocoder if geocoder is not None else default_geocoder()
     nlp = english()
     docs = list(documents) if not isinstance(documents, list) else documents

@@ -196,7 +196,8 @@ def _subject_and_object(verb: Token) -> tuple[str | None, str | None, bool]:
     """(subject phrase, object phrase, passive?) of a verb, following conjunctions up to the shared subject."""
     cur = verb
     for _ in range(3):
-        subj = [c for c in cur.children if c.dep_ in ("nsubj", "nsubjpass", "csubj")]
+        kids = list(cur.children) + [g for c in cur.children if c.dep_ in ("aux", "auxpass") for g in c.children]
+        subj = [c for c in kids if c.dep_ in ("nsubj", "nsubjpass", "csubj") and c.lower_ not in _REFLEXIVE]
         if subj:
             break
         if cur.dep_ in ("conj", "xcomp", "advcl", "relcl") and cur.head is not cur:
@@ -213,6 +214,27 @@ def _subject_and_object(verb: Token) -> tuple[str | None, str | None, bool]:
     if passive:
         return (_phrase(agent) if agent is not None else None), subject, True
     return subject, (_phrase(obj) if obj is not None else None), False
+
+
+_BY_AGENT = re.compile(r"\b(?:by|from)\s+((?:the\s+)?[^,.;]{3,60}?(?:forces|troops|rebels|military|army|"
+                       r"formations|units|militants|fighters|separatists))\b", re.IGNORECASE)
+_REFLEXIVE = {"itself", "themselves", "himself", "herself"}
+_REPELLED = re.compile(r"\brepell?(?:ed|ing)\b|\brepuls(?:ed|ing)\b|\brebuffed\b|\bthwarted\b", re.IGNORECASE)
+_ACCUSE_LEMMAS = {"accuse", "blame", "suspect", "charge", "condemn"}
+
+
+def _accused_of(verb: Token) -> str | None:
+    """For a verb under "accused X of …" (or "blamed X for …"), the phrase X."""
+    cur = verb
+    for _ in range(3):
+        head = cur.head
+        if cur.dep_ == "pcomp" and head.lower_ in ("of", "for") and head.head.lemma_.lower() in _ACCUSE_LEMMAS:
+            obj = next((c for c in head.head.children if c.dep_ in ("dobj", "obj")), None)
+            return _phrase(obj) if obj is not None else None
+        if head is cur:
+            return None
+        cur = head
+    return None
 
 
 def _party_near_cue(cue_tok: Token) -> str | None:
@@ -232,14 +254,26 @@ class IncidentContext:
     published: dt.date
     times: list[TimeMention]
     claims: list[Claim]
+    text: str = ""
+
+
+_SPEECH_BEFORE = re.compile(r"\b(?:said|says|told|announced|reported|stated|claimed|added|wrote|posted|denied|"
+                            r"accused|warned)\s+(?:\w+\s+){0,2}$", re.IGNORECASE)
 
 
 def _time_for(clause: _Clause, ctx: IncidentContext) -> TimeSpan:
-    inside = [t for t in ctx.times if clause.sentence.start_char <= t.start < clause.sentence.end_char
-              and not t.span.historical or clause.start <= t.start < clause.end]
-    own = [t for t in inside if clause.start <= t.start < clause.end] or inside
-    if own:
-        return own[0].span
+    """The clause's own time, else its sentence's, else the latest before it, else publication.
+
+    A time right after a speech verb ("said on Thursday that …") dates the statement, not the event, and
+    is used only when the sentence has no other.
+    """
+    sentence = clause.sentence
+    in_clause = [t for t in ctx.times if clause.start <= t.start < clause.end]
+    in_sentence = [t for t in ctx.times if sentence.start_char <= t.start < sentence.end_char]
+    for group in (in_clause, in_sentence):
+        event_times = [t for t in group if not _SPEECH_BEFORE.search(ctx.text[sentence.start_char:t.start])]
+        if event_times or group:
+            return (event_times or group)[0].span
     before = [t for t in ctx.times if t.start < clause.start and not t.span.historical]
     return before[-1].span if before else default_span(ctx.published)
 
@@ -272,19 +306,32 @@ def extract_incidents(doc: Doc, ctx: IncidentContext) -> list[Incident]:
             actor = target = None
             actor_party = target_party = None
             if cue_tok is not None:
-                subject, obj, _passive = _subject_and_object(_verb_of(cue_tok))
-                if subject and not re.match(r"(?i)(it|this|that|there)$", subject):
+                verb = _verb_of(cue_tok)
+                subject, obj, _passive = _subject_and_object(verb)
+                if subject and not re.match(r"(?i)(it|this|that|there|which|who)$", subject):
                     actor, actor_party = subject, reg.party_of(_strip_attribution(subject))
                 if obj:
                     target, target_party = obj, reg.party_of(obj)
+                accused = _accused_of(verb)
+                if accused is not None:
+                    # "X accused Ukraine of striking …": the accused is the alleged actor.
+                    actor, actor_party = accused, reg.party_of(accused)
+                elif _REPELLED.search(clause.text) and kind == "armed_clash":
+                    # ACLED's convention: the side that repelled is actor1, the attacker the target.
+                    kind = "attack_repelled"
                 if actor_party is None:
                     actor_party = _party_near_cue(cue_tok)
             if actor_party is None and previous_actor[1] is not None:
                 actor, actor_party = previous_actor
             if actor_party is None:
-                words = [p for pos, p in reg.party_words_in(_strip_attribution(clause.text))]
-                words = [p for p in words if p != target_party]
-                actor_party = words[0] if words else None
+                by = _BY_AGENT.search(clause.text)
+                actor_party = reg.party_of(by.group(1)) if by else None
+            if actor_party is None:
+                # The party word nearest before the cue, else the first after it.
+                stripped = _strip_attribution(clause.text)
+                words = [(pos, p) for pos, p in reg.party_words_in(stripped) if p != target_party]
+                before = [p for pos, p in words if pos < match.start()]
+                actor_party = before[-1] if before else (words[0][1] if words else None)
             if actor_party is None and target_party in ("UA", "RU") and target and _FORCE_WORDS.search(target):
                 # Two-sided war: fire on one side's positions with no named shooter is the other side's.
                 actor_party = "RU" if target_party == "UA" else "UA"

