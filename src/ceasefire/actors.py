@@ -65,8 +65,7 @@ class ActorRegistry:
         for party, words in data["party_words"].items():
             for word in words:
                 self.party_words[word.lower()] = party
-        self._party_pattern = _phrase_pattern([w for w in self.party_words if not w.isupper()]
-                                              + ["US", "UN", "EU", "NATO", "DPR", "LPR", "NAF", "U.S."])
+        self._party_pattern = _phrase_pattern([w for words in data["party_words"].values() for w in words])
 
     @staticmethod
     def _key(phrase: str) -> str:

@@ -38,6 +38,7 @@ CUE_STANCE: dict[str, str] = {
 # Verbs that are claims only with a clausal complement ("showed that …"), never on their own.
 _NEEDS_COMPLEMENT = {"show", "read", "indicate", "record", "observe", "believe", "add", "note", "support",
                      "call", "publish", "post", "write", "report", "offer", "agree", "accept", "welcome", "assess"}
+_ACCUSE_LIKE = {"accuse", "blame", "condemn", "warn", "threaten", "decry", "urge", "call"}
 _DENIAL = re.compile(r"\b(?:not\s+true|untrue|false|fake|baseless|groundless|no\s+truth|lies?|"
                      r"disinformation|propaganda|fabricat\w*|did\s+not\s+happen|never\s+happened)\b", re.I)
 _NEGATED_CONTENT = re.compile(r"\b(?:not|never|no)\b", re.I)
@@ -143,8 +144,14 @@ def _cue_claims(sent: SpacySpan) -> list[tuple[Token, list[Token], list[Token]]]
             subj = next((c for c in tok.head.children if c.dep_ == "nsubj"), None)
         if subj is None or tok.dep_ in ("amod", "acl") and subj is None:
             continue
-        comps = [c for c in tok.children if c.dep_ in ("ccomp", "xcomp", "dobj", "obj", "advcl")
-                 and not (c.dep_ == "advcl" and c.i < tok.i)]
+        comps = [c for c in tok.children if c.dep_ in ("ccomp", "xcomp", "advcl") and not (c.dep_ == "advcl"
+                                                                                          and c.i < tok.i)]
+        objects = [c for c in tok.children if c.dep_ in ("dobj", "obj")]
+        if lemma in _ACCUSE_LIKE:
+            # "accused Ukraine of striking …": the accused and the act are the content.
+            comps = objects + [c for c in tok.children if c.dep_ == "prep" and c.lower_ in ("of", "for", "over")] + comps
+        elif not comps:
+            comps = objects
         if not comps and lemma in _NEEDS_COMPLEMENT:
             continue
         if not comps:
@@ -181,7 +188,7 @@ def extract_claims(doc: Doc, doc_id: str, published: dt.date, times: list[TimeMe
     claims: list[Claim] = []
     for sent in doc.sents:
         for verb, speaker_toks, content_toks in _cue_claims(sent):
-            content_toks = [t for t in content_toks if not t.is_punct or t.text in ("%", "'")] or content_toks
+            content_toks = [t for t in content_toks if not (t.is_punct or t.is_space) or t.text in ("%", "'")]
             if not content_toks:
                 continue
             speaker_phrase = doc.text[slice(*_span_of(speaker_toks))]

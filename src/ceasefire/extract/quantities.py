@@ -71,8 +71,8 @@ def find_count(text: str) -> int | None:
 
 _PERSON_NUM = re.compile(r"\b" + _QUALIFIER + r"(" + NUMBER + r")\s+(?:[\w'’-]+\s+){0,4}?(?:" + PERSON_NOUNS + r")\b",
                          re.IGNORECASE)
-_BARE_NUM_BEFORE = re.compile(r"\b(" + NUMBER + r")\s+(?:(?:were|was|have\s+been|had\s+been|are|is)\s+)?"
-                              r"(?:reportedly\s+)?$", re.IGNORECASE)
+_BARE_NUM_BEFORE = re.compile(r"\b(" + NUMBER + r")(?:\s+(?:were|was|have\s+been|had\s+been|are|is))?"
+                              r"(?:\s+reportedly)?\s*$", re.IGNORECASE)
 _VERB_THEN_NUM = re.compile(r"\b(?:killing|killed|kills|leaving|left|claimed\s+the\s+lives\s+of|took\s+the\s+lives\s+of)"
                             r"\s+" + _QUALIFIER + r"(" + NUMBER + r")\s+(?:[\w'’-]+\s+){0,3}?(?:" + PERSON_NOUNS +
                             r"|dead)?", re.IGNORECASE)

@@ -1,0 +1,61 @@
+"""The eval gate: dev-set scores must not fall below the floors in eval_floors.json (as trafilatura keeps one).
+
+Needs ../shared/data (internal-use human-coded data, never committed); skips with a message where it is absent.
+"""
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT, needs_shared
+from ceasefire.evaluate import score_acled, score_geocode
+
+FLOORS = json.loads((Path(__file__).with_name("eval_floors.json")).read_text())
+
+
+@pytest.fixture(scope="module")
+def acled_report():
+    return score_acled(needs_shared("acled-dev", "acled-ukraine-dev.csv"))
+
+
+@pytest.mark.parametrize("metric", sorted(FLOORS["acled"]))
+def test_eval_gate_acled_floor(acled_report, metric):
+    score = acled_report.scores()[metric]
+    assert round(score, 3) >= FLOORS["acled"][metric], f"acled {metric} fell to {score:.3f}"
+
+
+def test_eval_gate_acled_parity(acled_report):
+    assert acled_report.parity <= FLOORS["acled_max"]["parity"]
+
+
+@pytest.mark.parametrize("metric", sorted(FLOORS["geocode"]))
+def test_eval_gate_geocode_floor(metric):
+    report = _geocode_report()
+    score = report.scores()[metric]
+    assert round(score, 3) >= FLOORS["geocode"][metric], f"geocode {metric} fell to {score:.3f}"
+
+
+_GEOCODE = {}
+
+
+def _geocode_report():
+    if "report" not in _GEOCODE:
+        _GEOCODE["report"] = score_geocode(needs_shared("geocoding-dev", "events.csv"))
+    return _GEOCODE["report"]
+
+
+def test_eval_agrees_with_reference_scorer(acled_report):
+    """`ceasefire eval acled` and ../shared/tools/score_acled.py print the same scores."""
+    scorer = needs_shared("..", "tools", "score_acled.py")
+    data = needs_shared("acled-dev", "acled-ukraine-dev.csv")
+    cli = Path(sys.executable).with_name("ceasefire")
+    out = subprocess.run([sys.executable, str(scorer), str(data), "--cli", str(cli)], capture_output=True,
+                         text=True, cwd=ROOT, check=True).stdout
+    reference = dict(re.findall(r"(\w+)=([\d.]+)", out))
+    ours = acled_report.summary()
+    ours_scores = dict(re.findall(r"(\w+)=([\d.]+)", ours))
+    for key in ("rows", "sub", "f1", "party", "loc5", "date", "fatal", "parity"):
+        assert reference[key] == ours_scores[key], (key, out, ours)

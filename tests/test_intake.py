@@ -1,0 +1,65 @@
+import json
+
+import pytest
+
+from ceasefire.errors import InputError
+from ceasefire.intake import read_dataset, read_file, read_jsonl
+from ceasefire.intake.files import html_to_text
+
+
+def test_intake_text_file_keeps_raw_bytes_and_hash(tmp_path):
+    p = tmp_path / "a.txt"
+    p.write_text("Russian forces shelled Kherson.", encoding="utf-8")
+    raw = read_file(p)
+    assert raw.raw == p.read_bytes()
+    assert raw.document.id == f"doc-{raw.document.sha256[:16]}"
+    assert raw.document.text == "Russian forces shelled Kherson."
+
+
+@pytest.mark.parametrize("content,problem", [
+    (b"\x00\x01\x02binary", "binary file"),
+    (b"caf\xe9 shelled", "not UTF-8"),
+    (b"   \n ", "no text"),
+])
+def test_intake_refuses_bad_files(tmp_path, content, problem):
+    p = tmp_path / "bad.txt"
+    p.write_bytes(content)
+    with pytest.raises(InputError, match=problem):
+        read_file(p)
+
+
+def test_intake_missing_file(tmp_path):
+    with pytest.raises(InputError, match="no such file"):
+        read_file(tmp_path / "nope.txt")
+
+
+def test_intake_html_drops_scripts_and_keeps_paragraphs():
+    text, title = html_to_text("<html><head><title>T</title><script>alert(1)</script></head><body>"
+                               "<p>One.</p><style>p{}</style><p>Two &amp; three.</p></body></html>")
+    assert title == "T"
+    assert text == "One.\nTwo & three."
+
+
+def test_intake_jsonl_reports_bad_lines_with_numbers(tmp_path):
+    p = tmp_path / "in.jsonl"
+    p.write_text("\n".join([
+        json.dumps({"id": "a", "text": "Shelling in Kherson.", "published": "2025-03-20"}),
+        "{not json",
+        json.dumps({"id": "c", "text": "x", "published": "20/03/2025"}),
+        json.dumps({"text": "no id"}),
+    ]) + "\n", encoding="utf-8")
+    lines = list(read_jsonl(p))
+    assert [line.line_no for line in lines] == [1, 2, 3, 4]
+    assert lines[0].document is not None and lines[0].item_id == "a"
+    assert "in.jsonl:2: malformed JSON" in lines[1].error
+    assert "unknown date format" in lines[2].error and lines[2].item_id == "c"
+    assert "'id'" in lines[3].error
+
+
+def test_intake_ucdp_rows_become_documents(tmp_path):
+    from ceasefire.fixtures import demo_dir
+
+    docs = list(read_dataset(demo_dir() / "ucdp_ged_ukraine_2021h2.csv", "ucdp-csv"))
+    assert len(docs) == 92
+    assert all(d.document.published for d in docs)
+    assert len({d.document.sha256 for d in docs}) == 92
