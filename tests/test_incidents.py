@@ -47,7 +47,7 @@ def test_incidents_briefing_repelled_attacks_counted_and_dated(briefing_extracti
     repelled = [i for i in briefing_extraction.incidents if i.count == 47]
     assert repelled, [i.model_dump() for i in briefing_extraction.incidents]
     inc = repelled[0]
-    assert inc.type == "attack_repelled" and inc.target_party == "RU"
+    assert inc.type == "attack_repelled" and inc.actor_party == "RU"
     assert (inc.when.start.isoformat(), inc.when.end.isoformat()) == ("2025-03-19", "2025-03-20")
     assert inc.claim_ids
 

@@ -242,7 +242,7 @@ def demo(db: str | None, out_dir: str) -> None:
     paths = write_briefing(store, DEMO_BRIEFING_DAY, Path(out_dir), ("md", "html"))
     click.echo(f"daily briefing for {DEMO_BRIEFING_DAY}: {', '.join(str(p) for p in paths)}")
     click.echo(f"open {paths[-1].resolve().as_uri()} in a browser, or read {paths[0]} as text")
-    click.echo(f"dashboard: ceasefire serve --db {db or 'ceasefire.db'}  then open http://127.0.0.1:8000/")
+    click.echo(f"dashboard: {Path(sys.argv[0]).name if False else sys.argv[0]} serve --db {db or 'ceasefire.db'}, then open http://127.0.0.1:8000/")
     if result.errors:
         sys.exit(EXIT_BAD_INPUT)
 

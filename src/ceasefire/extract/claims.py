@@ -64,7 +64,7 @@ class _SpeakerMemory:
 
 
 def _phrase_tokens(tok: Token) -> list[Token]:
-    return [t for t in tok.subtree if t.dep_ not in ("relcl", "acl") or t is tok]
+    return [t for t in tok.subtree if t.dep_ not in ("relcl", "acl") or t == tok]
 
 
 def _span_of(tokens: list[Token]) -> tuple[int, int]:

@@ -35,25 +35,35 @@ def _rx(words: str) -> re.Pattern:
 CUES: list[tuple[str, int, re.Pattern]] = [
     ("intercept", 90, _rx(r"shot\s+down|shoot\s+down|shooting\s+down|downed|intercept(?:ed|s|ing|ion|ions)?|"
                           r"neutrali[sz]ed|destroyed\s+in\s+the\s+air|air\s+defen[cs]e\s+(?:systems?\s+)?"
-                          r"(?:destroyed|repelled)|suppressed|defused|demined|jammed|electronic\s+warfare")),
+                          r"(?:destroyed|repelled)|suppressed|defused|defusal|demined|jammed|electronic\s+warfare")),
     ("settlement_captured", 85, _rx(r"captured|took\s+(?:full\s+)?control\s+(?:of|over)|taken\s+control|seized|"
                                     r"liberated|liberation\s+of|regained\s+control|recaptured|retook|"
-                                    r"withdrew\s+from|pulled\s+out\s+of|fell\s+to|raised\s+(?:the|a)\s+flag")),
+                                    r"fell\s+to|raised\s+(?:the|a)\s+flag")),
+    ("withdrawal", 84, _rx(r"withdrew\s+from|withdrawn\s+from|pulled\s+out\s+of|retreated\s+from|left\s+the\s+city")),
+    ("base_established", 83, _rx(r"established\s+(?:a\s+|their\s+|its\s+)?(?:military\s+)?(?:presence|base|"
+                                 r"headquarters|camp|command\s+post)")),
     ("protest", 80, _rx(r"protest(?:ed|ers|s|ing)?|rall(?:y|ied|ies)|demonstrat(?:ed|ion|ions|ors)|picket(?:ed)?")),
-    ("abduction", 75, _rx(r"abduct(?:ed|ion)|kidnapp?(?:ed|ing)|forcibly\s+disappeared|taken\s+hostage")),
+    ("civilian_harm", 76, _rx(r"shot\s+(?:dead|and\s+killed)|executed|tortured|beat(?:en)?|stabbed|raped|"
+                              r"(?:shot|fired\s+(?:at|on|upon)|opened\s+fire\s+(?:at|on|upon))\s+(?:a\s+|an\s+|the\s+|two\s+|"
+                              r"several\s+)?(?:civilians?|residents?|civilian\s+cars?|cars?|vehicles?|bus|people|man|"
+                              r"woman|family|evacuation|volunteers?)")),
+    ("abduction", 75, _rx(r"abduct(?:ed|ion)|kidnapp?(?:ed|ing)|forcibly\s+(?:disappeared|relocated|deported|"
+                          r"transferred)|taken\s+hostage")),
+    ("arrest", 72, _rx(r"arrested|detained|apprehended|detention\s+of")),
     ("armed_clash", 70, _rx(r"clash(?:ed|es)?|fighting|fought|battles?|firefights?|skirmish(?:es)?|"
-                            r"exchange(?:d)?\s+(?:of\s+)?fire|combat\s+engagements?|engaged|"
+                            r"exchange(?:d)?\s+(?:of\s+)?fire|combat\s+engagements?|engaged|ground\s+attacks?|"
                             r"small\s+arms|machine[\s-]guns?|grenade\s+launchers?|sniper|assault(?:s|ed)?|"
                             r"offensive\s+actions?|repell?(?:ed|ing)|repuls(?:ed|ing)|storm(?:ed|ing)|"
                             r"counter-?attack(?:s|ed)?|counter-?offensive|advanced|infiltrat(?:ed|ion)|"
                             r"sabotage\s+(?:and\s+reconnaissance\s+)?group|reconnaissance")),
-    ("grenade", 65, _rx(r"threw\s+(?:a\s+)?(?:hand\s+)?grenades?|hand\s+grenades?")),
+    ("grenade", 65, _rx(r"(?:threw|thrown|throwing|lobbed|tossed)\s+(?:a\s+|two\s+)?(?:hand\s+)?grenades?")),
     ("remote_explosive", 60, _rx(r"land\s?mines?|mines?|IEDs?|improvised\s+explosive|explosive\s+devices?|"
-                                 r"booby[\s-]trap(?:ped)?|tripwire|unexploded|UXO|explosive\s+remnants|"
-                                 r"ordnance|detonated|car\s+bomb")),
+                                 r"booby[\s-]trap(?:ped|s)?|tripwire|unexploded|UXO|explosive\s+remnants|"
+                                 r"ordnance|detonated|car\s+bomb|blew\s+up|hand\s+grenades?|grenade")),
     ("air_strike", 55, _rx(r"air\s?strikes?|airstrikes?|air\s+raids?|air\s+attacks?|bombed|bombing|bombardment|"
                            r"aerial\s+bombs?|guided\s+bombs?|glide\s+bombs?|KABs?|FABs?|UMPKs?|aviation|"
-                           r"warplanes?|aircraft|fighter\s+jets?|helicopters?|Su-\d+|Ka-52|Mi-\d+")),
+                           r"warplanes?|aircraft|fighter\s+jets?|helicopters?|Su-\d+|Ka-52|Mi-\d+|"
+                           r"air\s+forces?\s+(?:struck|hit|attacked|targeted|conducted|launched)")),
     ("drone_strike", 50, _rx(r"drones?|UAVs?|unmanned\s+aerial|Shaheds?|Geran(?:-2)?s?|Lancets?|FPV|kamikaze|"
                              r"loitering\s+munitions?|quadcopters?|copters?|munitions?\s+dropped|dropped")),
     ("missile_strike", 45, _rx(r"missiles?|Iskanders?|Kalibrs?|Kh-\d+\w*|ballistic|cruise|S-300|S-400|Tochka|"
@@ -63,12 +73,20 @@ CUES: list[tuple[str, int, re.Pattern]] = [
                          r"anti-aircraft\s+guns?|Hurricane|Tornado|BM-21|D-30|Msta|Gvozdika|Akatsiya")),
     ("ceasefire_violation", 35, _rx(r"ceasefire\s+violations?|violat(?:ed|ing|ion\s+of)\s+the\s+(?:ceasefire|truce)|"
                                     r"broke\s+the\s+(?:ceasefire|truce)")),
-    ("property_destruction", 30, _rx(r"loot(?:ed|ing)|set\s+(?:on\s+)?fire\s+to|arson|vandali[sz]ed|plundered")),
-    ("civilian_harm", 25, _rx(r"shot\s+(?:dead|and\s+killed)|executed|tortured|beat(?:en)?|stabbed|raped|"
-                              r"opened\s+fire\s+on\s+(?:a\s+)?(?:civilian|car|bus|vehicle|residents?)")),
+    ("property_destruction", 30, _rx(r"loot(?:ed|ing)|set\s+(?:on\s+)?fire\s+to|arson|vandali[sz]ed|plundered|"
+                                     r"illegally\s+confiscat\w+|confiscated|burn(?:ed|t)\s+down")),
+    ("agreement", 20, _rx(r"prisoner\s+(?:exchange|swap)|exchanged\s+prisoners|swapped\s+prisoners|"
+                          r"humanitarian\s+corridors?|signed\s+an?\s+(?:agreement|memorandum)|agreed\s+(?:on|to)\s+"
+                          r"(?:a\s+)?(?:ceasefire|truce|exchange)")),
     ("generic", 10, _rx(r"strikes?|struck|hit|attack(?:s|ed|ing)?|fired|firing|opened\s+fire|explosions?|"
                         r"blasts?|targeted|shot|killed|wounded|injured|destroyed|damaged|launched")),
 ]
+# ACLED notes open with a label for some kinds of event ("Interception: On 10 October …").
+_ACLED_LABELS = {"interception": "intercept", "defusal": "intercept", "looting": "property_destruction",
+                 "arrest": "arrest", "arrests": "arrest", "abduction": "abduction", "agreement": "agreement"}
+_AIRCRAFT = _rx(r"aircraft|Su-\d+\w*|MiG-\d+|fighter\s+jets?|jets?|helicopters?|planes?|Ka-52|Mi-\d+|bombers?")
+_CLASH_CONTEXT = re.compile(r"clash|fight|battle|assault|storm|repell?|repuls|engag|advanc|offensive|ground\s+attack",
+                            re.IGNORECASE)
 
 # Weapons named in a clause, in order of specificity; the first hit is reported.
 WEAPONS: list[tuple[str, re.Pattern]] = [
@@ -151,11 +169,18 @@ def _facility(text: str) -> str | None:
 
 
 def _refine_type(kind: str, clause: str, sentence: str) -> str:
-    """Turn a generic or weapon-named cue into a type by the weapons in the clause."""
+    """Turn a generic or weapon-named cue into a type by the weapons and context of the clause (ACLED's rules)."""
     weapons = _weapons(clause)
     if kind == "armed_clash" and weapons & _INDIRECT_FIRE and not weapons & _CLOSE_COMBAT \
-            and not re.search(r"clash|fight|battle|assault|storm|repell?|engag|advanc|offensive", clause, re.I):
+            and not _CLASH_CONTEXT.search(clause):
         kind = "shelling"
+    if kind == "intercept" and _AIRCRAFT.search(clause) and not re.search(r"drones?|UAV|missiles?", clause, re.I):
+        # A manned aircraft shot down is fire, not a disrupted weapon: by aircraft a clash, else ground fire.
+        return "armed_clash" if re.search(r"(?:fighter|aircraft|jet|pilot)s?\s+shot", clause, re.I) else "shelling"
+    if kind == "abduction" and re.search(r"\b(?:killed|dead\s+body|murdered|shot)\b", sentence, re.I):
+        return "civilian_harm"
+    if kind == "generic" and _CLASH_CONTEXT.search(sentence):
+        return "armed_clash"
     if kind in ("generic", "ceasefire_violation"):
         if weapons & _CLOSE_COMBAT:
             kind = "armed_clash"
@@ -200,11 +225,12 @@ def _subject_and_object(verb: Token) -> tuple[str | None, str | None, bool]:
         subj = [c for c in kids if c.dep_ in ("nsubj", "nsubjpass", "csubj") and c.lower_ not in _REFLEXIVE]
         if subj:
             break
-        if cur.dep_ in ("conj", "xcomp", "advcl", "relcl") and cur.head is not cur:
+        if cur.dep_ in ("conj", "xcomp", "advcl", "relcl") and cur.head != cur:
             cur = cur.head
         else:
             break
-    passive = any(c.dep_ in ("nsubjpass", "auxpass") for c in cur.children)
+    passive = any(c.dep_ in ("nsubjpass", "auxpass") for c in verb.children) \
+        or any(c.dep_ == "nsubjpass" for c in cur.children)
     subject = _phrase(subj[0]) if subj else None
     agent = next((gc for c in verb.children if c.dep_ == "agent" for gc in c.children if gc.dep_ == "pobj"), None)
     obj = next((c for c in verb.children if c.dep_ in ("dobj", "obj")), None)
@@ -231,7 +257,7 @@ def _accused_of(verb: Token) -> str | None:
         if cur.dep_ == "pcomp" and head.lower_ in ("of", "for") and head.head.lemma_.lower() in _ACCUSE_LEMMAS:
             obj = next((c for c in head.head.children if c.dep_ in ("dobj", "obj")), None)
             return _phrase(obj) if obj is not None else None
-        if head is cur:
+        if head == cur:
             return None
         cur = head
     return None
@@ -296,7 +322,8 @@ def extract_incidents(doc: Doc, ctx: IncidentContext) -> list[Incident]:
             kind, match = cue
             if _NON_EVENT.search(clause.text[:match.start()][-40:]):
                 continue
-            kind = _refine_type(kind, clause.text, sent.text)
+            label = _ACLED_LABELS.get(clause.text.split(":", 1)[0].strip().lower()) if ":" in clause.text[:15] else None
+            kind = label or _refine_type(kind, clause.text, sent.text)
             if kind == "generic" and not re.search(r"strike|struck|attack|shell|fire|explosion|blast|hit", clause.text,
                                                    re.I):
                 continue
@@ -316,9 +343,14 @@ def extract_incidents(doc: Doc, ctx: IncidentContext) -> list[Incident]:
                 if accused is not None:
                     # "X accused Ukraine of striking …": the accused is the alleged actor.
                     actor, actor_party = accused, reg.party_of(accused)
-                elif _REPELLED.search(clause.text) and kind == "armed_clash":
-                    # ACLED's convention: the side that repelled is actor1, the attacker the target.
+                elif kind == "armed_clash" and (repel := _REPELLED.search(clause.text)):
+                    # The incident is the attack: its actor is the attacker, the side that repelled it the
+                    # target ("X repelled Y's attacks", "Y's attacks were repelled by X"), as ACLED mostly codes.
                     kind = "attack_repelled"
+                    repel_tok = _cue_token(sent, clause.start + repel.start())
+                    repeller, attacker, _ = _subject_and_object(_verb_of(repel_tok)) if repel_tok else (None,) * 3
+                    actor, actor_party = attacker, reg.party_of(attacker) if attacker else None
+                    target, target_party = repeller, reg.party_of(repeller) if repeller else None
                 if actor_party is None:
                     actor_party = _party_near_cue(cue_tok)
             if actor_party is None and previous_actor[1] is not None:
@@ -335,8 +367,8 @@ def extract_incidents(doc: Doc, ctx: IncidentContext) -> list[Incident]:
             if actor_party is None and target_party in ("UA", "RU") and target and _FORCE_WORDS.search(target):
                 # Two-sided war: fire on one side's positions with no named shooter is the other side's.
                 actor_party = "RU" if target_party == "UA" else "UA"
-            if kind == "settlement_captured" and target_party is None and actor_party is None:
-                actor_party = None
+            if kind == "arrest" and actor_party == "RU":
+                kind = "abduction"  # detentions by an occupying force are coded as forced disappearances
             previous_actor = (actor, actor_party)
             when = _time_for(clause, ctx)
             event_type, sub_type = acled_labels(kind, actor_party)

@@ -9,9 +9,12 @@
 | energy_strike        | a strike on an energy facility (`facility` says which) | as its weapon: Air/drone strike or Shelling/artillery/missile attack |
 | intercept            | drone or missile shot down or intercepted, ordnance defused | Strategic developments / Disrupted weapons use |
 | ground_assault       | an assault or offensive action                       | Battles / Armed clash |
-| attack_repelled      | an attack repelled; actor = the side that repelled it (ACLED's actor1), target = the attacker | Battles / Armed clash |
+| attack_repelled      | an attack repelled; actor = the attacker (as ACLED mostly codes actor1), target = the side that repelled it | Battles / Armed clash |
 | armed_clash          | fighting, clashes, small-arms fire between forces    | Battles / Armed clash |
 | settlement_captured  | a settlement captured or lost                        | Battles / Non-state actor overtakes territory (RU) or Government regains territory (UA) |
+| withdrawal           | forces withdraw from a place without fighting        | Strategic developments / Non-violent transfer of territory |
+| base_established     | a military presence, base or headquarters set up     | Strategic developments / Headquarters or base established |
+| agreement            | prisoner exchange, humanitarian corridor, signed deal | Strategic developments / Agreement |
 | remote_explosive     | landmine, IED, explosive device                      | Explosions/Remote violence / Remote explosive/landmine/IED |
 | grenade              | a hand grenade thrown                                | Explosions/Remote violence / Grenade |
 | civilian_harm        | direct violence against civilians (shooting, beating) | Violence against civilians / Attack |
@@ -34,6 +37,9 @@ INCIDENT_TYPES: dict[str, tuple[str | None, str | None]] = {
     "attack_repelled": ("Battles", "Armed clash"),
     "armed_clash": ("Battles", "Armed clash"),
     "settlement_captured": ("Battles", "Non-state actor overtakes territory"),
+    "withdrawal": ("Strategic developments", "Non-violent transfer of territory"),
+    "base_established": ("Strategic developments", "Headquarters or base established"),
+    "agreement": ("Strategic developments", "Agreement"),
     "remote_explosive": ("Explosions/Remote violence", "Remote explosive/landmine/IED"),
     "grenade": ("Explosions/Remote violence", "Grenade"),
     "civilian_harm": ("Violence against civilians", "Attack"),
