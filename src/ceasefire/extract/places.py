@@ -15,6 +15,7 @@ _PREP = (r"(?:near|in|at|outside|around|on\s+the\s+outskirts\s+of|outskirts\s+of
          r"direction\s+of|vicinity\s+of|of)")
 _MENTION = re.compile(r"\b(?P<prep>" + _PREP + r")\s+(?:the\s+)?(?:(?:village|town|city|settlement|"
                       r"urban-type\s+settlement)\s+of\s+)?(?P<name>" + _NAME + r")"
+                      r"(?P<district>\s+-\s+[A-Z][\w'’-]+)?"
                       r"(?P<hint>,\s+(?:the\s+)?[A-Z][\w'’-]+(?:\s+(?:region|oblast|Oblast|Region|raion|district|"
                       r"province|People's\s+Republic))?|\s+in\s+the\s+[A-Z][\w'’-]+\s+(?:region|oblast|Oblast|Region)|"
                       r"\s+(?:region|oblast|Oblast|Region|raion|district))?")
@@ -28,6 +29,9 @@ _STOP = {"Russian", "Ukrainian", "Russia's", "Ukraine's", "The", "A", "An", "On"
          "Ukrinform", "Suspilne", "RIA", "Novosti", "BBC", "CNN", "AP", "AFP", "He", "She", "They", "It",
          "His", "Her", "Their", "Its", "This", "That", "These", "Those", "UAV", "UAVs", "MoD", "Shahed",
          "Shaheds", "Grad", "Iskander", "Kalibr", "Kinzhal", "HIMARS", "FPV", "KAB", "KABs", "Geran"}
+_FACILITY_AFTER = re.compile(r"\s+(?:(?:steel|iron|oil|power|thermal|chemical|coke|shopping|railway|tractor|"
+                             r"metallurgical|machine-building|aircraft|car|glass|cement)\s+)?"
+                             r"(?:factory|plant|works|mall|airport|airfield|refinery|combine)\b")
 _PREP_RANK = {"near": 0, "in": 1, "at": 1, "outside": 0, "around": 0, "village": 0, "town": 0, "city": 0,
               "settlement": 0, "outskirts": 0, "vicinity": 0}
 
@@ -62,9 +66,13 @@ def place_mentions(text: str) -> list[PlaceMention]:
         name = " ".join(words)
         if re.search(r"['’]s$", name):  # "Kyiv's general staff": a possessive is a name inside an actor
             continue
+        if _FACILITY_AFTER.match(text, m.end("name")):  # "in Ilyich steel factory": a facility, not a town
+            continue
         hint = re.sub(r"^(?:,\s*|\s*in\s+the\s+)", "", m.group("hint") or "").strip() or None
         if hint and hint.split()[0] in _STOP:
             hint = None
+        if m.group("district"):  # ACLED's "Donetsk - Petrovskyi": a district of a city
+            name = f"{name} - {m.group('district').split('-', 1)[1].strip()}"
         prep_words = text[m.start():m.start("name")].lower().split()
         prep = next((w for w in prep_words if w in ("outskirts", "vicinity", "direction", "village", "town",
                                                     "city", "settlement")), prep_words[0])
@@ -87,10 +95,12 @@ def place_mention(clause: str, sentence: str) -> str | None:
             return mentions[0].as_text()
         for _start, end, name in gazetteer().names_in(text):
             if name not in _STOP and not _SPEAKS_AFTER.match(text, end):
-                return name
+                hint = _HINT_AFTER.match(text, end)
+                return f"{name}, {hint.group(1)}" if hint else name
     return None
 
 
+_HINT_AFTER = re.compile(r",\s+([A-Z][\w'’-]+(?:\s+(?:region|oblast|Oblast|Region))?)|\s+\(([A-Z][\w'’-]+)\)")
 # "Kyiv says …", "Moscow claimed …": a capital standing for its government is a speaker, not a place.
 _SPEAKS_AFTER = re.compile(r"['’]s\b|\s+(?:says|said|claims|claimed|denies|denied|accuses|accused|warns|warned|"
                            r"insists|reports|reported|announced|announces)\b")

@@ -65,7 +65,7 @@ def skeleton(name: str) -> str:
     s = normal(name)
     if _CYRILLIC.search(s):
         return s
-    s = s.replace("zhzh", "zh").replace("kh", "h").replace("yi", "i").replace("iy", "i")
+    s = s.replace("zhzh", "zh").replace("shch", "sch").replace("kh", "h").replace("yi", "i").replace("iy", "i")
     s = re.sub(r"[yj]", "i", s)
     s = re.sub(r"(.)\1+", r"\1", s)
     return s.replace(" ", "")

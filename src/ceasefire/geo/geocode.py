@@ -19,6 +19,19 @@ from ceasefire.extract.places import place_mentions, written_near
 from ceasefire.geo.gazetteer import Entry, Gazetteer, gazetteer, km
 from ceasefire.records import Incident, Place
 
+# Points along the lines of contact (2014-2022 Donbas, 2022-2025 front), the Russian border and the 2022
+# northern front: among homonyms, the one nearer a front is likelier to be the scene of fighting.
+FRONT_POINTS = [
+    (52.19, 34.03), (51.80, 33.95), (51.40, 34.35), (51.20, 35.10), (50.77, 35.27), (50.43, 35.48), (50.28, 35.98),
+    (50.33, 36.21), (50.29, 36.94), (49.71, 37.61), (49.41, 38.15), (49.05, 38.22), (48.93, 38.26), (48.87, 38.10),
+    (48.60, 38.00), (48.59, 37.84), (48.40, 37.85), (48.14, 37.74), (48.28, 37.18), (47.94, 37.50), (47.78, 37.25),
+    (47.84, 36.83), (47.66, 36.26), (47.57, 35.79), (47.45, 35.84), (47.49, 35.37), (47.44, 35.28), (47.50, 34.66),
+    (47.57, 34.39), (46.84, 33.42), (46.64, 32.61), (46.73, 33.09), (46.52, 32.52), (48.74, 39.23), (48.65, 39.49),
+    (48.70, 38.51), (48.63, 38.38), (48.43, 38.22), (48.30, 38.05), (47.72, 37.57), (47.10, 37.77), (50.52, 30.25),
+    (51.50, 31.29), (50.91, 34.80), (49.99, 36.23), (49.21, 37.26), (46.97, 31.99), (51.19, 35.27), (50.60, 36.60),
+]
+FRONT_BONUS_KM = 120.0  # the bonus falls from 60 at the front to 0 at this distance
+
 CONFLICT_AREA = {"Donetsk", "Luhansk", "Zaporizhia", "Kherson", "Kharkiv", "Dnipropetrovsk", "Sumy", "Mykolaiv",
                  "Crimea", "Sevastopol", "Chernihiv", "Kursk", "Belgorod", "Bryansk"}
 # Two candidates further apart than this, with nothing to prefer either, make the geocoder abstain.
@@ -59,6 +72,8 @@ class Geocoder:
             entry = self.gaz.region(name)
             if entry is not None:
                 return Resolution(entry.to_place(3, f"{name} {hint}"))
+        if " - " in name:
+            return self._city_district(name, hint, context, regions, near)
         candidates, how = self.gaz.lookup(name)
         settlements = [c for c in candidates if not c.is_region]
         if not settlements:
@@ -77,6 +92,20 @@ class Geocoder:
         del how
         return Resolution(best.to_place(precision, mention))
 
+    def _city_district(self, name: str, hint: str | None, context: list[Place], regions: set[str],
+                       near: bool) -> Resolution:
+        """"Donetsk - Petrovskyi": the district if the gazetteer has one near the city, else the city."""
+        city_name, _, district = name.partition(" - ")
+        city = self.resolve(city_name, hint, context, regions, near)
+        if city.place is None:
+            return city
+        districts = [e for e in self.gaz.lookup(district)[0]
+                     if km(e.lat, e.lon, city.place.lat, city.place.lon) <= 25]
+        if not districts:
+            return city
+        return Resolution(districts[0].to_place(2 if near else 1, name).model_copy(
+            update={"admin1": city.place.admin1}))
+
     def _choose(self, cands: list[Entry], region_hint: Entry | None, context: list[Place],
                 regions: set[str]) -> tuple[Entry, Entry | None, bool]:
         def score(e: Entry) -> tuple[float, bool]:
@@ -93,7 +122,9 @@ class Geocoder:
                 evidence = evidence or nearest < 100
             if e.admin1 in CONFLICT_AREA:
                 s += 50
-            s += 3 * math.log10(e.population + 1) + (5 if e.fclass == "P" else 0)
+            front = min(km(e.lat, e.lon, lat, lon) for lat, lon in FRONT_POINTS)
+            s += max(0.0, 60 * (1 - front / FRONT_BONUS_KM))
+            s += 6 * math.log10(e.population + 1) + (5 if e.fclass == "P" else 0)
             return s, evidence
 
         scored = sorted(((score(e), e) for e in cands), key=lambda x: -x[0][0])
