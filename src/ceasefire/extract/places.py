@@ -7,6 +7,7 @@ name ("near Vodyane, Donetsk", "in Pokrovka, Sumy region") is kept with it as a 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 _NAME = r"[A-Z][\w'’-]*(?:[\s-](?:[A-Z][\w'’-]*|na|on|nad|pid|u|v|de))*"
@@ -82,24 +83,45 @@ def place_mentions(text: str) -> list[PlaceMention]:
     return [f[2] for f in found]
 
 
-def place_mention(clause: str, sentence: str) -> str | None:
-    """The written place of the event in a clause, falling back to its sentence.
+def candidate_mentions(text: str) -> Iterator[str]:
+    """Place mentions in `text` as "Name" or "Name, Hint", best first.
 
-    Names after a locative preposition come first; then any gazetteer name in the text ("shelled Kherson").
+    1. names after a locative preposition ("near Sudzha", "in the village of Hornal");
+    2. capitalised words that the gazetteer knows in some spelling ("shelled Mali Scherbaky, Zaporizhia");
+    3. exact gazetteer names anywhere (the Aho-Corasick automaton).
+    Names of speakers ("Kyiv says", "Kyiv's general staff") are skipped.
     """
     from ceasefire.geo.gazetteer import gazetteer
 
+    gaz = gazetteer()
+    for mention in place_mentions(text):
+        yield mention.as_text()
+    for m in _CAPITALISED.finditer(text):
+        words = m.group(0).split()
+        while words and words[0] in _STOP:
+            words.pop(0)
+        name = " ".join(words)
+        if len(name) >= 4 and name not in _STOP and not _SPEAKS_AFTER.match(text, m.end()) and gaz.lookup(name)[0]:
+            yield _with_hint(text, m.end(), name)
+    for _start, end, name in gaz.names_in(text):
+        if name not in _STOP and not _SPEAKS_AFTER.match(text, end):
+            yield _with_hint(text, end, name)
+
+
+def _with_hint(text: str, end: int, name: str) -> str:
+    hint = _HINT_AFTER.match(text, end)
+    return f"{name}, {hint.group(1) or hint.group(2)}" if hint else name
+
+
+def place_mention(clause: str, sentence: str) -> str | None:
+    """The written place of the event in a clause, falling back to its sentence."""
     for text in (clause, sentence):
-        mentions = place_mentions(text)
-        if mentions:
-            return mentions[0].as_text()
-        for _start, end, name in gazetteer().names_in(text):
-            if name not in _STOP and not _SPEAKS_AFTER.match(text, end):
-                hint = _HINT_AFTER.match(text, end)
-                return f"{name}, {hint.group(1)}" if hint else name
+        for mention in candidate_mentions(text):
+            return mention
     return None
 
 
+_CAPITALISED = re.compile(r"(?<![\w'’-])[A-Z][a-z][\w'’-]*(?:\s[A-Z][a-z][\w'’-]*){0,2}(?![\w'’-])")
 _HINT_AFTER = re.compile(r",\s+([A-Z][\w'’-]+(?:\s+(?:region|oblast|Oblast|Region))?)|\s+\(([A-Z][\w'’-]+)\)")
 # "Kyiv says …", "Moscow claimed …": a capital standing for its government is a speaker, not a place.
 _SPEAKS_AFTER = re.compile(r"['’]s\b|\s+(?:says|said|claims|claimed|denies|denied|accuses|accused|warns|warned|"

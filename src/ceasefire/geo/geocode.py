@@ -15,7 +15,7 @@ import math
 import re
 from dataclasses import dataclass
 
-from ceasefire.extract.places import place_mentions, written_near
+from ceasefire.extract.places import candidate_mentions, written_near
 from ceasefire.geo.gazetteer import Entry, Gazetteer, gazetteer, km
 from ceasefire.records import Incident, Place
 
@@ -28,7 +28,7 @@ FRONT_POINTS = [
     (47.84, 36.83), (47.66, 36.26), (47.57, 35.79), (47.45, 35.84), (47.49, 35.37), (47.44, 35.28), (47.50, 34.66),
     (47.57, 34.39), (46.84, 33.42), (46.64, 32.61), (46.73, 33.09), (46.52, 32.52), (48.74, 39.23), (48.65, 39.49),
     (48.70, 38.51), (48.63, 38.38), (48.43, 38.22), (48.30, 38.05), (47.72, 37.57), (47.10, 37.77), (50.52, 30.25),
-    (51.50, 31.29), (50.91, 34.80), (49.99, 36.23), (49.21, 37.26), (46.97, 31.99), (51.19, 35.27), (50.60, 36.60),
+    (51.50, 31.29), (52.35, 31.90), (52.20, 32.70), (52.10, 33.30), (50.91, 34.80), (49.99, 36.23), (49.21, 37.26), (46.97, 31.99), (51.19, 35.27), (50.60, 36.60),
 ]
 FRONT_BONUS_KM = 120.0  # the bonus falls from 60 at the front to 0 at this distance
 
@@ -140,11 +140,16 @@ class Geocoder:
         """The place a short text (an event description) is about."""
         regions = self.regions_in(text)
         resolution = Resolution(None, "no place named")
-        for mention in place_mentions(text):
-            resolution = self.resolve(mention.name, mention.hint, [], regions, mention.near)
+        for mention in candidate_mentions(text):
+            resolution = self.resolve_mention(mention, text, [], regions)
             if resolution.place is not None:
                 return resolution
         return resolution
+
+    def resolve_mention(self, mention: str, text: str, context: list[Place], regions: set[str]) -> Resolution:
+        """A mention as written ("Name" or "Name, Hint") in `text`."""
+        name, _, hint = mention.partition(", ")
+        return self.resolve(name, hint or None, context, regions, written_near(text, name))
 
     def locate_incidents(self, text: str, incidents: list[Incident]) -> list[Incident]:
         """Give each incident a place (or a reason why not), using earlier resolutions as context."""
@@ -154,8 +159,7 @@ class Geocoder:
         for inc in incidents:
             resolution = Resolution(None, "no place named")
             if inc.place_mention:
-                name, _, hint = inc.place_mention.partition(", ")
-                resolution = self.resolve(name, hint or None, context, regions, written_near(inc.span.text, name))
+                resolution = self.resolve_mention(inc.place_mention, inc.span.text, context, regions)
             if resolution.place is not None and resolution.place.precision < 3:
                 context.append(resolution.place)
             out.append(inc.model_copy(update={"place": resolution.place, "place_reason": resolution.reason}))
