@@ -34,7 +34,7 @@ def _extract_parsed(document: Document, doc: Doc, geocoder: "Geocoder | None") -
     if geocoder is not None:
         incidents = geocoder.locate_incidents(document.text, incidents)
     return Extraction(document=document, claims=claims, incidents=incidents,
-                      contradictions=find_contradictions(doc, claims))
+                      contradictions=find_contradictions(claims))
 
 
 def extract_document(document: Document, geocoder: "Geocoder | None" = None) -> Extraction:

@@ -27,7 +27,7 @@ CUE_STANCE: dict[str, str] = {
     "confirm": "assert", "insist": "assert", "stress": "assert", "declare": "assert", "assert": "assert",
     "explain": "assert", "argue": "assert", "emphasise": "assert", "emphasize": "assert",
     "acknowledge": "assert", "admit": "assert", "inform": "assert", "publish": "assert", "believe": "assert",
-    "estimate": "assert", "assess": "assert", "indicate": "assert", "show": "assert", "read": "assert",
+    "estimate": "assert", "assess": "assert", "read": "assert",
     "record": "assert", "observe": "assert", "tweet": "assert", "maintain": "assert", "allege": "accuse",
     "accuse": "accuse", "blame": "accuse", "deny": "deny", "dismiss": "deny", "refute": "deny",
     "reject": "reject", "refuse": "reject", "warn": "warn", "threaten": "warn", "propose": "propose",
@@ -35,9 +35,9 @@ CUE_STANCE: dict[str, str] = {
     "accept": "accept", "agree": "accept", "welcome": "accept", "endorse": "accept", "support": "accept",
     "condemn": "accuse", "decry": "accuse",
 }
-# Verbs that are claims only with a clausal complement ("showed that …"), never on their own.
-_NEEDS_COMPLEMENT = {"show", "read", "indicate", "record", "observe", "believe", "add", "note", "support",
-                     "call", "publish", "post", "write", "report", "offer", "agree", "accept", "welcome", "assess"}
+# Verbs that are claims only with a clausal complement ("added that …"), never with an object alone.
+_NEEDS_CLAUSE = {"read", "believe", "add", "note", "support", "call", "offer", "agree", "accept", "welcome",
+                 "assess", "insist", "stress", "explain", "argue"}
 _ACCUSE_LIKE = {"accuse", "blame", "condemn", "warn", "threaten", "decry", "urge", "call"}
 _DENIAL = re.compile(r"\b(?:not\s+true|untrue|false|fake|baseless|groundless|no\s+truth|lies?|"
                      r"disinformation|propaganda|fabricat\w*|did\s+not\s+happen|never\s+happened)\b", re.I)
@@ -59,6 +59,8 @@ class _SpeakerMemory:
     """What the document has said about speakers so far (for pronouns, roles and surnames)."""
 
     last: tuple[str, str | None] | None = None
+    last_sentence: int = -1
+    by_head: dict[str, tuple[str, str]] = field(default_factory=dict)
     named_actors: set[str] = field(default_factory=set)
     person_party: dict[str, str] = field(default_factory=dict)
 
@@ -77,17 +79,28 @@ def _person_parties(doc: Doc, reg: ActorRegistry) -> dict[str, str]:
     for ent in doc.ents:
         if ent.label_ != "PERSON":
             continue
-        window = doc[max(ent.start - 5, ent.sent.start):min(ent.end + 6, ent.sent.end)].text
-        party = reg.party_of(ent.text) or reg.party_of(window)
+        # Titles come before a name ("Ukrainian commander Oleh Ivanov"); words after it may be about others.
+        before = doc[max(ent.start - 5, ent.sent.start):ent.start].text
+        party = reg.party_of(ent.text) or reg.party_of(before)
         if party:
             out[ent.text] = party
             out[ent.text.split()[-1]] = party
     return out
 
 
+_INSTITUTIONAL_ROLE = re.compile(r"\b(?:spokes(?:wo)?man|spokesperson|ministry|minister|office|staff|command|"
+                                 r"governor|head|ambassador|envoy|adviser|advisor)\b", re.I)
+_DATELINE = re.compile(r"^.*?\((?:Reuters|AP|AFP|Reuters/Ipsos|dpa|Bloomberg|Ukrinform|Interfax|TASS)\)\s*[-–—]\s*|"
+                       r"^[A-Z][A-Z .'-]+,\s+\w+\s+\d+\s*[-–—]\s*")
+
+
 def _resolve_speaker(phrase: str, memory: _SpeakerMemory, reg: ActorRegistry) -> tuple[str, str | None, str | None]:
-    """(speaker, party, role) for a speaker phrase."""
-    clean = re.sub(r"^(?:the|a|an)\s+", "", phrase.strip(), flags=re.I)
+    """(speaker, party, role) for a speaker phrase.
+
+    Order: pronouns to the previous speaker; registry names and titles; people named earlier with a party
+    word; a bare "the ministry" to the last ministry named with a party; a party word in the phrase.
+    """
+    clean = re.sub(r"^(?:the|a|an)\s+", "", _DATELINE.sub("", phrase.strip()), flags=re.I)
     if clean.lower() in _PRONOUNS and memory.last:
         return memory.last[0], memory.last[1], None
     found = reg.find(clean)
@@ -105,7 +118,12 @@ def _resolve_speaker(phrase: str, memory: _SpeakerMemory, reg: ActorRegistry) ->
     for name, party in memory.person_party.items():
         if name in clean:
             return clean, party, None
-    return clean, reg.party_of(clean), None
+    party = reg.party_of(clean)
+    if party is None:
+        head = clean.split()[-1].lower() if clean.split() else ""
+        if head in memory.by_head and len(clean.split()) <= 3:
+            return memory.by_head[head][0], memory.by_head[head][1], clean
+    return clean, party, None
 
 
 def _time_of_statement(sent: SpacySpan, content: tuple[int, int], times: list[TimeMention],
@@ -152,7 +170,7 @@ def _cue_claims(sent: SpacySpan) -> list[tuple[Token, list[Token], list[Token]]]
             comps = objects + [c for c in tok.children if c.dep_ == "prep" and c.lower_ in ("of", "for", "over")] + comps
         elif not comps:
             comps = objects
-        if not comps and lemma in _NEEDS_COMPLEMENT:
+        if not comps and lemma in _NEEDS_CLAUSE:
             continue
         if not comps:
             comps = [c for c in tok.children if c.dep_ == "prep" and c.lower_ in ("on", "about", "of", "for")]
@@ -180,25 +198,44 @@ def _cue_claims(sent: SpacySpan) -> list[tuple[Token, list[Token], list[Token]]]
     return out
 
 
+def _content_text(doc: Doc, tokens: list[Token]) -> str:
+    """The words of the content; separate stretches (a quote, then "adding that …") are joined with " … "."""
+    ids = sorted({t.i for t in tokens})
+    runs: list[list[int]] = []
+    for i in ids:
+        if runs and (i == runs[-1][-1] + 1 or all(doc[j].is_punct or doc[j].is_space for j in range(runs[-1][-1] + 1, i))):
+            runs[-1].append(i)
+        else:
+            runs.append([i])
+    parts = [doc[r[0]:r[-1] + 1].text.strip(" \"“”'‘’,") for r in runs]
+    return " … ".join(p for p in parts if p)
+
+
 def extract_claims(doc: Doc, doc_id: str, published: dt.date, times: list[TimeMention]) -> list[Claim]:
     """All attributed claims in a parsed document, in text order."""
     reg = registry()
     memory = _SpeakerMemory(person_party=_person_parties(doc, reg))
     memory.named_actors = {m.actor.id for m in reg.find(doc.text) if not m.by_role}
     claims: list[Claim] = []
-    for sent in doc.sents:
+    for sent_no, sent in enumerate(doc.sents):
         for verb, speaker_toks, content_toks in _cue_claims(sent):
             content_toks = [t for t in content_toks if not (t.is_punct or t.is_space) or t.text in ("%", "'")]
             if not content_toks:
                 continue
             speaker_phrase = doc.text[slice(*_span_of(speaker_toks))]
             speaker, party, role = _resolve_speaker(speaker_phrase, memory, reg)
+            if party is None and memory.last and memory.last_sentence in (sent_no - 1, sent_no) \
+                    and _INSTITUTIONAL_ROLE.search(speaker):
+                party = memory.last[1]  # an unnamed spokesman right after a side's statement speaks for it
+            if party is not None and speaker.split():
+                memory.by_head.setdefault(speaker.split()[-1].lower(), (speaker, party))
             c_start, c_end = _span_of(content_toks)
             start, end = min(c_start, *_span_of(speaker_toks)), max(c_end, verb.idx + len(verb.text))
-            content = doc.text[c_start:c_end]
+            content = _content_text(doc, content_toks)
             lemma = "according to" if verb.lower_ == "according" else verb.lemma_.lower()
             stance = "assert" if lemma == "according to" else _stance(lemma, verb, content)
             memory.last = (speaker, party)
+            memory.last_sentence = sent_no
             claims.append(Claim(
                 id=content_id("clm", doc_id, start, end, speaker), doc_id=doc_id, speaker=speaker, party=party,
                 stance=stance, cue=lemma, text=content, role=role,
@@ -230,39 +267,58 @@ def _headline_claims(doc: Doc, doc_id: str, published: dt.date, memory: _Speaker
 
 
 _SYNONYMS = {"encircle": "surround", "encirclement": "surround", "surrounded": "surround", "encircled": "surround",
-             "cauldron": "surround", "strike": "attack", "shell": "attack", "shelling": "attack", "hit": "attack",
-             "violation": "violate", "breach": "violate", "take": "capture", "seize": "capture",
-             "liberate": "capture", "occupy": "capture", "troop": "force", "soldier": "force", "army": "force",
-             "military": "force", "unit": "force", "facility": "infrastructure", "plant": "infrastructure"}
+             "cauldron": "surround", "strike": "attack", "struck": "attack", "shell": "attack", "hit": "attack",
+             "attacking": "attack", "violation": "violate", "breach": "violate", "broke": "violate",
+             "breaking": "violate", "take": "capture", "taken": "capture", "took": "capture", "seize": "capture",
+             "seized": "capture", "liberate": "capture", "liberated": "capture", "occupy": "capture",
+             "troop": "force", "soldier": "force", "army": "force", "military": "force", "unit": "force",
+             "facility": "infrastructure", "plant": "infrastructure", "substation": "infrastructure",
+             "station": "infrastructure", "power": "energy", "electricity": "energy", "forces": "force"}
+_BARE_REFERENCE = re.compile(r"^(?:the\s+|these\s+|this\s+|such\s+|those\s+)?(?:allegations?|accusations?|claims?|"
+                             r"reports?|charges?|statements?|this|that|it|these|they)\b", re.I)
+_STOPWORDS = {"the", "and", "that", "this", "these", "those", "with", "from", "into", "over", "have", "had", "has",
+              "were", "was", "been", "being", "are", "its", "their", "his", "her", "they", "them", "would", "could",
+              "should", "will", "which", "who", "whom", "what", "when", "where", "there", "than", "then", "also",
+              "not", "but", "for", "about", "after", "before", "some", "any", "all", "each", "other", "more", "most",
+              "such", "only", "very", "just", "still", "even", "said", "says", "say", "told", "added", "adding",
+              "lies", "lie", "false", "fake", "true", "propaganda", "calling", "report", "itself"}
 
 
-def _topic_words(doc: Doc, claim: Claim) -> set[str]:
+def _stem(word: str) -> str:
+    for suffix in ("ing", "ed", "es", "s"):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 4:
+            return word[: -len(suffix)]
+    return word
+
+
+def _topic_words(claim: Claim) -> set[str]:
+    """Content words of what the claim says (not who says it), folded so that rival wordings meet."""
     reg = registry()
     words = set()
-    for tok in doc.char_span(claim.span.start, claim.span.end, alignment_mode="expand") or []:
-        if tok.is_stop or tok.is_punct or tok.pos_ not in ("NOUN", "PROPN", "VERB", "ADJ") or len(tok.text) < 3:
+    for raw in re.findall(r"[A-Za-z][A-Za-z-]{2,}", claim.text):
+        w = raw.lower()
+        if w in _STOPWORDS or reg.party_of(raw):
             continue
-        if reg.party_of(tok.text):
-            continue
-        lemma = tok.lemma_.lower()
-        if lemma in CUE_STANCE:
-            continue
-        words.add(_SYNONYMS.get(lemma, lemma))
+        words.add(_SYNONYMS.get(w, _SYNONYMS.get(_stem(w), _stem(w))))
     return words
 
 
-def find_contradictions(doc: Doc, claims: list[Claim]) -> list[Contradiction]:
-    """Pairs of claims where one party asserts or accuses and another party denies or rejects it."""
+def find_contradictions(claims: list[Claim]) -> list[Contradiction]:
+    """Claims that one party makes and another party denies or rejects.
+
+    A denial answers an earlier claim: one that shares at least two topic words with it, or, for a bare
+    denial ("denied the allegation", "these are lies"), the latest earlier claim of another party.
+    """
     out = []
-    topics = {c.id: _topic_words(doc, c) for c in claims}
-    denials = [c for c in claims if c.stance in ("deny", "reject") and c.party]
-    for denial in denials:
-        for other in claims:
-            if other.party in (None, denial.party) or other.stance not in ("assert", "accuse"):
-                continue
-            shared = topics[denial.id] & topics[other.id]
-            if len(shared) >= 2 or shared & {"surround", "capture", "violate", "attack"}:
-                pair = sorted([other, denial], key=lambda c: c.span.start)
-                out.append(Contradiction(claim_ids=[c.id for c in pair], parties=[c.party for c in pair],
-                                         topic=", ".join(sorted(shared))))
+    topics = {c.id: _topic_words(c) for c in claims}
+    for denial in (c for c in claims if c.stance in ("deny", "reject") and c.party):
+        earlier = [o for o in claims if o.span.start < denial.span.start and o.party not in (None, denial.party)
+                   and o.stance in ("assert", "accuse")]
+        answered = [o for o in earlier if len(topics[denial.id] & topics[o.id]) >= 2]
+        if not answered and earlier and _BARE_REFERENCE.match(denial.text.split(" … ")[0]) \
+                or not answered and earlier and not topics[denial.id]:
+            answered = [earlier[-1]]
+        for other in answered:
+            out.append(Contradiction(claim_ids=[other.id, denial.id], parties=[other.party, denial.party],
+                                     topic=", ".join(sorted(topics[denial.id] & topics[other.id])) or "denial"))
     return out

@@ -117,7 +117,8 @@ _FACILITY_RX = [(cat, _rx("|".join(re.escape(w).replace(r"\ ", r"\s+") for w in 
                 for cat, words in FACILITY_CATEGORIES.items()]
 _CLAUSE_SPLIT = re.compile(r";\s+|,\s+(?:and|while|whereas|but)\s+(?=\S)|\s+while\s+|\.\s+")
 _NON_EVENT = _rx(r"will|would|could|plans?\s+to|threatens?|threatened\s+to|intends?|if|unless|ready\s+to|"
-                 r"capable\s+of|training|exercises?|drills?|supplies|delivered|deliver|purchase|production")
+                 r"capable\s+of|training|exercises?|drills?|supplies|delivered|deliver|purchase|production|"
+                 r"stop|halt|cease|refrain\s+from|pause|moratorium\s+on|ban\s+on|end\s+to|no\s+more")
 _FORCE_WORDS = _rx(r"forces|troops|military|army|positions?|soldiers|servicem[ae]n|units?|brigades?|"
                    r"fighters|militants|rebels|formations|groups?|personnel|defenders|defen[cs]e")
 
@@ -329,6 +330,8 @@ def extract_incidents(doc: Doc, ctx: IncidentContext) -> list[Incident]:
                 continue
             if kind == "generic":
                 kind = "shelling"
+            claim_ids = [c.id for c in ctx.claims if c.span.start <= clause.start < c.span.end + 1
+                         or (c.span.start <= sent.start_char and sent.end_char <= c.span.end + 1)]
             cue_tok = _cue_token(sent, clause.start + match.start())
             actor = target = None
             actor_party = target_party = None
@@ -355,6 +358,9 @@ def extract_incidents(doc: Doc, ctx: IncidentContext) -> list[Incident]:
                     actor_party = _party_near_cue(cue_tok)
             if actor_party is None and previous_actor[1] is not None:
                 actor, actor_party = previous_actor
+            if actor_party is None and kind == "intercept" and claim_ids:
+                # "56 drones were shot down", says the air force: the claimant's side brought them down.
+                actor_party = next((c.party for c in ctx.claims if c.id == claim_ids[0]), None)
             if actor_party is None:
                 by = _BY_AGENT.search(clause.text)
                 actor_party = reg.party_of(by.group(1)) if by else None
@@ -377,13 +383,11 @@ def extract_incidents(doc: Doc, ctx: IncidentContext) -> list[Incident]:
                 if weapons & {"attack drone", "FPV drone", "drone", "aircraft", "guided aerial bomb"}:
                     sub_type = "Air/drone strike"
             span = Span(start=clause.start, end=clause.end, text=clause.text)
-            claim_ids = [c.id for c in ctx.claims if c.span.start <= clause.start < c.span.end + 1
-                         or (c.span.start <= sent.start_char and sent.end_char <= c.span.end + 1)]
             incidents.append(Incident(
                 id=content_id("inc", ctx.doc_id, clause.start, clause.end, kind),
                 doc_id=ctx.doc_id, type=kind, acled_event_type=event_type, acled_sub_event_type=sub_type,
                 actor=actor, actor_party=actor_party, target=target, target_party=target_party,
-                count=find_count(clause.text), fatalities=None, injured=None, weapon=_weapon(clause.text),
+                count=find_count(clause.text, intercept=kind == "intercept"), fatalities=None, injured=None, weapon=_weapon(clause.text),
                 facility=_facility(clause.text), place_mention=place_mention(clause.text, sent.text),
                 when=when, historical=when.historical, claim_ids=claim_ids, span=span,
             ))

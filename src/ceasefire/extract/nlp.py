@@ -14,10 +14,13 @@ MAX_CHARS = 2_000_000
 
 @Language.component("line_breaks_end_sentences")
 def line_breaks_end_sentences(doc: Doc) -> Doc:
-    """A line break ends a sentence: headlines and bulletin lines carry no full stop."""
+    """A line break ends a sentence (headlines carry no full stop), and so does a wire dateline."""
     for tok in doc[1:]:
-        if "\n" in doc[tok.i - 1].text_with_ws or doc[tok.i - 1].is_space and "\n" in doc[tok.i - 1].text:
+        prev = doc[tok.i - 1]
+        if "\n" in prev.text_with_ws or prev.is_space and "\n" in prev.text:
             tok.is_sent_start = True
+        elif prev.text in ("-", "–", "—") and tok.i >= 2 and doc[tok.i - 2].text == ")":
+            tok.is_sent_start = True  # "KYIV, March 27 (Reuters) - Russia's …": the dateline is not the subject
     return doc
 
 

@@ -91,9 +91,15 @@ def candidate_mentions(text: str) -> Iterator[str]:
     3. exact gazetteer names anywhere (the Aho-Corasick automaton).
     Names of speakers ("Kyiv says", "Kyiv's general staff") are skipped.
     """
+    from ceasefire.actors import registry
     from ceasefire.geo.gazetteer import gazetteer
 
     gaz = gazetteer()
+    people = [(m.start, m.end) for m in registry().find(text) if m.actor.kind == "person"]
+
+    def in_person(start: int, end: int) -> bool:  # "President Vladimir Putin": not the city of Vladimir
+        return any(s <= start < e or s < end <= e for s, e in people)
+
     for mention in place_mentions(text):
         yield mention.as_text()
     for m in _CAPITALISED.finditer(text):
@@ -101,10 +107,11 @@ def candidate_mentions(text: str) -> Iterator[str]:
         while words and words[0] in _STOP:
             words.pop(0)
         name = " ".join(words)
-        if len(name) >= 4 and name not in _STOP and not _SPEAKS_AFTER.match(text, m.end()) and gaz.lookup(name)[0]:
+        if len(name) >= 4 and name not in _STOP and not _SPEAKS_AFTER.match(text, m.end()) \
+                and not in_person(m.start(), m.end()) and gaz.lookup(name)[0]:
             yield _with_hint(text, m.end(), name)
-    for _start, end, name in gaz.names_in(text):
-        if name not in _STOP and not _SPEAKS_AFTER.match(text, end):
+    for start, end, name in gaz.names_in(text):
+        if name not in _STOP and not _SPEAKS_AFTER.match(text, end) and not in_person(start, end):
             yield _with_hint(text, end, name)
 
 
@@ -125,7 +132,8 @@ _CAPITALISED = re.compile(r"(?<![\w'’-])[A-Z][a-z][\w'’-]*(?:\s[A-Z][a-z][\w
 _HINT_AFTER = re.compile(r",\s+([A-Z][\w'’-]+(?:\s+(?:region|oblast|Oblast|Region))?)|\s+\(([A-Z][\w'’-]+)\)")
 # "Kyiv says …", "Moscow claimed …": a capital standing for its government is a speaker, not a place.
 _SPEAKS_AFTER = re.compile(r"['’]s\b|\s+(?:says|said|claims|claimed|denies|denied|accuses|accused|warns|warned|"
-                           r"insists|reports|reported|announced|announces)\b")
+                           r"insists|reports|reported|announced|announces|regime|authorities|government|officials|"
+                           r"side|administration)\b|\s+[A-Z][a-z]+\b(?=\s+(?:said|says|told))")
 _NEAR_BEFORE = r"(?:near|outside|around|outskirts\s+of|vicinity\s+of|direction\s+of|towards?)\s+(?:the\s+)?" \
                r"(?:(?:village|town|city|settlement)\s+of\s+)?"
 

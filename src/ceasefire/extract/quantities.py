@@ -58,8 +58,22 @@ def parse_number(text: str) -> int | None:
     return total + current
 
 
-def find_count(text: str) -> int | None:
-    """The first count of attacks, strikes, drones … in a clause ("five attacks", "at least 25 times")."""
+_INTERCEPTED = re.compile(r"\b(?:shot\s+down|intercepted|destroyed|downed|neutrali[sz]ed)\s+" + _QUALIFIER + r"(" + NUMBER
+                          + r")\b|\b(" + NUMBER + r")\s+(?:of\s+(?:them|which|these)\s+|of\s+\d+\s+\w+\s+)?"
+                          r"(?:were|was|had\s+been|have\s+been)\s+(?:\w+\s+)?(?:shot\s+down|intercepted|destroyed|"
+                          r"downed|neutrali[sz]ed)", re.IGNORECASE)
+
+
+def find_count(text: str, intercept: bool = False) -> int | None:
+    """The first count of attacks, strikes, drones … in a clause ("five attacks", "at least 25 times").
+
+    For an interception the count is of what was brought down ("56 of 117 drones were shot down" -> 56).
+    """
+    if intercept:
+        m = _INTERCEPTED.search(text)
+        value = parse_number(m.group(1) or m.group(2)) if m else None
+        if value:
+            return value
     m = _COUNT.search(text)
     if not m:
         return None
