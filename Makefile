@@ -30,6 +30,8 @@ eval: $(STAMP)
 	@if [ ! -d "$(SHARED)" ]; then echo "skipped: $(SHARED) is absent (the dev sets are internal-use only)"; exit 0; fi
 	$(BIN)/ceasefire eval acled $(SHARED)/acled-dev/acled-ukraine-dev.csv
 	$(BIN)/ceasefire eval geocode $(SHARED)/geocoding-dev/events.csv
+	$(BIN)/ceasefire eval ucdp $(SHARED)/ucdp/UCDP-Ukraine_db049a9c.csv
+	$(BIN)/ceasefire eval monitor $(SHARED)/osce-smm/osce_smm_2022_daily_counts.jsonl
 
 ## bench: extraction speed against spaCy's pipeline alone on the same texts
 bench: $(STAMP)

@@ -59,3 +59,21 @@ def test_eval_agrees_with_reference_scorer(acled_report):
     ours_scores = dict(re.findall(r"(\w+)=([\d.]+)", ours))
     for key in ("rows", "sub", "f1", "party", "loc5", "date", "fatal", "parity"):
         assert reference[key] == ours_scores[key], (key, out, ours)
+
+
+@pytest.mark.parametrize("metric", sorted(FLOORS["ucdp"]))
+def test_eval_gate_ucdp_floor(metric):
+    from ceasefire.evaluate import score_ucdp
+
+    if "ucdp" not in _GEOCODE:
+        _GEOCODE["ucdp"] = score_ucdp(needs_shared("ucdp", "UCDP-Ukraine_db049a9c.csv"))
+    score = _GEOCODE["ucdp"].scores()[metric]
+    assert round(score, 3) >= FLOORS["ucdp"][metric], f"ucdp {metric} fell to {score:.3f}"
+
+
+@pytest.mark.parametrize("metric", sorted(FLOORS["monitor"]))
+def test_eval_gate_monitor_counts_floor(metric):
+    from ceasefire.evaluate import score_monitor_counts
+
+    report = score_monitor_counts(needs_shared("osce-smm", "osce_smm_2022_daily_counts.jsonl"))
+    assert round(report.scores()[metric], 3) >= FLOORS["monitor"][metric]

@@ -52,3 +52,28 @@ def test_geo_abstains_without_a_place():
 def test_geo_names_in_skips_possessive_actor():
     names = [n for _s, _e, n in gazetteer().names_in("Kyiv's general staff said troops fought near Sudzha.")]
     assert names == ["Sudzha"]
+
+
+@pytest.mark.parametrize("text,name", [
+    ("Heavy fighting near Donetsk airport", "Donetsk International Airport"),
+    ("Shelling damaged a building at the Zaporizhzhia NPP", "Zaporizhzhia Nuclear Power Plant"),
+])
+def test_geo_landmarks_before_towns(text, name):
+    assert default_geocoder().locate_text(text).place.name == name
+
+
+def test_geo_front_line_of_the_time_decides_homonyms():
+    import datetime as dt
+
+    # Pisky by Donetsk airport was on the 2014-2022 line of contact; a Pisky in Mykolaiv oblast was not.
+    place = default_geocoder().locate_text("Shelling in Pisky village", on=dt.date(2018, 5, 1)).place
+    assert place.admin1 == "Donetsk"
+
+
+def test_geo_nearby_town_hint():
+    place = default_geocoder().locate_text("near the village of Granitne (Volnovakha district)").place
+    assert place.admin1 == "Donetsk"
+
+
+def test_geo_capital_over_small_homonym():
+    assert default_geocoder().locate_text("A missile hit Kyiv.").place.admin1 == "Kyiv City"

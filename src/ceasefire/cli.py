@@ -283,6 +283,36 @@ def eval_geocode(csv_file: str, as_json: bool, limit: int, show_errors: int) -> 
         click.echo(line)
 
 
+@eval_group.command(name="ucdp")
+@click.argument("csv_file", metavar="FILE.csv")
+@click.option("--json", "as_json", is_flag=True, help="Print the scores as JSON.")
+@click.option("--errors", "show_errors", type=int, default=0, metavar="N", help="Also print N wrong rows.")
+@reports_input_errors
+def eval_ucdp(csv_file: str, as_json: bool, show_errors: int) -> None:
+    """Score geocoding of UCDP GED place descriptions and deaths stated in its headlines."""
+    from ceasefire.evaluate import score_ucdp
+
+    report = score_ucdp(Path(csv_file))
+    click.echo(report.to_json() if as_json else report.summary())
+    for line in report.errors[:show_errors]:
+        click.echo(line)
+
+
+@eval_group.command(name="monitor")
+@click.argument("jsonl_file", metavar="FILE.jsonl")
+@click.option("--json", "as_json", is_flag=True, help="Print the scores as JSON.")
+@click.option("--errors", "show_errors", type=int, default=0, metavar="N", help="Also print N wrong rows.")
+@reports_input_errors
+def eval_monitor(jsonl_file: str, as_json: bool, show_errors: int) -> None:
+    """Score monitors' tallies per region (ceasefire violations, explosions) against recorded counts."""
+    from ceasefire.evaluate import score_monitor_counts
+
+    report = score_monitor_counts(Path(jsonl_file))
+    click.echo(report.to_json() if as_json else report.summary())
+    for line in report.errors[:show_errors]:
+        click.echo(line)
+
+
 def main() -> None:
     cli(prog_name="ceasefire")
 

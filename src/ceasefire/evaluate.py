@@ -196,7 +196,7 @@ def score_geocode(path: Path, limit: int = 0) -> GeocodeReport:
     t = time.perf_counter()
     for r in rows:
         text = geocode_text(r.get("title", ""), r["brief description"])
-        resolution = geocoder.locate_text(text)
+        resolution = geocoder.locate_text(text, on=_iso_day(r.get("date", "")))
         place = resolution.place
         abst.append(place is None)
         if place is None:
@@ -225,3 +225,134 @@ def _province(name: str) -> str:
 
     entry = gazetteer().region(name)
     return entry.admin1 if entry is not None else name
+
+
+@dataclass
+class UcdpReport:
+    rows: int
+    loc5: float
+    loc25: float
+    oblast: float
+    abstained: float
+    deaths: float
+    errors: list[str] = field(default_factory=list, repr=False)
+
+    def scores(self) -> dict[str, float]:
+        return {k: v for k, v in asdict(self).items() if k != "errors"}
+
+    def summary(self) -> str:
+        return (f"rows={self.rows} loc5={self.loc5:.3f} loc25={self.loc25:.3f} oblast={self.oblast:.3f} "
+                f"abstained={self.abstained:.3f} deaths={self.deaths:.3f}")
+
+    def to_json(self) -> str:
+        return json.dumps(self.scores())
+
+
+def score_ucdp(path: Path) -> UcdpReport:
+    """UCDP GED: geocode `where_description` (rows coded to a settlement or near one, where_prec 1-2) against the
+    coded coordinates and oblast; and deaths as the headline states them against `best` (all rows)."""
+    from ceasefire.geo import default_geocoder
+    from ceasefire.intake.datasets import read_ucdp
+
+    rows = list(csv.DictReader(_decoded(path).splitlines()))
+    if rows and not {"where_description", "where_prec", "latitude", "longitude", "best"} <= set(rows[0]):
+        raise InputError(str(path), "not a UCDP GED export")
+    geocoder = default_geocoder()
+    loc5, loc25, obl, abst, deaths, errors = [], [], [], [], [], []
+    for r in rows:
+        if r["where_prec"] not in ("1", "2") or not r["where_description"].strip():
+            continue
+        res = geocoder.locate_text(r["where_description"], on=_ucdp_day(r["date_start"]))
+        abst.append(res.place is None)
+        if res.place is None:
+            loc5.append(False)
+            loc25.append(False)
+            obl.append(False)
+            errors.append(f"{r['id']}: abstained ({res.reason}) on {r['where_description']!r}")
+            continue
+        d = km(float(r["latitude"]), float(r["longitude"]), res.place.lat, res.place.lon)
+        loc5.append(d <= 5)
+        loc25.append(d <= 25)
+        obl.append(bool(res.place.admin1) and region_key(res.place.admin1) == region_key(_province(r["adm_1"])))
+        if d > 5:
+            errors.append(f"{r['id']}: {res.place.name} ({res.place.admin1}) {d:.0f} km off for {r['where_description']!r}")
+    docs = list(read_ucdp(path))
+    by_id = {json.loads(d.raw)["id"]: d.document for d in docs}
+    results = dict(zip(by_id, extract_many(list(by_id.values()))))
+    for r in rows:
+        res = results.get(r["id"])
+        if res is None:
+            continue
+        stated = sum(i.fatalities or 0 for i in res.incidents if not i.historical)
+        deaths.append(stated == int(r["best"] or 0))
+    return UcdpReport(rows=len(loc5), loc5=_avg(loc5), loc25=_avg(loc25), oblast=_avg(obl), abstained=_avg(abst),
+                      deaths=_avg(deaths), errors=errors)
+
+
+def _iso_day(value: str) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(value[:10])
+    except ValueError:
+        return None
+
+
+def _ucdp_day(value: str) -> dt.date | None:
+    from ceasefire.intake.datasets import _ucdp_date
+
+    return _ucdp_date(value)
+
+
+def _decoded(path: Path) -> str:
+    if not path.exists():
+        raise InputError(str(path), "no such file")
+    raw = path.read_bytes()
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return raw.decode("cp1252", errors="replace")
+
+
+@dataclass
+class MonitorCountReport:
+    reports: int
+    violations: float
+    explosions: float
+    errors: list[str] = field(default_factory=list, repr=False)
+
+    def scores(self) -> dict[str, float]:
+        return {k: v for k, v in asdict(self).items() if k != "errors"}
+
+    def summary(self) -> str:
+        return f"reports={self.reports} violations={self.violations:.3f} explosions={self.explosions:.3f}"
+
+    def to_json(self) -> str:
+        return json.dumps(self.scores())
+
+
+def score_monitor_counts(path: Path) -> MonitorCountReport:
+    """OSCE-style tallies: per report and region, the ceasefire violations and explosions counted for the
+    current period (not the previous one) against the recorded numbers (`data`: donetsk_ceasefire_violations …)."""
+    if not path.exists():
+        raise InputError(str(path), "no such file")
+    records = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    records = [r for r in records if r.get("data")]
+    docs = [make_document(r["text"].encode(), r["text"], published=dt.date.fromisoformat(r["date"])).document
+            for r in records]
+    violations, explosions, errors = [], [], []
+    for record, res in zip(records, extract_many(docs)):
+        for region in ("donetsk", "luhansk"):
+            gold_v = record["data"].get(f"{region}_ceasefire_violations")
+            gold_e = record["data"].get(f"{region}_explosions")
+            tallies = [i for i in res.incidents if i.type == "ceasefire_violation" and i.place
+                       and (i.place.admin1 or "").lower() == region and not i.historical]
+            got = tallies[0] if tallies else None
+            if gold_v is not None:
+                violations.append(got is not None and got.count == gold_v)
+            if gold_e is not None:
+                explosions.append(got is not None and got.explosions == gold_e)
+            if gold_v is not None and (got is None or got.count != gold_v
+                                       or (gold_e is not None and got.explosions != gold_e)):
+                errors.append(f"{record['id']} {region}: got {got.count if got else None}/"
+                              f"{got.explosions if got else None}, want {gold_v}/{gold_e}\n    {record['text']}")
+    return MonitorCountReport(reports=len(records), violations=_avg(violations), explosions=_avg(explosions),
+                              errors=errors)

@@ -92,6 +92,7 @@ class Incident(Record):
     target: str | None = None
     target_party: Party | None = None
     count: int | None = None
+    explosions: int | None = None
     fatalities: int | None = None
     injured: int | None = None
     weapon: str | None = None

@@ -5,7 +5,8 @@ Conventions (as wire services write):
 2. "yesterday", "overnight", "last night", "in the past 24 hours" look back from publication.
 3. "last week" / "last month" are whole calendar ranges; "this week" runs up to publication.
 4. A date without a year takes the publication year, or the year before if that would be in the future.
-5. An explicit past year ("in 2015", "since 2014") marks the expression historical: not current.
+5. An explicit past year ("in 2015", "since 2014") marks the expression historical: not current; so does a
+   monitor's "in the previous reporting period".
 """
 from __future__ import annotations
 
@@ -37,6 +38,7 @@ _PATTERNS: list[tuple[str, re.Pattern]] = [(name, re.compile(rx, re.IGNORECASE))
     ("md", r"\b" + _MONTH + r"\s+(?P<d>\d{1,2})(?:st|nd|rd|th)?\b(?!\s*(?:km|kilomet|miles|people|%))"
            r"(?:,?\s+" + _YEAR + r")?"),
     ("month_year", r"\b(?:in\s+|since\s+|of\s+|early\s+|late\s+|mid-?)?" + _MONTH + r",?\s+" + _YEAR + r"\b"),
+    ("previous_period", r"\b(?:in\s+|during\s+)?the\s+previous\s+(?:reporting\s+)?period\b"),
     ("past24", r"\b(?:in\s+|over\s+|during\s+)?the\s+(?:past|last)\s+(?:24|twenty-four)\s+hours\b|\bovernight\b|"
                r"\blast\s+night\b|\bduring\s+the\s+night\b|\bat\s+night\b"),
     ("yesterday", r"\byesterday\b"),
@@ -123,6 +125,10 @@ def _resolve(kind: str, m: re.Match, published: dt.date) -> TimeSpan | None:
                                                       else published.year - 1)
         start, end = _month_range(year, month)
         return TimeSpan(start=start, end=end, precision="month", text=text, historical=historical)
+    if kind == "previous_period":
+        # A monitor's daily report covers the day before publication; the previous period is the day before that.
+        day = published - dt.timedelta(days=2)
+        return TimeSpan(start=day, end=day, precision="day", text=text, historical=True)
     if kind == "past24":
         return TimeSpan(start=published - dt.timedelta(days=1), end=published, precision="range", text=text)
     if kind == "yesterday":

@@ -22,6 +22,7 @@ from spacy.tokens import Doc, Span as SpacySpan, Token
 from ceasefire.actors import registry
 from ceasefire.extract.places import place_mention
 from ceasefire.extract.quantities import find_count, find_fatalities, find_injured
+from ceasefire.extract.tallies import Tally, find_tallies
 from ceasefire.extract.taxonomy import FACILITY_CATEGORIES, acled_labels
 from ceasefire.records import Claim, Incident, Span, TimeSpan, content_id
 from ceasefire.timeparse import TimeMention, default_span
@@ -314,7 +315,12 @@ def extract_incidents(doc: Doc, ctx: IncidentContext) -> list[Incident]:
     """All incidents in a parsed document, in text order."""
     reg = registry()
     incidents: list[Incident] = []
+    mentions_violations = "ceasefire violation" in ctx.text.lower()
     for sent in doc.sents:
+        tallies = find_tallies(sent.text, mentions_violations)
+        if tallies:
+            incidents.extend(_tally_incident(t, sent, ctx) for t in tallies)
+            continue
         previous_actor: tuple[str | None, str | None] = (None, None)
         for clause in _clauses(sent):
             cue = _strongest_cue(clause.text)
@@ -392,6 +398,17 @@ def extract_incidents(doc: Doc, ctx: IncidentContext) -> list[Incident]:
                 when=when, historical=when.historical, claim_ids=claim_ids, span=span,
             ))
     return _with_casualties(doc, incidents)
+
+
+def _tally_incident(tally: Tally, sent: SpacySpan, ctx: IncidentContext) -> Incident:
+    start, end = sent.start_char + tally.start, sent.start_char + tally.end
+    clause = _Clause(start, end, ctx.text[start:end], sent)
+    when = _time_for(clause, ctx)
+    return Incident(id=content_id("inc", ctx.doc_id, start, end, "tally"), doc_id=ctx.doc_id,
+                    type="ceasefire_violation", acled_event_type=None, acled_sub_event_type=None,
+                    actor="undetermined", count=tally.count, explosions=tally.explosions,
+                    place_mention=f"{tally.region}, region", when=when, historical=when.historical,
+                    span=Span(start=start, end=end, text=clause.text))
 
 
 def _with_casualties(doc: Doc, incidents: list[Incident]) -> list[Incident]:

@@ -10,7 +10,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-_NAME = r"[A-Z][\w'’-]*(?:[\s-](?:[A-Z][\w'’-]*|na|on|nad|pid|u|v|de))*"
+_NAME = r"[A-Z][\w'’-]*(?:[\s-](?:[A-Z][\w'’-]*|(?:na|nad|pid|u|v|de)(?=[\s-][A-Z])))*"
 _PREP = (r"(?:near|in|at|outside|around|on\s+the\s+outskirts\s+of|outskirts\s+of|into|towards?|over|from|"
          r"on|the\s+(?:village|town|city|settlement|area|district|community)\s+of|(?:village|town|city)\s+of|"
          r"direction\s+of|vicinity\s+of|of)")
@@ -86,6 +86,7 @@ def place_mentions(text: str) -> list[PlaceMention]:
 def candidate_mentions(text: str) -> Iterator[str]:
     """Place mentions in `text` as "Name" or "Name, Hint", best first.
 
+    0. landmarks named in the text ("Donetsk airport", "Zaporizhzhia NPP");
     1. names after a locative preposition ("near Sudzha", "in the village of Hornal");
     2. capitalised words that the gazetteer knows in some spelling ("shelled Mali Scherbaky, Zaporizhia");
     3. exact gazetteer names anywhere (the Aho-Corasick automaton).
@@ -100,6 +101,10 @@ def candidate_mentions(text: str) -> Iterator[str]:
     def in_person(start: int, end: int) -> bool:  # "President Vladimir Putin": not the city of Vladimir
         return any(s <= start < e or s < end <= e for s, e in people)
 
+    hits = [h for h in gaz.names_in(text) if not in_person(h[0], h[1])]
+    for start, end, name in hits:  # landmarks first: "Donetsk airport" is not the city of Donetsk
+        if all(e.fcode == "LDMK" for e in gaz.lookup(name)[0]):
+            yield name
     for mention in place_mentions(text):
         yield mention.as_text()
     for m in _CAPITALISED.finditer(text):
@@ -110,8 +115,8 @@ def candidate_mentions(text: str) -> Iterator[str]:
         if len(name) >= 4 and name not in _STOP and not _SPEAKS_AFTER.match(text, m.end()) \
                 and not in_person(m.start(), m.end()) and gaz.lookup(name)[0]:
             yield _with_hint(text, m.end(), name)
-    for start, end, name in gaz.names_in(text):
-        if name not in _STOP and not _SPEAKS_AFTER.match(text, end) and not in_person(start, end):
+    for start, end, name in hits:
+        if name not in _STOP and not _SPEAKS_AFTER.match(text, end):
             yield _with_hint(text, end, name)
 
 

@@ -35,6 +35,7 @@ UA_FEATURES = {"P": None, "A": {"ADM1", "ADM2", "ADM3", "PCLI"}, "L": {"RGN", "A
                "S": {"PS", "PSN", "PSH", "DAM", "AIRB", "AIRP", "PRT"}, "H": {"DAM"}}
 COLUMNS = ["geonameid", "name", "lat", "lon", "fclass", "fcode", "country", "admin1", "population", "names",
            "source"]
+_LANDMARK = re.compile(r"airport|airfield|plant|dam|bridge|azovstal|station", re.I)
 _KEEP_NAME = re.compile(r"^[\w'’ʼ`.()\- ]+$")
 
 
@@ -90,8 +91,9 @@ def apply_overrides(rows: list[dict]) -> list[dict]:
     by_id = {r["geonameid"]: r for r in rows}
     for o in csv.DictReader(line for line in io.StringIO(text) if not line.startswith("#")):
         if o["action"] == "add":
+            landmark = bool(_LANDMARK.search(o["name"]))
             rows.append({"geonameid": o["geonameid"], "name": o["name"], "lat": o["lat"], "lon": o["lon"],
-                         "fclass": "P", "fcode": "PPL", "country": o["country"], "admin1": o["admin1"],
+                         "fclass": "S" if landmark else "P", "fcode": "LDMK" if landmark else "PPL", "country": o["country"], "admin1": o["admin1"],
                          "population": "0", "names": o["names"], "source": f"override: {o['source']}"})
         elif o["action"] == "drop_name" and o["geonameid"] in by_id:
             row = by_id[o["geonameid"]]
