@@ -93,3 +93,8 @@ def test_incidents_monitor_tallies(text, region, count, explosions):
 def test_incidents_person_name_is_not_a_place():
     result = extract_text("President Vladimir Putin said Russian drones struck Sumy.", "2025-03-27")
     assert [i.place.name for i in result.incidents if i.place] == ["Sumy"]
+
+
+def test_incidents_place_inside_an_organisation_name_is_skipped():
+    result = extract_text("Fighters of the Luhansk People's Republic shelled Zolote.", "2021-06-01")
+    assert result.incidents[0].place.name == "Zolote"

@@ -322,6 +322,7 @@ def extract_incidents(doc: Doc, ctx: IncidentContext) -> list[Incident]:
             incidents.extend(_tally_incident(t, sent, ctx) for t in tallies)
             continue
         previous_actor: tuple[str | None, str | None] = (None, None)
+        others = _names_of_others(sent)
         for clause in _clauses(sent):
             cue = _strongest_cue(clause.text)
             if cue is None:
@@ -394,10 +395,31 @@ def extract_incidents(doc: Doc, ctx: IncidentContext) -> list[Incident]:
                 doc_id=ctx.doc_id, type=kind, acled_event_type=event_type, acled_sub_event_type=sub_type,
                 actor=actor, actor_party=actor_party, target=target, target_party=target_party,
                 count=find_count(clause.text, intercept=kind == "intercept"), fatalities=None, injured=None, weapon=_weapon(clause.text),
-                facility=_facility(clause.text), place_mention=place_mention(clause.text, sent.text),
+                facility=_facility(clause.text), place_mention=place_mention(clause.text, sent.text, others),
                 when=when, historical=when.historical, claim_ids=claim_ids, span=span,
             ))
     return _with_casualties(doc, incidents)
+
+
+_ORG_WORDS = re.compile(r"\b(?:Republic|Ministry|Company|Party|Council|Group|Brigade|Battalion|Regiment|Forces|Army|"
+                        r"Service|Office|Administration|Agency|Committee|Corporation|Energo|Gas|Oblenergo)\b")
+_TITLE_BEFORE = re.compile(r"(?:President|Minister|Mr|Mrs|Ms|Governor|Mayor|General|Gen\.|commander|spokes\w+|"
+                           r"head|chief|envoy|ambassador|leader)\.?\s*$", re.IGNORECASE)
+
+
+def _names_of_others(sent: SpacySpan) -> tuple[str, ...]:
+    """Names of organisations and people in a sentence, which may contain place names but are not places.
+
+    The NER often reads a village as a person or an organisation, so only its confident cases count: an
+    organisation whose name says so ("Donetsk People's Republic") and a person after a title.
+    """
+    out = []
+    for ent in sent.ents:
+        if ent.label_ == "ORG" and _ORG_WORDS.search(ent.text):
+            out.append(ent.text)
+        elif ent.label_ == "PERSON" and len(ent) >= 2 and _TITLE_BEFORE.search(sent.doc.text[:ent.start_char][-30:]):
+            out.append(ent.text)
+    return tuple(out)
 
 
 def _tally_incident(tally: Tally, sent: SpacySpan, ctx: IncidentContext) -> Incident:

@@ -83,20 +83,23 @@ def place_mentions(text: str) -> list[PlaceMention]:
     return [f[2] for f in found]
 
 
-def candidate_mentions(text: str) -> Iterator[str]:
+def candidate_mentions(text: str, names_of_others: tuple[str, ...] = ()) -> Iterator[str]:
     """Place mentions in `text` as "Name" or "Name, Hint", best first.
 
     0. landmarks named in the text ("Donetsk airport", "Zaporizhzhia NPP");
     1. names after a locative preposition ("near Sudzha", "in the village of Hornal");
     2. capitalised words that the gazetteer knows in some spelling ("shelled Mali Scherbaky, Zaporizhia");
     3. exact gazetteer names anywhere (the Aho-Corasick automaton).
-    Names of speakers ("Kyiv says", "Kyiv's general staff") are skipped.
+    Names of speakers ("Kyiv says", "Kyiv's general staff") and names inside the names of people and
+    organisations (registry people, and `names_of_others` as the NER found them) are skipped.
     """
     from ceasefire.actors import registry
     from ceasefire.geo.gazetteer import gazetteer
 
     gaz = gazetteer()
     people = [(m.start, m.end) for m in registry().find(text) if m.actor.kind == "person"]
+    for other in names_of_others:
+        people.extend((m.start(), m.end()) for m in re.finditer(re.escape(other), text))
 
     def in_person(start: int, end: int) -> bool:  # "President Vladimir Putin": not the city of Vladimir
         return any(s <= start < e or s < end <= e for s, e in people)
@@ -125,10 +128,10 @@ def _with_hint(text: str, end: int, name: str) -> str:
     return f"{name}, {hint.group(1) or hint.group(2)}" if hint else name
 
 
-def place_mention(clause: str, sentence: str) -> str | None:
+def place_mention(clause: str, sentence: str, names_of_others: tuple[str, ...] = ()) -> str | None:
     """The written place of the event in a clause, falling back to its sentence."""
     for text in (clause, sentence):
-        for mention in candidate_mentions(text):
+        for mention in candidate_mentions(text, names_of_others):
             return mention
     return None
 
