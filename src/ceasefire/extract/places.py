@@ -65,8 +65,8 @@ def place_mentions(text: str) -> list[PlaceMention]:
         if not words:
             continue
         name = " ".join(words)
-        if re.search(r"['’]s$", name):  # "Kyiv's general staff": a possessive is a name inside an actor
-            continue
+        if re.search(r"['’]s$|\bRepublic$|People['’]s", name):  # "Kyiv's general staff", "Luhansk People's
+            continue  # Republic": a name inside an actor, not the place of the event
         if _FACILITY_AFTER.match(text, m.end("name")):  # "in Ilyich steel factory": a facility, not a town
             continue
         hint = re.sub(r"^(?:,\s*|\s*in\s+the\s+)", "", m.group("hint") or "").strip() or None
