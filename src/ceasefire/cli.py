@@ -160,6 +160,81 @@ def ingest(inputs: tuple[str, ...], jsonl: str | None, dataset_format: str | Non
 
 
 @cli.command()
+@click.option("--json", "as_json", is_flag=True, help="Print the agreements as JSON.")
+@reports_input_errors
+def agreements(as_json: bool) -> None:
+    """List the bundled ceasefire agreements (use one with --agreement NAME, or give a YAML file)."""
+    from ceasefire.adjudicate import bundled_agreements, load_agreement, readings
+
+    loaded = [load_agreement(name) for name in bundled_agreements()]
+    if as_json:
+        click.echo(json.dumps([a.model_dump(mode="json") for a in loaded], ensure_ascii=False, indent=2))
+        return
+    for a in loaded:
+        starts = "; ".join(basis for basis, _ in readings(a))
+        scope = ", ".join(a.scope.admin1) or "all territory"
+        click.echo(f"{a.id:<24} {a.title}\n{'':<24} {starts}; ends {a.window.end or 'open'}; scope: {scope}; "
+                   f"{len(a.clauses)} clauses")
+
+
+@cli.command()
+@db_option
+@click.option("--agreement", "agreement_name", required=True, metavar="NAME|FILE", help="Agreement to judge against.")
+@click.option("--from", "start", metavar="YYYY-MM-DD", help="First day.")
+@click.option("--to", "end", metavar="YYYY-MM-DD", help="Last day.")
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON list of findings.")
+@reports_input_errors
+def findings(db: str | None, agreement_name: str, start: str | None, end: str | None, as_json: bool) -> None:
+    """Reconcile the stored reports into events, judge them clause by clause and list the findings."""
+    from ceasefire.adjudicate import load_agreement
+    from ceasefire.pipeline import adjudicate_store, reconcile_store
+    from ceasefire.store import Store
+
+    agreement = load_agreement(agreement_name)
+    first, last = _date(start, "--from"), _date(end, "--to")
+    store = Store.open(db)
+    adjudicate_store(store, agreement, reconcile_store(store))
+    rows = store.findings(agreement.id, first, last)
+    if as_json:
+        click.echo(json.dumps([f.model_dump(mode="json") for f in rows], ensure_ascii=False, indent=2))
+        return
+    for f in rows:
+        place = f"{f.place.name}, {f.place.admin1}" if f.place and f.place.admin1 else (f.place.name if f.place else "?")
+        basis = f.basis.split(" ", 2)[1] if f.basis.startswith("start ") else f.basis
+        click.echo(f"{f.date}  {f.clause:<26} {f.party:<12} {f.status:<13} {f.grade or '':<3} from {basis}  {place}"
+                   f"  [{f.id}]")
+    click.echo(f"{len(rows)} findings under {agreement.id}")
+
+
+@cli.command()
+@db_option
+@click.argument("finding_id")
+@click.option("--action", type=click.Choice(["confirm", "dispute", "reattribute", "not_a_violation", "comment"]),
+              required=True, help="What the analyst decides.")
+@click.option("--reviewer", required=True, help="Who decides (name or initials).")
+@click.option("--reason", required=True, help="Why: cited in the audit trail.")
+@click.option("--party", "new_party", help="With --action reattribute: the party now held responsible.")
+@reports_input_errors
+def review(db: str | None, finding_id: str, action: str, reviewer: str, reason: str, new_party: str | None) -> None:
+    """Record an analyst's review of a finding (appended to the audit trail; nothing is overwritten)."""
+    import datetime as _dt
+
+    from ceasefire.records import Review, content_id
+    from ceasefire.store import Store
+
+    if action == "reattribute" and not new_party:
+        raise InputError("--party", "reattribute needs the party now held responsible")
+    at = _dt.datetime.now(_dt.timezone.utc)
+    record = Review(id=content_id("rev", finding_id, reviewer, at.isoformat()), finding_id=finding_id,
+                    reviewer=reviewer, at=at, action=action, reason=reason, new_party=new_party)
+    store = Store.open(db)
+    store.add_review(record)
+    current = next((f for f in store.findings() if f.id == finding_id), None)
+    click.echo(f"recorded {record.id}: {finding_id} is now {current.status if current else '?'}, "
+               f"party {current.party if current else '?'}")
+
+
+@cli.command()
 @db_option
 @click.option("--json", "as_json", is_flag=True, help="Print counts as one JSON object.")
 @reports_input_errors
@@ -311,6 +386,19 @@ def eval_monitor(jsonl_file: str, as_json: bool, show_errors: int) -> None:
     click.echo(report.to_json() if as_json else report.summary())
     for line in report.errors[:show_errors]:
         click.echo(line)
+
+
+@eval_group.command(name="replay")
+@click.argument("csv_file", metavar="FILE.csv")
+@click.option("--agreement", "agreement_name", required=True, metavar="NAME|FILE", help="Agreement to replay.")
+@click.option("--json", "as_json", is_flag=True, help="Print the comparison as JSON.")
+@reports_input_errors
+def eval_replay(csv_file: str, agreement_name: str, as_json: bool) -> None:
+    """Replay human-coded events (ACLED format) against an agreement: violations per party vs the coded counts."""
+    from ceasefire.evaluate import score_replay
+
+    report = score_replay(Path(csv_file), agreement_name)
+    click.echo(report.to_json() if as_json else report.summary())
 
 
 def main() -> None:

@@ -356,3 +356,89 @@ def score_monitor_counts(path: Path) -> MonitorCountReport:
                               f"{got.explosions if got else None}, want {gold_v}/{gold_e}\n    {record['text']}")
     return MonitorCountReport(reports=len(records), violations=_avg(violations), explosions=_avg(explosions),
                               errors=errors)
+
+
+VIOLENT_TYPES = {"Battles", "Explosions/Remote violence"}
+# "Violations (battles, shelling, strikes)": the coded sub-event types a ceasefire forbids.
+VIOLATION_SUB_TYPES = {"Armed clash", "Shelling/artillery/missile attack", "Air/drone strike",
+                       "Government regains territory", "Non-state actor overtakes territory", "Grenade"}
+
+
+@dataclass
+class ReplayReport:
+    agreement: str
+    window: str
+    gold: dict[str, int]
+    found: dict[str, int]
+    last_finding: str | None
+    findings_on_nonviolent_rows: int
+    errors: list[str] = field(default_factory=list, repr=False)
+
+    def relative_errors(self) -> dict[str, float]:
+        return {p: abs(self.found.get(p, 0) - n) / n for p, n in self.gold.items() if n}
+
+    def scores(self) -> dict:
+        return {"agreement": self.agreement, "window": self.window, "gold": self.gold, "found": self.found,
+                "relative_error": self.relative_errors(), "last_finding": self.last_finding,
+                "findings_on_nonviolent_rows": self.findings_on_nonviolent_rows}
+
+    def summary(self) -> str:
+        parts = ", ".join(f"{p}: {self.found.get(p, 0)} vs {n} coded ({self.relative_errors().get(p, 0):.0%} off)"
+                          for p, n in sorted(self.gold.items()))
+        return (f"{self.agreement} ({self.window}): violations per party {parts}; last finding {self.last_finding}; "
+                f"findings on non-violent rows: {self.findings_on_nonviolent_rows}")
+
+    def to_json(self) -> str:
+        return json.dumps(self.scores())
+
+
+def score_replay(path: Path, agreement_name: str) -> ReplayReport:
+    """Replay an ACLED-format file against an agreement: per-party violation totals (events found in force and
+    in scope, battles and explosions) against the human-coded rows of the same window and scope."""
+    from ceasefire.adjudicate import adjudicate, load_agreement
+    from ceasefire.reconcile import reconcile
+
+    agreement = load_agreement(agreement_name)
+    rows = _read_csv(path)
+    docs, row_of = [], {}
+    for r in rows:
+        if not r.get("notes", "").strip():
+            continue
+        published = dt.datetime.fromtimestamp(int(r["timestamp"]), dt.timezone.utc).date()
+        doc = make_document(r["notes"].encode("utf-8"), r["notes"], published=published,
+                            source=r.get("source") or "ACLED", content_type="application/x-acled-row").document
+        docs.append(doc)
+        row_of[doc.id] = r
+    results = list(extract_many(docs))
+    incidents = [i for res in results for i in res.incidents[:1]]  # one coded event per row
+    claims = {c.id: c for res in results for c in res.claims}
+    contradictions = [c for res in results for c in res.contradictions]
+    events = reconcile(incidents, {d.id: d for d in docs}, claims, contradictions)
+    findings = [f for f in adjudicate(events, agreement) if f.status != "out_of_scope"]
+    event_party = {f.event_id: ("RU" if f.party == "RU" else "UA" if f.party == "UA" else "undetermined")
+                   for f in findings}
+    found: dict[str, int] = {}
+    for party in event_party.values():
+        found[party] = found.get(party, 0) + 1
+    start, end = agreement.window.start, agreement.window.end or dt.date.max
+    gold: dict[str, int] = {}
+    for r in rows:
+        day = dt.date.fromisoformat(_acled_date(r["event_date"]))
+        if r["sub_event_type"] not in VIOLATION_SUB_TYPES or not start <= day <= end:
+            continue
+        if agreement.scope.admin1 and r["admin1"] not in agreement.scope.admin1:
+            continue
+        party = party_of_acled_actor(r["actor1"])
+        party = party if party in ("RU", "UA") else "undetermined"
+        gold[party] = gold.get(party, 0) + 1
+    events_by_id = {e.id: e for e in events}
+    nonviolent = 0
+    for f in findings:
+        for inc_id in events_by_id[f.event_id].incident_ids:
+            doc_id = next(i.doc_id for i in incidents if i.id == inc_id)
+            if row_of[doc_id]["event_type"] not in VIOLENT_TYPES | {"Violence against civilians"}:
+                nonviolent += 1
+    last = max((f.date for f in findings), default=None)
+    return ReplayReport(agreement=agreement.id, window=f"{start}..{agreement.window.end or 'open'}", gold=gold,
+                        found=found, last_finding=last.isoformat() if last else None,
+                        findings_on_nonviolent_rows=nonviolent)

@@ -18,7 +18,9 @@ from tqdm import tqdm
 from ceasefire.errors import InputError
 from ceasefire.extract import extract_many
 from ceasefire.intake import fetch_url, read_dataset, read_file, read_jsonl
-from ceasefire.records import RawDocument
+from ceasefire.adjudicate import adjudicate
+from ceasefire.reconcile import reconcile
+from ceasefire.records import Agreement, Event, Finding, RawDocument
 from ceasefire.store import Store
 
 TEXT_SUFFIXES = {".txt", ".md", ".html", ".htm", ".xhtml", ".text"}
@@ -100,4 +102,31 @@ def ingest(store: Store, request: IngestRequest) -> IngestResult:
                 result.skipped.append(raw)
             progress.update(1)
     progress.close()
+    if result.added:
+        refresh_judgements(store)
     return result
+
+
+def refresh_judgements(store: Store) -> None:
+    """After new reports: reconcile events again and judge them against every bundled agreement."""
+    from ceasefire.adjudicate import bundled_agreements, load_agreement
+
+    events = reconcile_store(store)
+    for name in bundled_agreements():
+        adjudicate_store(store, load_agreement(name), events)
+
+
+def reconcile_store(store: Store) -> list[Event]:
+    """Reconcile every stored incident into events and store them."""
+    documents = {d.id: d for d in store.documents()}
+    claims = {c.id: c for c in store.claims()}
+    events = reconcile(store.incidents(), documents, claims, store.contradictions())
+    store.save_events(events)
+    return events
+
+
+def adjudicate_store(store: Store, agreement: Agreement, events: list[Event] | None = None) -> list[Finding]:
+    """Judge the stored events against `agreement`, store the findings and return them as reviewed."""
+    events = events if events is not None else store.events()
+    store.save_findings(agreement.id, adjudicate(events, agreement))
+    return store.findings(agreement.id)

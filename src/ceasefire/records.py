@@ -103,6 +103,7 @@ class Incident(Record):
     when: TimeSpan | None = None
     historical: bool = False
     claim_ids: list[str] = Field(default_factory=list)
+    claimant_party: Party | None = None
     span: Span
 
 
@@ -126,41 +127,75 @@ class Extraction(Record):
         return out
 
 
+class Evidence(Record):
+    """A span of a stored document that supports an event or a finding."""
+
+    doc_id: str
+    start: int
+    end: int
+    text: str
+
+
 class Event(Record):
-    """A happening reconciled from one or more incident reports."""
+    """A happening reconciled from one or more incident reports, with its corroboration and grade."""
 
     id: str
     type: str
     acled_sub_event_type: str | None = None
     actor_party: Party | None = None
+    target_party: Party | None = None
+    facility: str | None = None
+    count: int | None = None
+    fatalities: int | None = None
     place: Place | None = None
     when: TimeSpan
     incident_ids: list[str]
+    claim_ids: list[str] = Field(default_factory=list)
+    claimed_by: list[Party] = Field(default_factory=list)
     sources: int = 1
+    source_names: list[str] = Field(default_factory=list)
     contradicted: bool = False
-    grade: str | None = None
+    reliability: Literal["A", "B", "C", "D", "E", "F"] = "F"
+    credibility: Literal[1, 2, 3, 4, 5, 6] = 6
+    evidence: list[Evidence] = Field(default_factory=list)
+
+    @property
+    def grade(self) -> str:
+        """The Admiralty grade: source reliability A-F and information credibility 1-6."""
+        return f"{self.reliability}{self.credibility}"
 
 
 class Clause(Record):
     id: str
     text: str
-    prohibited: list[str]
+    prohibited: list[str] = Field(default_factory=list)
     facilities: list[str] = Field(default_factory=list)
+
+
+class Window(Record):
+    start: dt.date
+    end: dt.date | None = None
+    alternative_starts: dict[str, dt.date] = Field(default_factory=dict)
+
+
+class Scope(Record):
+    admin1: list[str] = Field(default_factory=list)
+    geojson: dict | None = None
 
 
 class Agreement(Record):
     id: str
     title: str
-    parties: dict[str, list[str]]
-    start: dt.date
-    end: dt.date | None = None
-    alternative_starts: dict[str, dt.date] = Field(default_factory=dict)
-    scope: list[str] = Field(default_factory=list)
-    clauses: list[Clause]
     source: str
+    parties: dict[str, list[str]]
+    window: Window
+    scope: Scope = Field(default_factory=Scope)
+    clauses: list[Clause]
 
 
 class Finding(Record):
+    """One event judged against one clause, under one reading of the agreement's start date."""
+
     id: str
     event_id: str
     agreement_id: str
@@ -171,14 +206,20 @@ class Finding(Record):
     rationale: str
     date: dt.date
     place: Place | None = None
+    basis: str = ""
+    claimed_by: list[Party] = Field(default_factory=list)
+    grade: str | None = None
+    evidence: list[Evidence] = Field(default_factory=list)
 
 
 class Review(Record):
+    """An analyst's decision on a finding; reviews are appended, never changed."""
+
     id: str
     finding_id: str
     reviewer: str
     at: dt.datetime
-    action: Literal["confirm", "dispute", "reattribute", "comment"]
+    action: Literal["confirm", "dispute", "reattribute", "not_a_violation", "comment"]
     reason: str
     new_party: str | None = None
 

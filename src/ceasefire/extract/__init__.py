@@ -16,6 +16,7 @@ from spacy.tokens import Doc
 from ceasefire.extract.claims import extract_claims, find_contradictions
 from ceasefire.extract.incidents import IncidentContext, extract_incidents
 from ceasefire.extract.nlp import english
+from ceasefire.intake.datasets import DATASET_ROW_TYPES
 from ceasefire.intake.files import make_document
 from ceasefire.records import Document, Extraction
 from ceasefire.timeparse import find_times, parse_iso_date
@@ -31,6 +32,8 @@ def _extract_parsed(document: Document, doc: Doc, geocoder: "Geocoder | None") -
     times = find_times(document.text, published)
     claims = extract_claims(doc, document.id, published, times)
     incidents = extract_incidents(doc, IncidentContext(document.id, published, times, claims, document.text))
+    if document.content_type in DATASET_ROW_TYPES:
+        incidents = incidents[:1]  # a dataset row codes one event; later sentences only describe it
     if geocoder is not None:
         incidents = geocoder.locate_incidents(document.text, incidents)
     return Extraction(document=document, claims=claims, incidents=incidents,

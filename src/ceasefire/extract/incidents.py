@@ -119,7 +119,8 @@ _FACILITY_RX = [(cat, _rx("|".join(re.escape(w).replace(r"\ ", r"\s+") for w in 
 _CLAUSE_SPLIT = re.compile(r";\s+|,\s+(?:and|while|whereas|but)\s+(?=\S)|\s+while\s+|\.\s+")
 _NON_EVENT = _rx(r"will|would|could|plans?\s+to|threatens?|threatened\s+to|intends?|if|unless|ready\s+to|"
                  r"capable\s+of|training|exercises?|drills?|supplies|delivered|deliver|purchase|production|"
-                 r"stop|halt|cease|refrain\s+from|pause|moratorium\s+on|ban\s+on|end\s+to|no\s+more")
+                 r"stop(?:ped|s|ping)?|halt(?:ed|s|ing)?|ceas(?:e|ed|es|ing)|refrain(?:ed)?\s+from|paus(?:e|ed)|"
+                 r"moratorium\s+on|ban\s+on|end\s+to|no\s+more")
 _FORCE_WORDS = _rx(r"forces|troops|military|army|positions?|soldiers|servicem[ae]n|units?|brigades?|"
                    r"fighters|militants|rebels|formations|groups?|personnel|defenders|defen[cs]e")
 
@@ -398,7 +399,30 @@ def extract_incidents(doc: Doc, ctx: IncidentContext) -> list[Incident]:
                 facility=_facility(clause.text), place_mention=place_mention(clause.text, sent.text, others),
                 when=when, historical=when.historical, claim_ids=claim_ids, span=span,
             ))
-    return _with_casualties(doc, incidents)
+    return _with_claimants(_with_casualties(doc, incidents), ctx.claims)
+
+
+_STRIKE_TYPES = {"shelling", "missile_strike", "air_strike", "drone_strike", "energy_strike"}
+
+
+def _with_claimants(incidents: list[Incident], claims: list[Claim]) -> list[Incident]:
+    """The party whose statement reports each incident: the claim that covers it, else the nearest claim before
+    it ("It was noted that …" continues the ministry's statement), else the first claim after it in the
+    document. A strike a party reports without naming who struck is that party's allegation against the other."""
+    parties = [c for c in claims if c.party]
+    out = []
+    for inc in incidents:
+        covering = [c for c in parties if c.id in inc.claim_ids]
+        before = [c for c in parties if c.span.start <= inc.span.start]
+        after = [c for c in parties if c.span.start > inc.span.start]
+        source = (covering or before[-1:] or after[:1] or [None])[0]
+        party = source.party if source else None
+        update: dict = {"claimant_party": party}
+        if inc.actor_party is None and party in ("RU", "UA") and inc.type in _STRIKE_TYPES:
+            update["actor_party"] = "UA" if party == "RU" else "RU"
+            update["actor"] = f"unnamed (alleged by {party})"
+        out.append(inc.model_copy(update=update))
+    return out
 
 
 _ORG_WORDS = re.compile(r"\b(?:Republic|Ministry|Company|Party|Council|Group|Brigade|Battalion|Regiment|Forces|Army|"

@@ -67,8 +67,8 @@ def place_mentions(text: str) -> list[PlaceMention]:
         name = " ".join(words)
         if re.search(r"['’]s$|\bRepublic$|People['’]s", name):  # "Kyiv's general staff", "Luhansk People's
             continue  # Republic": a name inside an actor, not the place of the event
-        if _FACILITY_AFTER.match(text, m.end("name")):  # "in Ilyich steel factory": a facility, not a town
-            continue
+        if _FACILITY_AFTER.match(text, m.end("name")) or _SPEAKS_AFTER.match(text, m.end("name")):
+            continue  # "in Ilyich steel factory", "of the Kiev regime": a facility or an actor, not a town
         hint = re.sub(r"^(?:,\s*|\s*in\s+the\s+)", "", m.group("hint") or "").strip() or None
         if hint and hint.split()[0] in _STOP:
             hint = None

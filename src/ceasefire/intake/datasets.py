@@ -18,6 +18,8 @@ from ceasefire.intake.files import MAX_DOCUMENT_BYTES, make_document
 from ceasefire.records import RawDocument
 
 DATASET_FORMATS = ("ucdp-csv", "acled-csv")
+# Content types of documents that are rows of an event dataset: each codes exactly one event.
+DATASET_ROW_TYPES = {"application/x-acled-row", "application/x-ucdp-row"}
 _UCDP_DATE_FORMATS = ("%Y-%m-%d", "%m/%d/%Y %I:%M:%S %p", "%m/%d/%Y %H:%M", "%m/%d/%Y", "%Y-%m-%d %H:%M:%S")
 _ARTICLE_DATE = re.compile(r",(\d{4}-\d{2}-\d{2}),")
 

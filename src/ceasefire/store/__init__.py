@@ -13,11 +13,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypeVar
 
-from sqlalchemy import Connection, Engine, create_engine, event, func, select
+from sqlalchemy import Connection, Engine, create_engine, delete, event, func, select, update
 from sqlalchemy.exc import SQLAlchemyError
 
 from ceasefire.errors import InputError
-from ceasefire.records import Claim, Document, Extraction, Incident, RawDocument
+from ceasefire.records import (Claim, Contradiction, Document, Event, Extraction, Finding, Incident, RawDocument,
+                               Review)
 from ceasefire.store import migrations, schema
 
 T = TypeVar("T")
@@ -158,6 +159,100 @@ class Store:
         cols = [c for c in schema.documents.c if c.name not in ("raw", "ingested_at")]
         row = self.read(lambda c: c.execute(select(*cols).where(schema.documents.c.id == doc_id)).mappings().first())
         return Document(**dict(row)) if row else None
+
+    def contradictions(self) -> list[Contradiction]:
+        rows = self.read(lambda c: c.execute(select(schema.contradictions.c.data)).scalars().all())
+        return [Contradiction.model_validate_json(d) for d in rows]
+
+    # -- events, findings, reviews ---------------------------------------------------------------
+    def save_events(self, events: list[Event]) -> None:
+        """Replace the reconciled events (one transaction); events whose findings carry reviews are kept."""
+
+        def write(conn: Connection) -> None:
+            reviewed = set(conn.execute(select(schema.findings.c.event_id).join(
+                schema.reviews, schema.reviews.c.finding_id == schema.findings.c.id)).scalars())
+            new_ids = {e.id for e in events}
+            stale = set(conn.execute(select(schema.events.c.id)).scalars()) - new_ids - reviewed
+            if stale:
+                conn.execute(delete(schema.event_incidents).where(schema.event_incidents.c.event_id.in_(stale)))
+                conn.execute(delete(schema.findings).where(schema.findings.c.event_id.in_(stale)))
+                conn.execute(delete(schema.events).where(schema.events.c.id.in_(stale)))
+            existing = set(conn.execute(select(schema.events.c.id)).scalars())
+            conn.execute(delete(schema.event_incidents))
+            for e in events:
+                row = {"type": e.type, "when_start": e.when.start, "when_end": e.when.end,
+                       "actor_party": e.actor_party, "lat": e.place.lat if e.place else None,
+                       "lon": e.place.lon if e.place else None, "data": e.model_dump_json()}
+                if e.id in existing:
+                    conn.execute(update(schema.events).where(schema.events.c.id == e.id).values(**row))
+                else:
+                    conn.execute(schema.events.insert().values(id=e.id, **row))
+            links = [{"event_id": e.id, "incident_id": i} for e in events for i in e.incident_ids]
+            if links:
+                conn.execute(schema.event_incidents.insert(), links)
+
+        self.write(write)
+
+    def events(self) -> list[Event]:
+        q = select(schema.events.c.data).order_by(schema.events.c.when_start, schema.events.c.id)
+        return [Event.model_validate_json(d) for d in self.read(lambda c: c.execute(q).scalars().all())]
+
+    def save_findings(self, agreement_id: str, findings: list[Finding]) -> None:
+        """Replace an agreement's computed findings; a finding with reviews is updated, never removed."""
+
+        def write(conn: Connection) -> None:
+            reviewed = set(conn.execute(select(schema.reviews.c.finding_id)).scalars())
+            current = set(conn.execute(select(schema.findings.c.id).where(
+                schema.findings.c.agreement_id == agreement_id)).scalars())
+            new_ids = {f.id for f in findings}
+            stale = current - new_ids - reviewed
+            if stale:
+                conn.execute(delete(schema.findings).where(schema.findings.c.id.in_(stale)))
+            for f in findings:
+                row = {"event_id": f.event_id, "agreement_id": f.agreement_id, "clause": f.clause, "party": f.party,
+                       "status": f.status, "date": f.date, "data": f.model_dump_json()}
+                if f.id in current:
+                    conn.execute(update(schema.findings).where(schema.findings.c.id == f.id).values(**row))
+                else:
+                    conn.execute(schema.findings.insert().values(id=f.id, **row))
+
+        self.write(write)
+
+    def findings(self, agreement_id: str | None = None, start: dt.date | None = None,
+                 end: dt.date | None = None) -> list[Finding]:
+        """Stored findings as their reviews leave them, by date."""
+        from ceasefire.adjudicate import apply_reviews
+
+        q = select(schema.findings.c.data).order_by(schema.findings.c.date, schema.findings.c.id)
+        if agreement_id:
+            q = q.where(schema.findings.c.agreement_id == agreement_id)
+        if start:
+            q = q.where(schema.findings.c.date >= start)
+        if end:
+            q = q.where(schema.findings.c.date <= end)
+        found = [Finding.model_validate_json(d) for d in self.read(lambda c: c.execute(q).scalars().all())]
+        by_finding: dict[str, list[Review]] = {}
+        for review in self.reviews():
+            by_finding.setdefault(review.finding_id, []).append(review)
+        return [apply_reviews(f, by_finding.get(f.id, [])) for f in found]
+
+    def add_review(self, review: Review) -> None:
+        """Append an analyst's review (the finding must exist; nothing is ever overwritten)."""
+
+        def write(conn: Connection) -> None:
+            if conn.execute(select(schema.findings.c.id).where(schema.findings.c.id == review.finding_id)).first() is None:
+                raise InputError(review.finding_id, "no such finding")
+            conn.execute(schema.reviews.insert().values(id=review.id, finding_id=review.finding_id,
+                                                        reviewer=review.reviewer, at=review.at,
+                                                        action=review.action, data=review.model_dump_json()))
+
+        self.write(write)
+
+    def reviews(self, finding_id: str | None = None) -> list[Review]:
+        q = select(schema.reviews.c.data).order_by(schema.reviews.c.at, schema.reviews.c.id)
+        if finding_id:
+            q = q.where(schema.reviews.c.finding_id == finding_id)
+        return [Review.model_validate_json(d) for d in self.read(lambda c: c.execute(q).scalars().all())]
 
     def quarantine(self, source: str, problem: str) -> None:
         self.write(lambda c: c.execute(schema.quarantine.insert().values(

@@ -24,8 +24,13 @@ def _initial(conn: Connection) -> None:
     schema.metadata.create_all(conn, tables=schema.INITIAL_TABLES)
 
 
+def _event_links(conn: Connection) -> None:
+    schema.metadata.create_all(conn, tables=[schema.event_incidents])
+
+
 MIGRATIONS: list[Migration] = [
     Migration(1, "initial schema: documents, claims, incidents, contradictions, events, findings, reviews", _initial),
+    Migration(2, "event_incidents: reports linked to their events", _event_links),
 ]
 
 

@@ -108,5 +108,13 @@ quarantine = Table(
     Column("at", DateTime(timezone=True), nullable=False),
 )
 
+# Migration 2: every report linked to its event (the event's JSON keeps the list too, this is for queries).
+event_incidents = Table(
+    "event_incidents", metadata,
+    Column("event_id", String(40), ForeignKey("events.id", ondelete="CASCADE"), primary_key=True),
+    Column("incident_id", String(40), ForeignKey("incidents.id", ondelete="CASCADE"), primary_key=True),
+    Index("ix_event_incidents_incident", "incident_id"),
+)
+
 INITIAL_TABLES = [schema_migrations, documents, claims, incidents, contradictions, events, findings, reviews,
                   quarantine]

@@ -1,0 +1,154 @@
+"""Agreements as data (YAML), and each event judged clause by clause against them.
+
+For each event and each clause that prohibits the event's kind (and, where the clause names facility
+categories, the event's facility):
+1. In force? The event's date must fall in the agreement's window and its place in the geographic scope.
+   Where the parties dispute the start date, the event is judged under each reading; a reading under which
+   the agreement was not yet in force gives an "out_of_scope" finding beside the others. No agreement in
+   force under any reading, or a place outside the scope: no finding.
+2. Party alleged responsible: the event's actor when that is one of the agreement's parties, else
+   "undetermined" (as the OSCE monitors reported).
+3. Status: "disputed" when another party denies the claim behind it, "corroborated" with two or more
+   independent sources, else "alleged". Only an analyst's review makes a finding "confirmed" or
+   "not_a_violation" (see `apply_reviews`).
+4. Confidence from the event's Admiralty credibility; the rationale cites the evidence spans.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from importlib import resources
+from pathlib import Path
+
+import yaml
+from pydantic import ValidationError
+
+from ceasefire.errors import InputError
+from ceasefire.records import Agreement, Clause, Event, Finding, Review, content_id
+
+CONFIDENCE_BY_CREDIBILITY = {1: 0.95, 2: 0.8, 3: 0.6, 4: 0.35, 5: 0.2, 6: 0.1}
+REVIEW_STATUS = {"confirm": "confirmed", "dispute": "disputed", "not_a_violation": "not_a_violation"}
+
+
+def _agreements_dir():
+    return resources.files("ceasefire").joinpath("data/agreements")
+
+
+def bundled_agreements() -> list[str]:
+    """Names of the agreements shipped with the package."""
+    return sorted(p.name.removesuffix(".yaml") for p in _agreements_dir().iterdir() if p.name.endswith(".yaml"))
+
+
+def load_agreement(name_or_file: str) -> Agreement:
+    """An agreement by bundled name ("minsk-2020") or from a YAML file.
+
+    Raises:
+        InputError: unknown name, unreadable file or a file that does not follow the format.
+    """
+    path = Path(name_or_file)
+    if path.suffix in (".yaml", ".yml") or path.exists():
+        if not path.exists():
+            raise InputError(name_or_file, "no such agreement file")
+        text = path.read_text(encoding="utf-8")
+    elif name_or_file in bundled_agreements():
+        text = _agreements_dir().joinpath(f"{name_or_file}.yaml").read_text(encoding="utf-8")
+    else:
+        raise InputError(name_or_file, f"unknown agreement; bundled: {', '.join(bundled_agreements())}")
+    try:
+        data = yaml.safe_load(text)
+        return Agreement.model_validate(data)
+    except yaml.YAMLError as exc:
+        raise InputError(name_or_file, f"not valid YAML ({str(exc).splitlines()[0]})") from None
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(x) for x in first["loc"])
+        raise InputError(name_or_file, f"agreement field {where!r}: {first['msg']}") from None
+
+
+def readings(agreement: Agreement) -> list[tuple[str, dt.date]]:
+    """The start dates to judge under: the agreement's own and each party's alternative."""
+    out = [(f"start {agreement.window.start.isoformat()}", agreement.window.start)]
+    for party, start in sorted(agreement.window.alternative_starts.items()):
+        out.append((f"start {start.isoformat()} (as {party} reads it)", start))
+    if agreement.window.alternative_starts:
+        others = ", ".join(sorted(agreement.window.alternative_starts))
+        out[0] = (f"start {agreement.window.start.isoformat()} (as the parties other than {others} read it)",
+                  agreement.window.start)
+    return out
+
+
+def _in_scope(agreement: Agreement, event: Event) -> bool:
+    if not agreement.scope.admin1:
+        return True
+    return event.place is not None and event.place.admin1 in agreement.scope.admin1
+
+
+def _clause_applies(clause: Clause, event: Event) -> bool:
+    if event.type not in clause.prohibited:
+        return False
+    return not clause.facilities or event.facility in clause.facilities
+
+
+def _status(event: Event) -> str:
+    if event.contradicted:
+        return "disputed"
+    return "corroborated" if event.sources >= 2 else "alleged"
+
+
+def _party(agreement: Agreement, event: Event) -> str:
+    return event.actor_party if event.actor_party in agreement.parties else "undetermined"
+
+
+def _rationale(agreement: Agreement, clause: Clause, event: Event, basis: str, in_force: bool) -> str:
+    where = f"{event.place.name}, {event.place.admin1}" if event.place and event.place.admin1 else \
+        (event.place.name if event.place else "an unstated place")
+    head = (f"{event.type.replace('_', ' ')} attributed to {event.actor_party or 'an undetermined party'} at {where} "
+            f"on {event.when.start.isoformat()}")
+    if event.facility:
+        head += f" (facility: {event.facility.replace('_', ' ')})"
+    if not in_force:
+        body = f"not in force under this reading ({basis}), so outside the agreement's scope"
+    else:
+        body = f"falls under clause {clause.id} ('{clause.text}')"
+    cited = "; ".join(f"{e.doc_id}[{e.start}:{e.end}] \"{e.text[:160]}\"" for e in event.evidence[:3])
+    grade = f"{event.sources} independent source(s), grade {event.grade}" + (
+        ", denied by another party" if event.contradicted else "")
+    return f"{head}: {body}. {grade}. Evidence: {cited}"
+
+
+def adjudicate(events: Iterable[Event], agreement: Agreement) -> list[Finding]:
+    """Findings for every event under every clause of `agreement` that it may break (see module docstring)."""
+    findings = []
+    bases = readings(agreement)
+    for event in events:
+        if not _in_scope(agreement, event):
+            continue
+        day = event.when.start
+        end = agreement.window.end
+        in_force = {basis: start <= day and (end is None or day <= end) for basis, start in bases}
+        if not any(in_force.values()):
+            continue
+        for clause in agreement.clauses:
+            if not _clause_applies(clause, event):
+                continue
+            for basis, _start in bases:
+                status = _status(event) if in_force[basis] else "out_of_scope"
+                findings.append(Finding(
+                    id=content_id("fnd", agreement.id, event.id, clause.id, basis),
+                    event_id=event.id, agreement_id=agreement.id, clause=clause.id, party=_party(agreement, event),
+                    status=status, confidence=CONFIDENCE_BY_CREDIBILITY[event.credibility] if in_force[basis] else 0.0,
+                    rationale=_rationale(agreement, clause, event, basis, in_force[basis]), date=day,
+                    place=event.place, basis=basis, claimed_by=event.claimed_by, grade=event.grade,
+                    evidence=event.evidence))
+    return findings
+
+
+def apply_reviews(finding: Finding, reviews: list[Review]) -> Finding:
+    """The finding as its reviews leave it: the latest status decision and the latest re-attribution win."""
+    update: dict = {}
+    for review in sorted(reviews, key=lambda r: r.at):
+        if review.action in REVIEW_STATUS:
+            update["status"] = REVIEW_STATUS[review.action]
+        elif review.action == "reattribute" and review.new_party:
+            update["party"] = review.new_party
+    return finding.model_copy(update=update) if update else finding

@@ -1,0 +1,163 @@
+"""Reconcile: incident reports clustered into events, with corroboration, contradiction and an Admiralty grade.
+
+1. Cluster: reports of the same kind by the same party, whose times overlap and whose places lie within a
+   radius that grows with the place's imprecision, are one event. Reports in one document stay apart unless
+   they name the same place (a headline repeating its story), and placeless reports are never merged.
+2. Corroborate: independent sources are distinct publishers; two documents that carry the same wording (a wire
+   copy republished) count once.
+3. Contradict: an event is contradicted when a claim behind it is denied by another party.
+4. Grade: source reliability A-F from the source table (data/sources.yaml), the best of the event's sources;
+   information credibility 1-6 from corroboration and contradiction.
+"""
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+
+import yaml
+
+from ceasefire.intake.datasets import DATASET_ROW_TYPES
+from ceasefire.geo.gazetteer import km
+from ceasefire.records import Claim, Contradiction, Document, Event, Evidence, Incident, content_id
+
+# Same-place radius by ACLED precision (km): a settlement, near a settlement, a region.
+RADIUS_KM = {1: 5.0, 2: 10.0, 3: 100.0}
+# Documents whose incident wording overlaps this much (word 4-gram Jaccard) are copies of one report.
+WIRE_COPY_SIMILARITY = 0.7
+_FAMILY = {"ground_assault": "battle", "attack_repelled": "battle", "armed_clash": "battle",
+           "missile_strike": "shelling"}
+
+
+@dataclass(frozen=True)
+class SourceRule:
+    pattern: re.Pattern
+    reliability: str
+
+
+@lru_cache(maxsize=1)
+def source_rules() -> tuple[SourceRule, ...]:
+    """The source table: CFM_SOURCES if set, else the bundled data/sources.yaml."""
+    path = os.environ.get("CFM_SOURCES")
+    text = Path(path).read_text(encoding="utf-8") if path else \
+        resources.files("ceasefire").joinpath("data/sources.yaml").read_text(encoding="utf-8")
+    return tuple(SourceRule(re.compile(r["match"], re.IGNORECASE), r["reliability"])
+                 for r in yaml.safe_load(text)["sources"])
+
+
+def reliability_of(document: Document) -> str:
+    label = " ".join(x for x in (document.source, document.url, document.title) if x)
+    for rule in source_rules():
+        if rule.pattern.search(label):
+            return rule.reliability
+    return "F"
+
+
+def source_key(document: Document) -> str:
+    raw = (document.source or document.url or document.id).lower()
+    raw = re.sub(r"^https?://(www\.)?", "", raw)
+    return re.split(r"[/;,(]", raw)[0].strip() or document.id
+
+
+def _shingles(text: str) -> set[tuple[str, ...]]:
+    words = re.findall(r"\w+", text.lower())
+    return {tuple(words[i:i + 4]) for i in range(max(0, len(words) - 3))}
+
+
+def credibility(sources: int, contradicted: bool, reliability: str) -> int:
+    """Information credibility on the Admiralty scale from corroboration and contradiction."""
+    if contradicted:
+        return 4 if sources >= 2 else 5
+    if sources >= 3 and reliability in ("A", "B"):
+        return 1
+    if sources >= 2:
+        return 2
+    return 6 if reliability == "F" else 3
+
+
+@dataclass
+class _Cluster:
+    members: list[Incident] = field(default_factory=list)
+
+    def accepts(self, inc: Incident, coded_rows: set[str]) -> bool:
+        first = self.members[0]
+        if inc.doc_id in coded_rows and any(m.doc_id in coded_rows for m in self.members):
+            return False  # rows of an event dataset are distinct events by the coders' decision
+        if _FAMILY.get(inc.type, inc.type) != _FAMILY.get(first.type, first.type) \
+                or inc.actor_party != first.actor_party or inc.facility != first.facility \
+                or inc.claimant_party != first.claimant_party:  # each side's claims are kept apart
+            return False
+        if inc.place is None or any(m.place is None for m in self.members):
+            return False
+        if any(m.doc_id == inc.doc_id and m.place.geonameid != inc.place.geonameid for m in self.members):
+            return False
+        if not all(inc.when.start <= m.when.end and m.when.start <= inc.when.end for m in self.members):
+            return False
+        radius = max(RADIUS_KM[inc.place.precision], RADIUS_KM[first.place.precision])
+        if inc.place.precision == 3 or first.place.precision == 3:
+            return inc.place.admin1 == first.place.admin1
+        return km(inc.place.lat, inc.place.lon, first.place.lat, first.place.lon) <= radius
+
+
+def cluster(incidents: Iterable[Incident], coded_rows: set[str] = frozenset()) -> list[list[Incident]]:
+    """Group current (non-historical, dated) incident reports into events; `coded_rows` are the ids of
+    documents that are rows of an event dataset, which never merge with each other."""
+    open_clusters: list[_Cluster] = []
+    for inc in sorted((i for i in incidents if i.when and not i.historical),
+                      key=lambda i: (i.when.start, i.id)):
+        target = next((c for c in open_clusters if c.accepts(inc, coded_rows)), None)
+        if target is None:
+            open_clusters.append(_Cluster([inc]))
+        else:
+            target.members.append(inc)
+    return [c.members for c in open_clusters]
+
+
+def _independent_sources(members: list[Incident], documents: dict[str, Document]) -> list[str]:
+    """Publishers of the reports, with republished copies of one text counted once."""
+    keys: list[str] = []
+    seen: list[tuple[str, set]] = []
+    for inc in members:
+        doc = documents.get(inc.doc_id)
+        key = source_key(doc) if doc else inc.doc_id
+        shingles = _shingles(inc.span.text)
+        copy_of = next((k for k, sh in seen if shingles and sh and
+                        len(shingles & sh) / len(shingles | sh) >= WIRE_COPY_SIMILARITY), None)
+        seen.append((copy_of or key, shingles))
+        if (copy_of or key) not in keys:
+            keys.append(copy_of or key)
+    return keys
+
+
+def reconcile(incidents: list[Incident], documents: dict[str, Document], claims: dict[str, Claim],
+              contradictions: list[Contradiction]) -> list[Event]:
+    """Events from incident reports, each with its sources, contradiction and grade."""
+    denied = {cid for c in contradictions for cid in c.claim_ids}
+    events = []
+    coded_rows = {d.id for d in documents.values() if d.content_type in DATASET_ROW_TYPES}
+    for members in cluster(incidents, coded_rows):
+        first = members[0]
+        sources = _independent_sources(members, documents)
+        grades = sorted(reliability_of(documents[m.doc_id]) for m in members if m.doc_id in documents) or ["F"]
+        claim_ids = sorted({cid for m in members for cid in m.claim_ids})
+        contradicted = any(cid in denied for cid in claim_ids)
+        placed = next((m.place for m in sorted(members, key=lambda m: m.place.precision if m.place else 9)), None)
+        events.append(Event(
+            id=content_id("evt", *sorted(m.id for m in members)),
+            type=first.type, acled_sub_event_type=first.acled_sub_event_type, actor_party=first.actor_party,
+            target_party=first.target_party, facility=first.facility,
+            count=max((m.count for m in members if m.count), default=None),
+            fatalities=max((m.fatalities for m in members if m.fatalities is not None), default=None),
+            place=placed, when=min((m.when for m in members), key=lambda w: (w.end - w.start, w.start)),
+            incident_ids=[m.id for m in members], claim_ids=claim_ids,
+            claimed_by=sorted({claims[c].party for c in claim_ids if c in claims and claims[c].party}
+                              | {m.claimant_party for m in members if m.claimant_party}),
+            sources=len(sources), source_names=sources, contradicted=contradicted, reliability=grades[0],
+            credibility=credibility(len(sources), contradicted, grades[0]),
+            evidence=[Evidence(doc_id=m.doc_id, start=m.span.start, end=m.span.end, text=m.span.text)
+                      for m in members]))
+    return events

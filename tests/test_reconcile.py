@@ -1,0 +1,52 @@
+import datetime as dt
+
+from ceasefire.intake import make_document
+from ceasefire.reconcile import cluster, credibility, reconcile, reliability_of, source_key
+from ceasefire.records import Incident, Place, Span, TimeSpan
+
+
+def _inc(id_, doc, lat, lon, day="2025-03-20", type_="shelling", party="RU", precision=1, text=None, claimant=None):
+    d = dt.date.fromisoformat(day)
+    text = text or f"Russian forces shelled the town, report {id_}."
+    return Incident(id=id_, doc_id=doc, type=type_, acled_event_type=None, acled_sub_event_type=None,
+                    actor_party=party, place=Place(name="T", lat=lat, lon=lon, admin1="Donetsk", precision=precision),
+                    when=TimeSpan(start=d, end=d, precision="day"), span=Span(start=0, end=len(text), text=text),
+                    claimant_party=claimant)
+
+
+def _doc(source: str, text: str = "x"):
+    return make_document(f"{source}:{text}".encode(), text, source=source).document
+
+
+def test_reconcile_clusters_same_kind_place_and_day():
+    groups = cluster([_inc("a", "d1", 48.0, 37.8), _inc("b", "d2", 48.01, 37.81), _inc("c", "d3", 48.5, 37.8),
+                      _inc("d", "d4", 48.0, 37.8, day="2025-03-22"), _inc("e", "d5", 48.0, 37.8, party="UA")])
+    assert sorted(len(g) for g in groups) == [1, 1, 1, 2]
+
+
+def test_reconcile_keeps_each_sides_claims_apart():
+    groups = cluster([_inc("a", "d1", 48.0, 37.8, claimant="RU"), _inc("b", "d2", 48.0, 37.8, claimant="UA")])
+    assert len(groups) == 2
+
+
+def test_reconcile_wire_copies_count_once_and_grades():
+    reuters, copy, osce = _doc("Reuters"), _doc("some-aggregator.example"), _doc("OSCE SMM")
+    same = "Russian forces shelled Avdiivka on Thursday morning, damaging two houses, officials said."
+    incidents = [_inc("a", reuters.id, 48.0, 37.8, text=same), _inc("b", copy.id, 48.0, 37.8, text=same),
+                 _inc("c", osce.id, 48.0, 37.8, text="The SMM recorded shelling in Avdiivka.")]
+    [event] = reconcile(incidents, {d.id: d for d in (reuters, copy, osce)}, {}, [])
+    assert event.sources == 2
+    assert event.reliability == "A" and event.credibility == 2 and event.grade == "A2"
+
+
+def test_reconcile_source_table():
+    assert reliability_of(_doc("OSCE Special Monitoring Mission")) == "A"
+    assert reliability_of(_doc("Reuters")) == "B"
+    assert reliability_of(_doc("Russian Ministry of Defence Telegram")) == "C"
+    assert reliability_of(_doc("anonymous blog")) == "F"
+    assert source_key(_doc("https://www.reuters.com/world/x")) == "reuters.com"
+
+
+def test_reconcile_credibility_scale():
+    assert [credibility(3, False, "A"), credibility(2, False, "C"), credibility(1, False, "C"),
+            credibility(2, True, "B"), credibility(1, True, "C"), credibility(1, False, "F")] == [1, 2, 3, 4, 5, 6]
