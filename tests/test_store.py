@@ -74,7 +74,7 @@ def test_store_postgresql_round_trip():
         assert store.save_extraction(raw, extract_document(raw.document))
         assert not store.save_extraction(raw, extract_document(raw.document))
         assert store.counts()["documents"] == 1
-        assert store.read(lambda c: c.execute(text("select count(*) from schema_migrations")).scalar_one()) == 1
+        assert store.read(lambda c: c.execute(text("select count(*) from schema_migrations")).scalar_one()) == 2
         store.close()
     finally:
         admin.execute(f"DROP DATABASE {name} WITH (FORCE)")
