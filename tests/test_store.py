@@ -74,6 +74,11 @@ def test_store_postgresql_round_trip():
         assert store.save_extraction(raw, extract_document(raw.document))
         assert not store.save_extraction(raw, extract_document(raw.document))
         assert store.counts()["documents"] == 1
+        from ceasefire.pipeline import refresh_judgements
+
+        refresh_judgements(store)
+        refresh_judgements(store)  # a second run updates in place
+        assert store.counts()["events"] == 1
         assert store.read(lambda c: c.execute(text("select count(*) from schema_migrations")).scalar_one()) == 2
         store.close()
     finally:
