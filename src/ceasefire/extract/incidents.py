@@ -449,7 +449,8 @@ def _names_of_others(sent: SpacySpan) -> tuple[str, ...]:
 def _tally_incident(tally: Tally, sent: SpacySpan, ctx: IncidentContext) -> Incident:
     start, end = sent.start_char + tally.start, sent.start_char + tally.end
     clause = _Clause(start, end, ctx.text[start:end], sent)
-    when = _time_for(clause, ctx)
+    own = [t for t in ctx.times if start <= t.start < end]  # "compared with … the previous period" is not its time
+    when = own[0].span if own else default_span(ctx.published)
     return Incident(id=content_id("inc", ctx.doc_id, start, end, "tally"), doc_id=ctx.doc_id,
                     type="ceasefire_violation", acled_event_type=None, acled_sub_event_type=None,
                     actor="undetermined", count=tally.count, explosions=tally.explosions,

@@ -1,116 +1,265 @@
-"""The daily briefing: what was reported on one day, who says so, in Markdown and HTML.
+"""The daily briefing: what was reported on one reporting day, who says so, and which clauses it may break.
 
-Every figure comes from stored incidents and claims, and every item names its document.
+Every figure is computed from stored events, findings and claims, and every item cites its document and
+span, so a reader can trace each number back to the words it came from. The lede is extractive and
+template-based (no external service).
+
+A reporting day ends at a cut-off time in a time zone (as the OSCE monitors' 19:30 Eastern European Time):
+documents taken in after the cut-off belong to the next day's "new sources".
 """
 from __future__ import annotations
 
 import datetime as dt
-import html
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
+from jinja2 import Environment, PackageLoader, select_autoescape
+
+from ceasefire.adjudicate import load_agreement
 from ceasefire.errors import InputError
-from ceasefire.records import Claim, Incident
+from ceasefire.publish.charts import map_svg, trend_svg
+from ceasefire.reconcile import reliability_of
+from ceasefire.records import Agreement, Claim, Contradiction, Document, Event, Finding
 from ceasefire.store import Store
+
+DEFAULT_CUTOFF = dt.time(19, 30)
+DEFAULT_TIMEZONE = "Europe/Kyiv"
+TREND_DAYS = 30
+FRONT_LINE = {"shelling", "missile_strike", "air_strike", "drone_strike", "armed_clash", "ground_assault",
+              "attack_repelled", "settlement_captured", "ceasefire_violation", "intercept", "grenade",
+              "remote_explosive", "civilian_harm"}
+INFRASTRUCTURE = {"energy_strike"}
+PARTY_NAMES = {"RU": "Russia and the forces it backs", "UA": "Ukraine", "US": "United States", "NATO": "NATO",
+               "EU": "European Union", "UN": "United Nations", "OTHER": "others", "undetermined": "undetermined"}
 
 
 @dataclass(frozen=True)
-class DayReport:
+class ReportingDay:
     day: dt.date
-    incidents: list[Incident]
-    claims: list[Claim]
-    sources: dict[str, str]
+    cutoff: dt.time = DEFAULT_CUTOFF
+    timezone: str = DEFAULT_TIMEZONE
 
-    @property
-    def by_party(self) -> Counter:
-        return Counter(i.actor_party or "undetermined" for i in self.incidents)
+    def window(self) -> tuple[dt.datetime, dt.datetime]:
+        tz = ZoneInfo(self.timezone)
+        end = dt.datetime.combine(self.day, self.cutoff, tzinfo=tz)
+        return end - dt.timedelta(days=1), end
 
-    @property
-    def by_type(self) -> Counter:
-        return Counter(i.type for i in self.incidents)
+    def describe(self) -> str:
+        start, end = self.window()
+        return (f"{start:%H:%M %Z %d %B %Y} – {end:%H:%M %Z %d %B %Y}").replace(" 0", " ")
+
+
+@dataclass
+class SideBySide:
+    """What each side says on one topic, with contradictions marked."""
+
+    topic: str
+    by_party: dict[str, list[Claim]]
+    contradicted: bool
+
+
+@dataclass
+class Briefing:
+    when: ReportingDay
+    agreement: Agreement | None
+    lede: list[str]
+    events: list[Event]
+    findings: list[Finding]
+    party_tallies: list[tuple[str, int, int]]          # party, today, change from the previous day
+    clause_tallies: list[tuple[str, int, int]]
+    region_counts: list[tuple[str, int, int | None, str]]  # region, violations, explosions, document
+    sides: list[SideBySide]
+    front_line: list[Event]
+    infrastructure: list[Event]
+    statements: list[Claim]
+    sources: list[tuple[Document, str, bool]]          # document, grade, new in this reporting period
+    map_svg: str = ""
+    trend_svg: str = ""
+    claims_by_id: dict[str, Claim] = field(default_factory=dict)
+
+
+def _day_events(events: list[Event], day: dt.date) -> list[Event]:
+    return [e for e in events if e.when.start <= day <= e.when.end and (e.when.end - e.when.start).days <= 2]
+
+
+def _tallies(today: list[Finding], yesterday: list[Finding], key) -> list[tuple[str, int, int]]:
+    now = Counter(key(f) for f in today)
+    before = Counter(key(f) for f in yesterday)
+    return [(k, now[k], now[k] - before[k]) for k in sorted(set(now) | set(before), key=lambda k: (-now[k], k))]
+
+
+def _violations(findings: list[Finding]) -> list[Finding]:
+    """Findings that count as violations on the day: in force, once per event and clause (the first reading)."""
+    seen, out = set(), []
+    for f in findings:
+        if f.status in ("out_of_scope", "not_a_violation") or (f.event_id, f.clause) in seen:
+            continue
+        seen.add((f.event_id, f.clause))
+        out.append(f)
+    return out
+
+
+def _sides(claims: list[Claim], contradictions: list[Contradiction]) -> list[SideBySide]:
+    by_id = {c.id: c for c in claims}
+    out, used = [], set()
+    for con in contradictions:
+        members = [by_id[i] for i in con.claim_ids if i in by_id]
+        if len(members) < 2:
+            continue
+        grouped: dict[str, list[Claim]] = {}
+        for c in members:
+            grouped.setdefault(c.party or "OTHER", []).append(c)
+            used.add(c.id)
+        out.append(SideBySide(topic=con.topic, by_party=grouped, contradicted=True))
+    rest: dict[str, list[Claim]] = {}
+    for c in claims:
+        if c.id not in used and c.party in ("RU", "UA"):
+            rest.setdefault(c.party, []).append(c)
+    if rest:
+        out.append(SideBySide(topic="other statements of the parties", by_party=rest, contradicted=False))
+    return out
+
+
+def _lede(day: dt.date, events: list[Event], violations: list[Finding], agreement: Agreement | None,
+          sides: list[SideBySide], claims: list[Claim]) -> list[str]:
+    sentences = []
+    if events:
+        kinds = Counter(e.type.replace("_", " ") for e in events)
+        regions = Counter(e.place.admin1 for e in events if e.place and e.place.admin1)
+        top_kind, _ = kinds.most_common(1)[0]
+        where = f", most often in {regions.most_common(1)[0][0]} region" if regions else ""
+        sentences.append(f"On {day:%d %B %Y}, {len(events)} incident{'s' if len(events) != 1 else ''} "
+                         f"{'were' if len(events) != 1 else 'was'} reported, {top_kind} the most frequent{where}.")
+    else:
+        sentences.append(f"No incidents were reported for {day:%d %B %Y}.")
+    if agreement is not None:
+        by_party = Counter(f.party for f in violations)
+        parts = ", ".join(f"{n} attributed to {PARTY_NAMES.get(p, p)}" for p, n in by_party.most_common())
+        sentences.append(f"Under the {agreement.title}, {len(violations)} alleged violation"
+                         f"{'s were' if len(violations) != 1 else ' was'} recorded" + (f": {parts}." if parts else "."))
+    disputed = next((s for s in sides if s.contradicted), None)
+    if disputed is not None:
+        claims_in = [c for cs in disputed.by_party.values() for c in cs]
+        asserting = next((c for c in claims_in if c.stance in ("assert", "accuse")), claims_in[0])
+        denying = next((c for c in claims_in if c.stance in ("deny", "reject")), claims_in[-1])
+        sentences.append(f"{asserting.speaker} said {_short(asserting.text)}; {denying.speaker} denied it.")
+    elif claims:
+        top = claims[0]
+        sentences.append(f"{top.speaker} said {_short(top.text)}.")
+    return sentences[:3]
+
+
+def _short(text: str, limit: int = 160) -> str:
+    text = " ".join(text.split()).removeprefix("that ").rstrip(".")
+    return text if len(text) <= limit else text[:limit].rsplit(" ", 1)[0] + " …"
+
+
+def build_briefing(store: Store, when: ReportingDay, agreement_name: str | None = None) -> Briefing:
+    """Gather everything the day's briefing shows from the store."""
+    day = when.day
+    agreement = load_agreement(agreement_name) if agreement_name else None
+    all_events = store.events()
+    events = _day_events(all_events, day)
+    claims = store.claims(day, day)
+    contradictions = [c for c in store.contradictions() if any(i in {x.id for x in claims} for i in c.claim_ids)]
+    today = _violations(store.findings(agreement.id, day, day)) if agreement else []
+    previous = _violations(store.findings(agreement.id, day - dt.timedelta(days=1), day - dt.timedelta(days=1))) \
+        if agreement else []
+    sides = _sides(claims, contradictions)
+    region_counts = [(e.place.admin1, e.count or 0, None, e.evidence[0].doc_id) for e in events
+                     if e.type == "ceasefire_violation" and e.count is not None and e.place and e.place.precision == 3]
+    tallies_by_region = {}
+    for inc in store.incidents(day, day):
+        if inc.type == "ceasefire_violation" and inc.place and inc.place.precision == 3 and inc.count is not None \
+                and not inc.historical:
+            tallies_by_region.setdefault(inc.place.admin1, (inc.place.admin1, inc.count, inc.explosions, inc.doc_id))
+    region_counts = sorted(tallies_by_region.values()) or region_counts
+    about_incidents = {cid for inc in store.incidents(day - dt.timedelta(days=2), day) for cid in inc.claim_ids}
+    doc_ids = {ev.doc_id for e in events for ev in e.evidence} | {c.doc_id for c in claims}
+    start, end = when.window()
+    sources = []
+    for doc_id in sorted(doc_ids):
+        doc = store.document(doc_id)
+        if doc is not None:
+            retrieved = doc.retrieved.replace(tzinfo=doc.retrieved.tzinfo or dt.timezone.utc) if doc.retrieved else None
+            sources.append((doc, reliability_of(doc), bool(retrieved and start < retrieved <= end)))
+    first = day - dt.timedelta(days=TREND_DAYS - 1)
+    daily: dict[dt.date, dict[str, int]] = {first + dt.timedelta(days=i): {} for i in range(TREND_DAYS)}
+    for e in all_events:
+        if first <= e.when.start <= day:
+            bucket = daily[e.when.start]
+            party = e.actor_party if e.actor_party in ("RU", "UA") else "undetermined"
+            bucket[party] = bucket.get(party, 0) + 1
+    return Briefing(
+        when=when, agreement=agreement, lede=_lede(day, events, today, agreement, sides, claims), events=events,
+        findings=today, party_tallies=_tallies(today, previous, lambda f: f.party),
+        clause_tallies=_tallies(today, previous, lambda f: f.clause), region_counts=region_counts, sides=sides,
+        front_line=[e for e in events if e.type in FRONT_LINE],
+        infrastructure=[e for e in events if e.type in INFRASTRUCTURE],
+        statements=[c for c in claims if c.party not in ("RU", "UA") or c.id not in about_incidents],
+        sources=sources, map_svg=map_svg(events, title=f"Events reported on {day}"),
+        trend_svg=trend_svg(daily, title=f"Events per day, {first} to {day}"),
+        claims_by_id={c.id: c for c in claims})
 
 
 def latest_day(store: Store) -> dt.date | None:
-    days = [i.when.start for i in store.incidents() if i.when and not i.historical]
+    days = [e.when.start for e in store.events()]
     return max(days) if days else None
 
 
-def day_report(store: Store, day: dt.date) -> DayReport:
-    incidents = [i for i in store.incidents(day, day) if not i.historical]
-    claims = store.claims(day, day)
-    sources = {}
-    for doc_id in {i.doc_id for i in incidents} | {c.doc_id for c in claims}:
-        doc = store.document(doc_id)
-        if doc is not None:
-            sources[doc_id] = f"{doc.source or 'unknown source'} ({doc.published or 'undated'}) {doc.title or ''}".strip()
-    return DayReport(day, incidents, claims, sources)
+_ENV = Environment(loader=PackageLoader("ceasefire", "templates"), autoescape=select_autoescape(["html"]),
+                   trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
+_ENV.globals["party_name"] = lambda p: PARTY_NAMES.get(p, p)
 
 
-def _place(i: Incident) -> str:
-    if i.place:
-        return f"{i.place.name}" + (f", {i.place.admin1}" if i.place.admin1 else "")
-    return i.place_mention or "place not stated"
+def render(briefing: Briefing, fmt: str) -> str:
+    return _ENV.get_template(f"briefing.{fmt}.j2").render(b=briefing)
 
 
-def render_markdown(r: DayReport) -> str:
-    lines = [f"# Ceasefire Monitor daily briefing — {r.day.isoformat()}", ""]
-    if not r.incidents and not r.claims:
-        lines += ["No incidents or statements were recorded for this day.", ""]
-    else:
-        parties = ", ".join(f"{p} {n}" for p, n in r.by_party.most_common())
-        lines += [f"{len(r.incidents)} incident reports and {len(r.claims)} attributed statements were recorded. "
-                  f"Incidents by alleged actor: {parties or 'none'}.", ""]
-    if r.incidents:
-        lines += ["## Incidents", "", "| type | actor | place | count | killed | source |", "|---|---|---|---|---|---|"]
-        for i in r.incidents:
-            lines.append(f"| {i.type} | {i.actor_party or 'undetermined'} | {_place(i)} | {i.count or ''} | "
-                         f"{i.fatalities if i.fatalities is not None else ''} | {i.doc_id} |")
-        lines.append("")
-    if r.claims:
-        lines += ["## What each side says", ""]
-        for c in r.claims:
-            lines.append(f"- **{c.speaker}** ({c.party or 'unaffiliated'}, {c.stance}): “{c.text}” [{c.doc_id}]")
-        lines.append("")
-    lines += ["## Sources", ""] + [f"- `{k}` {v}" for k, v in sorted(r.sources.items())] + [""]
-    return "\n".join(lines)
+def _write_pdf(markdown: str, path: Path) -> None:
+    try:
+        from fpdf import FPDF
+    except ImportError:
+        raise InputError("--format pdf", "PDF output needs the optional 'pdf' extra: pip install "
+                         "'ceasefire-monitor[pdf]'") from None
+    pdf = FPDF()
+    pdf.set_auto_page_break(auto=True, margin=15)
+    pdf.add_page()
+    for line in markdown.splitlines():
+        text = line.encode("latin-1", "replace").decode("latin-1")  # core PDF fonts are Latin-1
+        if line.startswith("# "):
+            pdf.set_font("Helvetica", "B", 15)
+            pdf.multi_cell(0, 8, text[2:], new_x="LMARGIN", new_y="NEXT")
+        elif line.startswith("## "):
+            pdf.set_font("Helvetica", "B", 12)
+            pdf.multi_cell(0, 7, text[3:], new_x="LMARGIN", new_y="NEXT")
+        else:
+            pdf.set_font("Helvetica", "", 9)
+            pdf.multi_cell(0, 5, text or " ", new_x="LMARGIN", new_y="NEXT")
+    pdf.output(str(path))
 
 
-def render_html(r: DayReport) -> str:
-    e = html.escape
-    rows = "".join(f"<tr><td>{e(i.type)}</td><td>{e(i.actor_party or 'undetermined')}</td><td>{e(_place(i))}</td>"
-                   f"<td>{i.count or ''}</td><td>{'' if i.fatalities is None else i.fatalities}</td>"
-                   f"<td><code>{e(i.doc_id)}</code></td></tr>" for i in r.incidents)
-    claims = "".join(f"<li><b>{e(c.speaker)}</b> ({e(c.party or 'unaffiliated')}, {e(c.stance)}): "
-                     f"“{e(c.text)}” <code>{e(c.doc_id)}</code></li>" for c in r.claims)
-    sources = "".join(f"<li><code>{e(k)}</code> {e(v)}</li>" for k, v in sorted(r.sources.items()))
-    return f"""<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Ceasefire Monitor — {r.day.isoformat()}</title>
-<style>body{{font:16px/1.5 system-ui,sans-serif;max-width:60rem;margin:auto;padding:1rem}}
-table{{border-collapse:collapse;width:100%;font-size:.9rem}}td,th{{border-bottom:1px solid #ccc;padding:.3rem;text-align:left}}
-@media print{{body{{max-width:none}}}}</style></head>
-<body><h1>Ceasefire Monitor daily briefing — {r.day.isoformat()}</h1>
-<p>{len(r.incidents)} incident reports and {len(r.claims)} attributed statements were recorded.</p>
-<h2>Incidents</h2><table><tr><th>type</th><th>actor</th><th>place</th><th>count</th><th>killed</th><th>source</th></tr>{rows}</table>
-<h2>What each side says</h2><ul>{claims}</ul>
-<h2>Sources</h2><ul>{sources}</ul></body></html>
-"""
-
-
-def write_briefing(store: Store, day: dt.date | None, out_dir: Path, formats: tuple[str, ...]) -> list[Path]:
-    """Write the briefing for `day` (default: the latest day with incidents) and return the files written."""
-    day = day or latest_day(store)
-    if day is None:
-        raise InputError(store.url, "the store holds no incidents yet; ingest documents first")
+def write_briefing(store: Store, when: ReportingDay | dt.date | None, out_dir: Path, formats: tuple[str, ...],
+                   agreement_name: str | None = None) -> list[Path]:
+    """Write the briefing (default: the latest day with events) and return the files written."""
+    if when is None or isinstance(when, dt.date):
+        day = when or latest_day(store)
+        if day is None:
+            raise InputError(store.url, "the store holds no events yet; ingest documents first")
+        when = ReportingDay(day)
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise InputError(str(out_dir), f"cannot create folder ({exc.strerror})") from None
-    report = day_report(store, day)
+    briefing = build_briefing(store, when, agreement_name)
     written = []
     for fmt in formats:
-        path = out_dir / f"briefing-{day.isoformat()}.{fmt}"
-        path.write_text(render_markdown(report) if fmt == "md" else render_html(report), encoding="utf-8")
+        path = out_dir / f"briefing-{when.day.isoformat()}.{fmt}"
+        if fmt == "pdf":
+            _write_pdf(render(briefing, "md"), path)
+        else:
+            path.write_text(render(briefing, fmt), encoding="utf-8")
         written.append(path)
     return written
