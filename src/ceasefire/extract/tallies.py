@@ -55,9 +55,6 @@ def find_tallies(text: str, document_mentions_violations: bool) -> list[Tally]:
             if count is None:
                 break
             explosions = count if m.group("all") else (parse_number(m.group("e")) if m.group("e") else None)
-            prev = _PREVIOUS.search(chunk)
-            end = part.start() + (prev.start() if prev and prev.start() > m.start() else m.end())
-            out.append(Tally(part.start() + m.start(), max(end, part.start() + m.end()), m.group("region"),
-                             count, explosions))
+            out.append(Tally(part.start() + m.start(), part.start() + m.end(), m.group("region"), count, explosions))
             break
     return out
