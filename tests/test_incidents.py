@@ -67,8 +67,8 @@ def test_incidents_evidence_spans_point_into_text(briefing_extraction):
 def test_incidents_energy_strike_facility_and_actor_of_accusation(briefing_extraction):
     strikes = [i for i in briefing_extraction.incidents if i.type == "energy_strike"]
     by_place = {i.place.name if i.place else None: i for i in strikes}
-    assert by_place["Krasnodar Oblast"].actor_party == "UA"
-    assert by_place["Krasnodar Oblast"].facility == "oil_gas_pipeline_storage"
+    assert by_place["Krasnodar region"].actor_party == "UA"
+    assert by_place["Krasnodar region"].facility == "oil_gas_pipeline_storage"
     assert by_place["Slovyansk"].actor_party == "RU" and by_place["Slovyansk"].facility == "electricity"
 
 

@@ -347,6 +347,63 @@ def demo(db: str | None, out_dir: str) -> None:
         sys.exit(EXIT_BAD_INPUT)
 
 
+@cli.command(name="export")
+@db_option
+@click.option("--format", "fmt", type=click.Choice(["csv", "geojson", "acled", "jsonl"]), required=True,
+              help="csv, geojson, acled (ACLED's columns) or jsonl (a full dump that `import` reads back).")
+@click.option("--what", type=click.Choice(["events", "findings", "claims"]), default="events", show_default=True,
+              help="Records to export (csv and geojson).")
+@click.option("--agreement", metavar="NAME", help="Only findings under this agreement.")
+@click.option("--from", "start", metavar="YYYY-MM-DD", help="First day.")
+@click.option("--to", "end", metavar="YYYY-MM-DD", help="Last day.")
+@click.option("--out", "out_file", metavar="FILE", help="Write to FILE instead of standard output.")
+@reports_input_errors
+def export_cmd(db: str | None, fmt: str, what: str, agreement: str | None, start: str | None, end: str | None,
+               out_file: str | None) -> None:
+    """Export events, findings or claims; or the whole store as JSON lines."""
+    from ceasefire.publish import exports
+    from ceasefire.store import Store
+
+    store = Store.open(db)
+    filters = exports.ExportFilter(agreement, _date(start, "--from"), _date(end, "--to"))
+    if fmt == "jsonl":
+        text = "".join(line + "\n" for line in exports.dump(store))
+    elif fmt == "acled":
+        text = exports.to_acled(store, filters)
+    elif fmt == "geojson":
+        text = exports.to_geojson(store, what, filters) + "\n"
+    else:
+        text = exports.to_csv(store, what, filters)
+    if out_file:
+        try:
+            Path(out_file).write_text(text, encoding="utf-8")
+        except OSError as exc:
+            raise InputError(out_file, f"cannot write ({exc.strerror})") from None
+        click.echo(f"wrote {out_file}", err=True)
+    else:
+        click.echo(text, nl=False)
+
+
+@cli.command(name="import")
+@db_option
+@click.argument("dump_file", metavar="FILE.jsonl")
+@reports_input_errors
+def import_cmd(db: str | None, dump_file: str) -> None:
+    """Import a JSON-lines dump made by `export --format jsonl` (all or nothing; existing rows are kept)."""
+    from ceasefire.publish.exports import load
+    from ceasefire.store import Store
+
+    path = Path(dump_file)
+    if not path.exists():
+        raise InputError(dump_file, "no such file")
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except UnicodeDecodeError:
+        raise InputError(dump_file, "not UTF-8 text") from None
+    counts = load(Store.open(db), lines, dump_file)
+    click.echo(", ".join(f"{n} {table}" for table, n in counts.items()) or "nothing new", err=False)
+
+
 @cli.group(name="eval")
 def eval_group() -> None:
     """Score extraction and geocoding on human-coded data."""

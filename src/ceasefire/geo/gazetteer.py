@@ -39,7 +39,8 @@ class Entry:
         return self.fcode in ("ADM1", "ADM2", "ADM3", "RGN", "AREA", "PCLI")
 
     def to_place(self, precision: int, mention: str | None = None) -> Place:
-        return Place(name=self.name, lat=self.lat, lon=self.lon, admin1=self.admin1 or None, country=self.country,
+        name = f"{self.admin1} region" if self.fcode == "ADM1" and self.admin1 else self.name
+        return Place(name=name, lat=self.lat, lon=self.lon, admin1=self.admin1 or None, country=self.country,
                      geonameid=int(self.geonameid) if self.geonameid.isdigit() else None, precision=precision,
                      mention=mention)
 
@@ -168,7 +169,7 @@ class Gazetteer:
         if not centres:
             return None
         capital = max(centres, key=lambda e: e.population)
-        return Entry(capital.geonameid, f"{admin1} Oblast", capital.lat, capital.lon, "A", "ADM1", "Russia", admin1, 0)
+        return Entry(capital.geonameid, f"{admin1} region", capital.lat, capital.lon, "A", "ADM1", "Russia", admin1, 0)
 
     def admin1_names(self) -> set[str]:
         return {e.admin1 for e in self.entries if e.admin1}
