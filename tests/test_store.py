@@ -79,7 +79,7 @@ def test_store_postgresql_round_trip():
         refresh_judgements(store)
         refresh_judgements(store)  # a second run updates in place
         assert store.counts()["events"] == 1
-        assert store.read(lambda c: c.execute(text("select count(*) from schema_migrations")).scalar_one()) == 2
+        assert store.read(lambda c: c.execute(text("select count(*) from schema_migrations")).scalar_one()) == 3
         store.close()
     finally:
         admin.execute(f"DROP DATABASE {name} WITH (FORCE)")

@@ -347,6 +347,81 @@ def demo(db: str | None, out_dir: str) -> None:
         sys.exit(EXIT_BAD_INPUT)
 
 
+@cli.group()
+def alerts() -> None:
+    """Alert subscriptions (signed webhooks, email) and their delivery log."""
+
+
+@alerts.command(name="subscribe")
+@db_option
+@click.option("--webhook", metavar="URL", help="POST signed JSON alerts to URL.")
+@click.option("--secret", help="Shared secret for the webhook's HMAC-SHA256 signature (16+ characters).")
+@click.option("--email", metavar="ADDRESS", help="Send alerts by email (SMTP from CFM_SMTP_HOST/PORT/SENDER).")
+@click.option("--agreement", help="Only findings under this agreement.")
+@click.option("--clause", help="Only this clause id.")
+@click.option("--party", help="Only findings against this party (UA, RU, undetermined …).")
+@click.option("--region", help="Only findings in this region (admin1, e.g. Donetsk).")
+@click.option("--status", help="Only this status (alleged, corroborated, confirmed, disputed).")
+@click.option("--min-grade", help="Only events graded this well or better, e.g. B3.")
+@reports_input_errors
+def alerts_subscribe(db, webhook, secret, email, agreement, clause, party, region, status, min_grade) -> None:
+    """Subscribe a webhook or an email address to findings."""
+    from ceasefire.publish.alerts import AlertFilter, subscribe
+    from ceasefire.store import Store
+
+    if bool(webhook) == bool(email):
+        raise InputError("alerts subscribe", "give exactly one of --webhook URL or --email ADDRESS")
+    sub = subscribe(Store.open(db), "webhook" if webhook else "email", webhook or email, secret,
+                    AlertFilter(agreement=agreement, clause=clause, party=party, region=region, status=status,
+                                min_grade=min_grade))
+    click.echo(f"subscribed {sub.id} ({sub.kind} {sub.target})")
+
+
+@alerts.command(name="list")
+@db_option
+@reports_input_errors
+def alerts_list(db: str | None) -> None:
+    """List active subscriptions."""
+    from ceasefire.publish.alerts import subscriptions
+    from ceasefire.store import Store
+
+    for sub in subscriptions(Store.open(db)):
+        wanted = ", ".join(f"{k}={v}" for k, v in sub.filter.model_dump().items() if v) or "all findings"
+        click.echo(f"{sub.id}  {sub.kind:<7} {sub.target}  ({wanted})")
+
+
+@alerts.command(name="send")
+@db_option
+@reports_input_errors
+def alerts_send(db: str | None) -> None:
+    """Deliver findings that match subscriptions and were not delivered before."""
+    from ceasefire.publish.alerts import send_alerts
+    from ceasefire.store import Store
+
+    report = send_alerts(Store.open(db))
+    click.echo(f"{report.delivered} delivered, {report.failed} failed, {report.skipped} already delivered")
+    if report.failed:
+        sys.exit(1)
+
+
+@alerts.command(name="log")
+@db_option
+@click.option("--json", "as_json", is_flag=True, help="Print the log as JSON.")
+@reports_input_errors
+def alerts_log(db: str | None, as_json: bool) -> None:
+    """Every delivery attempt, oldest first."""
+    from ceasefire.publish.alerts import delivery_log
+    from ceasefire.store import Store
+
+    rows = delivery_log(Store.open(db))
+    if as_json:
+        click.echo(json.dumps(rows, default=str, indent=2))
+        return
+    for r in rows:
+        click.echo(f"{r['at']}  {r['outcome']:<9} attempt {r['attempt']}  {r['subscription_id']} {r['finding_id']}  "
+                   f"{r['detail']}")
+
+
 @cli.command(name="export")
 @db_option
 @click.option("--format", "fmt", type=click.Choice(["csv", "geojson", "acled", "jsonl"]), required=True,

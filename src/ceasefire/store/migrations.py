@@ -28,9 +28,14 @@ def _event_links(conn: Connection) -> None:
     schema.metadata.create_all(conn, tables=[schema.event_incidents])
 
 
+def _alerts(conn: Connection) -> None:
+    schema.metadata.create_all(conn, tables=[schema.subscriptions, schema.deliveries])
+
+
 MIGRATIONS: list[Migration] = [
     Migration(1, "initial schema: documents, claims, incidents, contradictions, events, findings, reviews", _initial),
     Migration(2, "event_incidents: reports linked to their events", _event_links),
+    Migration(3, "subscriptions and deliveries: alerts and their log", _alerts),
 ]
 
 

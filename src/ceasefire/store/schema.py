@@ -116,5 +116,29 @@ event_incidents = Table(
     Index("ix_event_incidents_incident", "incident_id"),
 )
 
+# Migration 3: alert subscriptions and the log of every delivery attempt.
+subscriptions = Table(
+    "subscriptions", metadata,
+    Column("id", String(40), primary_key=True),
+    Column("kind", String(10), nullable=False),
+    Column("target", Text, nullable=False),
+    Column("secret", Text),
+    Column("active", Integer, nullable=False, default=1),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("data", Text, nullable=False),
+)
+
+deliveries = Table(
+    "deliveries", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("idempotency_key", String(64), nullable=False, index=True),
+    Column("subscription_id", String(40), ForeignKey("subscriptions.id"), nullable=False),
+    Column("finding_id", String(40), nullable=False),
+    Column("attempt", Integer, nullable=False),
+    Column("outcome", String(12), nullable=False),
+    Column("detail", Text),
+    Column("at", DateTime(timezone=True), nullable=False),
+)
+
 INITIAL_TABLES = [schema_migrations, documents, claims, incidents, contradictions, events, findings, reviews,
                   quarantine]
