@@ -82,3 +82,26 @@ def test_adjudicate_reviews_apply_in_order():
     reviewed = apply_reviews(finding, reviews)
     assert (reviewed.status, reviewed.party) == ("confirmed", "UA")
     assert (finding.status, finding.party) == ("alleged", "RU")  # the original is untouched
+
+
+def test_adjudicate_geographic_areas(tmp_path):
+    square = {"type": "Polygon", "coordinates": [[[37.0, 47.5], [38.5, 47.5], [38.5, 48.5], [37.0, 48.5], [37.0, 47.5]]]}
+    text = f"""
+id: test-zone
+title: A withdrawal zone
+source: our own test
+parties: {{UA: [ua-armed-forces], RU: [ru-armed-forces]}}
+window: {{start: 2021-01-01}}
+scope: {{geojson: {square!r}}}
+clauses:
+  - id: no-fire-in-zone
+    text: No fire inside the zone.
+    prohibited: [shelling]
+    area: {square!r}
+""".replace("'", '"')
+    p = tmp_path / "zone.yaml"
+    p.write_text(text)
+    zone = load_agreement(str(p))
+    inside, outside = _event("2021-05-05"), _event("2021-05-06")
+    outside = outside.model_copy(update={"place": outside.place.model_copy(update={"lat": 49.5})})
+    assert [f.event_id for f in adjudicate([inside, outside], zone)] == [inside.id]

@@ -77,7 +77,28 @@ def readings(agreement: Agreement) -> list[tuple[str, dt.date]]:
     return out
 
 
+def _in_area(area: dict, event: Event) -> bool:
+    """Whether the event's place lies inside a GeoJSON Polygon or MultiPolygon (or Feature of one)."""
+    if event.place is None:
+        return False
+    geometry = area.get("geometry", area)
+    polygons = geometry["coordinates"] if geometry["type"] == "MultiPolygon" else [geometry["coordinates"]]
+    return any(point_in_polygon(event.place.lon, event.place.lat, poly) for poly in polygons)
+
+
+def point_in_polygon(x: float, y: float, polygon: list) -> bool:
+    """Even-odd ray casting over the outer ring and holes of one GeoJSON polygon."""
+    inside = False
+    for ring in polygon:
+        for (x1, y1), (x2, y2) in zip(ring, ring[1:] + ring[:1]):
+            if (y1 > y) != (y2 > y) and x < (x2 - x1) * (y - y1) / (y2 - y1) + x1:
+                inside = not inside
+    return inside
+
+
 def _in_scope(agreement: Agreement, event: Event) -> bool:
+    if agreement.scope.geojson is not None and not _in_area(agreement.scope.geojson, event):
+        return False
     if not agreement.scope.admin1:
         return True
     return event.place is not None and event.place.admin1 in agreement.scope.admin1
@@ -85,6 +106,8 @@ def _in_scope(agreement: Agreement, event: Event) -> bool:
 
 def _clause_applies(clause: Clause, event: Event) -> bool:
     if event.type not in clause.prohibited:
+        return False
+    if clause.area is not None and not _in_area(clause.area, event):
         return False
     return not clause.facilities or event.facility in clause.facilities
 

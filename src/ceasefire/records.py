@@ -170,6 +170,7 @@ class Clause(Record):
     text: str
     prohibited: list[str] = Field(default_factory=list)
     facilities: list[str] = Field(default_factory=list)
+    area: dict | None = None  # a GeoJSON Polygon/MultiPolygon (e.g. a withdrawal zone) the clause applies in
 
 
 class Window(Record):
