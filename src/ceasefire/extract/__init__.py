@@ -16,6 +16,7 @@ from spacy.tokens import Doc
 from ceasefire.extract.claims import extract_claims, find_contradictions
 from ceasefire.extract.incidents import IncidentContext, extract_incidents
 from ceasefire.extract.nlp import english
+from ceasefire.extract.ru import extract_official, is_cyrillic
 from ceasefire.intake.datasets import DATASET_ROW_TYPES
 from ceasefire.intake.files import make_document
 from ceasefire.records import Document, Extraction
@@ -50,10 +51,13 @@ def extract_many(documents: Iterable[Document], geocoder: "Geocoder | None" = No
     from ceasefire.geo import default_geocoder  # geo reads extract.places: imported late to avoid a cycle
 
     geocoder = geocoder if geocoder is not None else default_geocoder()
-    nlp = english()
     docs = list(documents) if not isinstance(documents, list) else documents
-    for document, parsed in zip(docs, nlp.pipe((d.text for d in docs), batch_size=PIPE_BATCH)):
-        yield _extract_parsed(document, parsed, geocoder)
+    official = [d.language in ("ru", "uk") or is_cyrillic(d.text) for d in docs]
+    english_docs = [d for d, cyr in zip(docs, official) if not cyr]
+    parsed = english().pipe((d.text for d in english_docs), batch_size=PIPE_BATCH) if english_docs else iter(())
+    for document, cyrillic in zip(docs, official):
+        # Russian and Ukrainian statements follow their own rules (extract/ru.py); English goes through spaCy.
+        yield extract_official(document) if cyrillic else _extract_parsed(document, next(parsed), geocoder)
 
 
 def extract_text(text: str, published: str | dt.date, source: str | None = None) -> Extraction:

@@ -211,15 +211,24 @@ REGION_ALIASES = {
     "Брянская": "Bryansk", "Брянська": "Bryansk", "Voronezh": "Voronezh", "Воронежская": "Voronezh",
     "Rostov": "Rostov", "Ростовская": "Rostov", "Krasnodar": "Krasnodar", "Краснодарский": "Krasnodar",
     "Kuban": "Krasnodar", "Donbas": "Donetsk", "Donbass": "Donetsk", "DPR": "Donetsk", "LPR": "Luhansk",
-    "Kyiv City": "Kyiv City",
+    "Kyiv City": "Kyiv City", "Вінницька": "Vinnytsia", "Волинська": "Volyn", "Закарпатська": "Zakarpattia",
+    "Івано-Франківська": "Ivano-Frankivsk", "Кіровоградська": "Kirovohrad", "Львівська": "Lviv",
+    "Рівненська": "Rivne", "Тернопільська": "Ternopil", "Хмельницька": "Khmelnytskyi", "Чернівецька": "Chernivtsi",
+    "Черкаська": "Cherkasy", "Сумская": "Sumy", "Харьковская": "Kharkiv", "Ростовская": "Rostov",
+    "Ростовська": "Rostov", "Воронезька": "Voronezh", "Краснодарська": "Krasnodar", "Краснодарского": "Krasnodar",
+    "Запорожская": "Zaporizhia", "Херсонская": "Kherson", "Донецкая Народная Республика": "Donetsk",
+    "Луганская Народная Республика": "Luhansk", "ДНР": "Donetsk", "ЛНР": "Luhansk", "Севастополь": "Sevastopol",
 }
 
 
 def region_key(name: str) -> str:
     s = normal(name)
-    s = re.sub(r"\b(?:oblast|region|province|obl|raion|district|область|области|облась|республика|край|крае|"
-               r"people s republic|peoples republic)\b", "", s)
-    s = re.sub(r"(?:ska|skaya|ska ia|s ka)$", "", s.strip())
+    s = re.sub(r"\b(?:oblast|region|province|obl|raion|district|область|области|облась|обл|республика|республики|"
+               r"республіка|край|крае|края|people s republic|peoples republic)\b", "", s).strip()
+    if _CYRILLIC.search(s):
+        # Adjectival case endings: Курская, Курской, Курська, Курської -> курск
+        return re.sub(r"(?:ого|ому|ои|ая|ую|ые|ых|ии|еи|оі|ии|а|і|и|у|е)$", "", s)
+    s = re.sub(r"(?:ska|skaya|ska ia|s ka)$", "", s)
     return skeleton(s)
 
 

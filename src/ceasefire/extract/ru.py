@@ -1,0 +1,242 @@
+"""Russian- and Ukrainian-language official statements: rules for the formulaic texts the parties publish.
+
+What is read (Russian MoD Telegram bulletins, Ukrainian General Staff and Air Force posts):
+1. Interceptions: "дежурными средствами ПВО перехвачены и уничтожены 77 украинских беспилотных летательных
+   аппаратов: 30 БпЛА – над территорией Брянской области, …" -> one intercept incident per region with its count.
+2. Strikes on energy facilities: a sentence naming an attack and an energy facility ("атаковали объекты
+   энергетики", "удар по подстанции", "НПЗ", "ГИС «Суджа»") -> an energy_strike with the facility category, the
+   actor (the Kyiv regime and the AFU are UA, the armed forces of the Russian Federation RU), the region or town.
+3. The publisher's claim: each such sentence is a claim of the issuing ministry (an accusation when it names
+   the other side as the attacker).
+Markdown and emoji decoration is ignored; spans point into the original text.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from ceasefire.extract.taxonomy import acled_labels
+from ceasefire.records import Claim, Document, Extraction, Incident, Span, TimeSpan, content_id
+
+_MONTHS_RU = {"январ": 1, "феврал": 2, "март": 3, "апрел": 4, "ма": 5, "июн": 6, "июл": 7, "август": 8,
+              "сентябр": 9, "октябр": 10, "ноябр": 11, "декабр": 12, "січ": 1, "лют": 2, "берез": 3, "квіт": 4,
+              "травн": 5, "червн": 6, "липн": 7, "серпн": 8, "вересн": 9, "жовтн": 10, "листопад": 11, "грудн": 12}
+_NUMBERS = {"один": 1, "одна": 1, "одного": 1, "одному": 1, "один из": 1, "два": 2, "две": 2, "двух": 2,
+            "три": 3, "трех": 3, "трёх": 3, "четыре": 4, "пять": 5, "шесть": 6, "семь": 7, "восемь": 8,
+            "девять": 9, "десять": 10, "одиннадцать": 11, "двенадцать": 12, "тринадцать": 13, "четырнадцать": 14,
+            "пятнадцать": 15, "шестнадцать": 16, "семнадцать": 17, "восемнадцать": 18, "девятнадцать": 19,
+            "двадцать": 20, "тридцать": 30, "сорок": 40, "пятьдесят": 50, "дві": 2, "чотири": 4, "п'ять": 5,
+            "шість": 6, "сім": 7, "вісім": 8, "дев'ять": 9, "десять": 10}
+_NUM = r"(?:\d+|" + "|".join(sorted(_NUMBERS, key=len, reverse=True)) + r")"
+_DRONES = r"(?:беспилотн\w*|БпЛА|БПЛА|безпілотн\w*|дрон\w*|ракет\w*)"
+_INTERCEPT = re.compile(r"(?:перехвачен\w*|уничтожен\w*|сбит\w*|збит\w*|знищен\w*|перехоплен\w*)(?:\s+и\s+\w+)?\s+"
+                        r"(?P<n>" + _NUM + r")?\s*(?:\w+\s+){0,2}?" + _DRONES, re.IGNORECASE)
+_PER_REGION = re.compile(r"(?:по\s+)?(?P<n>" + _NUM + r")\s*(?:БпЛА|БПЛА|беспилотн\w*)?\s*(?:[–—-]\s*)?"
+                         r"(?:уничтожен\w*\s+)?над\s+территори(?:ей|ями|ях)\s+(?P<regions>(?:(?:Республики\s+)?"
+                         r"[А-ЯЁ][\w-]+(?:\s+и\s+|,\s*)?)+)\s*(?:област\w*|края|краем)?", re.IGNORECASE)
+_OVER_REGION = re.compile(r"над\s+территори(?:ей|ями)\s+(?:Республики\s+)?(?P<region>[А-ЯЁ][\w-]+)", re.IGNORECASE)
+_ATTACK = re.compile(r"атак\w*|удар\w*|обстрел\w*|обстріл\w*|нанес\w*|поврежд\w*|пошкод\w*|поражен\w*|"
+                     r"пытал\w*\s+нанести|попыт\w*\s+нанести|беспилотник\w*\s+\w*\s*атаковал", re.IGNORECASE)
+_FACILITIES = [
+    ("nuclear", r"АЭС|атомн\w+\s+электростанц\w*|атомн\w+\s+станц\w*"),
+    ("hydro", r"ГЭС|гидроэлектростанц\w*|ГЕС"),
+    ("oil_refinery", r"НПЗ|нефтеперерабатывающ\w*|нафтопереробн\w*"),
+    ("oil_gas_pipeline_storage", r"нефтебаз\w*|нефтепровод\w*|газопровод\w*|газоизмерительн\w*|ГИС|"
+                                 r"газораспределительн\w*|ГРС|нефтеперекачивающ\w*|компрессорн\w*|хранилищ\w*|"
+                                 r"нафтобаз\w*|газов\w+\s+інфраструктур\w*|нефтегазов\w*"),
+    ("electricity", r"энергет\w*|енергет\w*|подстанци\w*|підстанці\w*|электроподстанц\w*|ЛЭП|ЛЕП|"
+                    r"лини\w+\s+электропередач\w*|электроснабжен\w*|трансформатор\w*|ТЭЦ|ТЕЦ|ТЭС|ТЕС|"
+                    r"электростанц\w*|електростанц\w*|энергообъект\w*"),
+]
+_FACILITY_RX = [(cat, re.compile(rx)) for cat, rx in _FACILITIES]
+_UA_ACTOR = re.compile(r"киевск\w+\s+режим\w*|ВСУ|вооруженн\w+\s+(?:силы|сил)\s+Украины|украинск\w+\s+"
+                       r"(?:боевик\w*|вооруженн\w+\s+формирован\w*|беспилотн\w*|дрон\w*|ударн\w*|военн\w*)|"
+                       r"противник\w*|неонацист\w*|ЗСУ|Сил\w*\s+оборони\s+України", re.IGNORECASE)
+_RU_ACTOR = re.compile(r"Вооруженн\w+\s+Сил\w*\s+Российской\s+Федерации|ВС\s+РФ|российск\w+\s+(?:войск\w*|армі\w*|"
+                       r"окупант\w*)|рашист\w*|окупант\w*|ворог\w*|Росі\w+", re.IGNORECASE)
+_RESPONSE = re.compile(r"в\s+ответ\s+на", re.IGNORECASE)
+_REGION = re.compile(r"(?:в\s+|на\s+территории\s+|над\s+территорией\s+)?(?P<name>[А-ЯЁІЇЄ][\w-]+)\s+"
+                     r"(?:област\w*|края|крае|краю)", re.IGNORECASE)
+_TOWN = re.compile(r"(?:в|у|под|біля|возле|в\s+районе|в\s+н\.п\.|населенн\w+\s+пункт\w*)\s+«?(?P<name>[А-ЯЁІЇЄ][\w-]+)»?")
+_DECORATION = re.compile(r"[*_]+|\[([^\]]*)\]\([^)]*\)|[\U0001F000-\U0001FFFF\u2600-\u27BF\uFE0F\u200B]")
+_PUBLISHER = re.compile(r"Минобороны\s+России|Министерств\w+\s+обороны\s+Российской\s+Федерации|mod_russia",
+                        re.IGNORECASE)
+
+
+def is_cyrillic(text: str) -> bool:
+    letters = [c for c in text[:2000] if c.isalpha()]
+    return bool(letters) and sum("\u0400" <= c <= "\u04ff" for c in letters) / len(letters) > 0.5
+
+
+def _number(word: str | None) -> int | None:
+    if not word:
+        return None
+    w = word.lower()
+    return int(w) if w.isdigit() else _NUMBERS.get(w)
+
+
+def _clean(text: str) -> tuple[str, list[int]]:
+    """The text without decoration, and for each kept character its offset in the original."""
+    out, index = [], []
+    pos = 0
+    for m in _DECORATION.finditer(text):
+        for i in range(pos, m.start()):
+            out.append(text[i])
+            index.append(i)
+        if m.group(1) is not None:  # a link: keep its label
+            start = m.start() + 1
+            for i, ch in enumerate(m.group(1)):
+                out.append(ch)
+                index.append(start + i)
+        pos = m.end()
+    for i in range(pos, len(text)):
+        out.append(text[i])
+        index.append(i)
+    index.append(len(text))
+    return "".join(out), index
+
+
+def _sentences(clean: str) -> list[tuple[int, int]]:
+    spans, start = [], 0
+    for m in re.finditer(r"(?<=[.!?])\s+(?=[А-ЯЁІЇЄA-Z«\"▫◽⚡🔹])|\n+", clean):
+        if m.start() > start:
+            spans.append((start, m.start()))
+        start = m.end()
+    if start < len(clean):
+        spans.append((start, len(clean)))
+    return spans
+
+
+def _date(text: str, published: dt.date) -> TimeSpan:
+    m = re.search(r"(\d{1,2})\s+(" + "|".join(_MONTHS_RU) + r")\w*(?:\s+(\d{4}))?", text, re.IGNORECASE)
+    if m:
+        month = _MONTHS_RU[m.group(2).lower()]
+        year = int(m.group(3)) if m.group(3) else published.year - (month > published.month)
+        try:
+            day = dt.date(year, month, int(m.group(1)))
+            return TimeSpan(start=day, end=day, precision="day", text=m.group(0))
+        except ValueError:
+            pass
+    if re.search(r"прошедш\w+\s+ноч\w*|минул\w+\s+ноч\w*|вночі|ночью", text, re.IGNORECASE):
+        return TimeSpan(start=published - dt.timedelta(days=1), end=published, precision="range", text="ночью")
+    if re.search(r"\bвчера\b|\bучора\b", text, re.IGNORECASE):
+        day = published - dt.timedelta(days=1)
+        return TimeSpan(start=day, end=day, precision="day", text="вчера")
+    return TimeSpan(start=published, end=published, precision="day")
+
+
+def _actor_near(sentence: str, cue: int) -> str | None:
+    """The side named nearest before the attack word ("Генштаб ЗСУ: … російські окупанти атакували" -> RU),
+    else the first named after it."""
+    hits = sorted([(m.start(), "UA") for m in _UA_ACTOR.finditer(sentence)]
+                  + [(m.start(), "RU") for m in _RU_ACTOR.finditer(sentence)])
+    before = [p for pos, p in hits if pos < cue]
+    after = [p for pos, p in hits if pos >= cue]
+    return (before[-1:] or after[:1] or [None])[0]
+
+
+def _region_mentions(text: str) -> list[str]:
+    names = []
+    for m in _REGION.finditer(text):
+        names.append(m.group("name"))
+    m = re.search(r"Республик\w+\s+Крым|Крым\w*|Крим\w*", text)
+    if m:
+        names.append("Крым")
+    return names
+
+
+def extract_official(document: Document) -> Extraction:
+    """Incidents and claims from a Russian- or Ukrainian-language official statement."""
+    from ceasefire.geo import default_geocoder
+
+    geocoder = default_geocoder()
+    published = document.published or dt.date.today()
+    clean, index = _clean(document.text)
+    publisher_party = "RU" if _PUBLISHER.search(document.text) or "mod_russia" in (document.source or "") else None
+    if publisher_party is None and re.search(r"Генеральн\w+\s+штаб|Повітрян\w+\s+сил|ЗСУ|Сил\w+\s+оборони",
+                                             document.text):
+        publisher_party = "UA"
+    publisher = {"RU": "Ministry of Defence of the Russian Federation", "UA": "Armed Forces of Ukraine"}.get(
+        publisher_party or "", document.source or "unknown publisher")
+    incidents, claims = [], []
+
+    def span(a: int, b: int) -> Span:
+        start, end = index[a], index[b - 1] + 1
+        return Span(start=start, end=end, text=document.text[start:end])
+
+    def place_for(name: str, precision_region: bool):
+        if precision_region:
+            entry = geocoder.gaz.region(name)
+            return entry.to_place(3, name) if entry is not None else None
+        resolution = geocoder.resolve(name, name, geocoder_evidence)
+        return resolution.place
+
+    from ceasefire.geo.geocode import Evidence
+
+    geocoder_evidence = Evidence(on=published)
+    for a, b in _sentences(clean):
+        sentence = clean[a:b]
+        when = _date(sentence, published)
+        intercept = _INTERCEPT.search(sentence)
+        if intercept and re.search(r"ПВО|ППО|сбит|збит|перехва", sentence, re.IGNORECASE):
+            actor_party = publisher_party or "RU"
+            parts = list(_PER_REGION.finditer(sentence))
+            groups = []
+            for p in parts:
+                regions = [r for r in re.split(r"\s+и\s+|,\s*", p.group("regions")) if r and r != "Республики"]
+                for region in regions:
+                    groups.append((_number(p.group("n")), region, p.start(), p.end()))
+            if not groups:
+                over = _OVER_REGION.search(sentence)
+                groups = [(_number(intercept.group("n")) or 1, over.group("region") if over else None, 0,
+                           len(sentence))]
+            for count, region, s0, s1 in groups:
+                place = place_for(region, True) if region else None
+                ev = span(a + s0, a + s1)
+                incidents.append(Incident(
+                    id=content_id("inc", document.id, ev.start, ev.end, "intercept"), doc_id=document.id,
+                    type="intercept", acled_event_type="Strategic developments",
+                    acled_sub_event_type="Disrupted weapons use", actor=publisher, actor_party=actor_party,
+                    target_party="UA" if actor_party == "RU" else "RU", count=count, weapon="drone",
+                    place_mention=region, place=place, place_reason=None if place else "no place named", when=when,
+                    claimant_party=publisher_party, span=ev))
+            continue
+        facility = next((cat for cat, rx in _FACILITY_RX if rx.search(sentence)), None)
+        attack = _ATTACK.search(sentence)
+        if not (facility and attack):
+            continue
+        actor_party = "RU" if _RESPONSE.search(sentence) else _actor_near(sentence, attack.start())
+        if actor_party is None:
+            actor_party = ("UA" if publisher_party == "RU" else "RU") if publisher_party else None
+        regions = _region_mentions(sentence)
+        towns = [m.group("name") for m in _TOWN.finditer(sentence) if not _REGION.match(sentence, m.start())]
+        place = None
+        for town in towns:
+            place = place_for(town, False)
+            if place is not None:
+                break
+        if place is None and regions:
+            place = place_for(regions[0], True)
+        ev = span(a, b)
+        claim_id = None
+        if publisher_party:
+            stance = "accuse" if actor_party and actor_party != publisher_party else "assert"
+            claim = Claim(id=content_id("clm", document.id, ev.start, ev.end, publisher), doc_id=document.id,
+                          speaker=publisher, party=publisher_party, stance=stance, cue="statement", text=ev.text,
+                          when=TimeSpan(start=published, end=published, precision="day"), venue="social post",
+                          span=ev)
+            claims.append(claim)
+            claim_id = claim.id
+        weapon = "drone" if re.search(r"беспилот|БпЛА|БПЛА|дрон|безпілот", sentence, re.IGNORECASE) else \
+            ("missile" if re.search(r"ракет|HIMARS", sentence, re.IGNORECASE) else
+             ("artillery" if re.search(r"артиллер|обстрел|снаряд", sentence, re.IGNORECASE) else None))
+        sub = "Air/drone strike" if weapon == "drone" else "Shelling/artillery/missile attack"
+        incidents.append(Incident(
+            id=content_id("inc", document.id, ev.start, ev.end, "energy_strike"), doc_id=document.id,
+            type="energy_strike", acled_event_type=acled_labels("energy_strike")[0], acled_sub_event_type=sub,
+            actor=None, actor_party=actor_party, target_party="RU" if actor_party == "UA" else
+            ("UA" if actor_party == "RU" else None), weapon=weapon, facility=facility,
+            place_mention=(towns[:1] or regions[:1] or [None])[0], place=place,
+            place_reason=None if place else "no place named", when=when,
+            claim_ids=[claim_id] if claim_id else [], claimant_party=publisher_party, span=ev))
+    return Extraction(document=document, claims=claims, incidents=incidents, contradictions=[])
