@@ -63,3 +63,23 @@ def test_intake_ucdp_rows_become_documents(tmp_path):
     assert len(docs) == 92
     assert all(d.document.published for d in docs)
     assert len({d.document.sha256 for d in docs}) == 92
+
+
+def test_intake_telegram_json_export(tmp_path):
+    import json as _json
+
+    p = tmp_path / "result.json"
+    p.write_text(_json.dumps({"name": "mod_russia", "messages": [
+        {"id": 1, "date": "2025-03-20T08:00:00", "text": ["Дежурными средствами ПВО ", {"type": "bold", "text":
+                                                          "уничтожены 5 беспилотников"}, " над Курской областью."]},
+        {"id": 2, "date": "2025-03-20T09:00:00", "text": ""}]}), encoding="utf-8")
+    docs = list(read_dataset(p, "telegram-json"))
+    assert len(docs) == 1 and docs[0].document.language == "ru"
+    assert docs[0].document.published.isoformat() == "2025-03-20" and "уничтожены 5" in docs[0].document.text
+
+
+def test_intake_telegram_json_refuses_other_json(tmp_path):
+    p = tmp_path / "x.json"
+    p.write_text("[1, 2]")
+    with pytest.raises(InputError, match="not a Telegram JSON export"):
+        list(read_dataset(p, "telegram-json"))

@@ -127,7 +127,8 @@ def _extract_jsonl(path: str) -> None:
 @click.argument("inputs", nargs=-1, metavar="PATH|URL...")
 @click.option("--jsonl", metavar="FILE", help="A JSON-lines file of documents {id, text, published, source?}.")
 @click.option("--format", "dataset_format", metavar="KIND",
-              help="Read PATH as an event dataset: ucdp-csv or acled-csv (one document per row).")
+              help="Read PATH as a dataset, one document per row: ucdp-csv, acled-csv, telegram-csv (channel posts) or "
+                   "telegram-json (a Telegram Desktop export).")
 @click.option("--published", metavar="YYYY-MM-DD", help="Publication date for files that do not carry one.")
 @db_option
 @reports_input_errors

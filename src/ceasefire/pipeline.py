@@ -13,6 +13,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from sqlalchemy.exc import SQLAlchemyError
 from tqdm import tqdm
 
 from ceasefire.errors import InputError
@@ -94,7 +95,17 @@ def ingest(store: Store, request: IngestRequest) -> IngestResult:
     for start in range(0, len(pending), BATCH):
         batch = pending[start:start + BATCH]
         for raw, extraction in zip(batch, extract_many([r.document for r in batch])):
-            if store.save_extraction(raw, extraction):
+            try:
+                saved = store.save_extraction(raw, extraction)
+            except SQLAlchemyError as exc:
+                # A document that cannot be stored is quarantined; its transaction left nothing behind.
+                problem = f"{raw.document.source or raw.document.id}: not stored ({type(exc).__name__}: " \
+                          f"{str(exc.orig if hasattr(exc, 'orig') else exc).splitlines()[0]})"
+                store.quarantine(raw.document.id, problem)
+                result.errors.append(problem)
+                progress.update(1)
+                continue
+            if saved:
                 result.added.append(raw)
                 result.claims += len(extraction.claims)
                 result.incidents += len(extraction.incidents)

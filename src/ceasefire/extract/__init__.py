@@ -57,7 +57,21 @@ def extract_many(documents: Iterable[Document], geocoder: "Geocoder | None" = No
     parsed = english().pipe((d.text for d in english_docs), batch_size=PIPE_BATCH) if english_docs else iter(())
     for document, cyrillic in zip(docs, official):
         # Russian and Ukrainian statements follow their own rules (extract/ru.py); English goes through spaCy.
-        yield extract_official(document) if cyrillic else _extract_parsed(document, next(parsed), geocoder)
+        result = extract_official(document) if cyrillic else _extract_parsed(document, next(parsed), geocoder)
+        yield _without_duplicates(result)
+
+
+def _without_duplicates(result: Extraction) -> Extraction:
+    """One record per id: two rules reading the same words the same way give one claim or incident."""
+    def unique(items):
+        seen, out = set(), []
+        for item in items:
+            if item.id not in seen:
+                seen.add(item.id)
+                out.append(item)
+        return out
+
+    return result.model_copy(update={"claims": unique(result.claims), "incidents": unique(result.incidents)})
 
 
 def extract_text(text: str, published: str | dt.date, source: str | None = None) -> Extraction:

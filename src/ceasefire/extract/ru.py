@@ -184,17 +184,21 @@ def extract_official(document: Document) -> Extraction:
             groups = []
             for p in parts:
                 regions = [r for r in re.split(r"\s+и\s+|,\s*", p.group("regions")) if r and r != "Республики"]
-                for region in regions:
+                if len(regions) > 1 and not p.group(0).lower().startswith("по"):
+                    # "11 БПЛА над территорией Московской, Тульской и Брянской областей": one total, several regions
+                    groups.append((_number(p.group("n")), ", ".join(regions), p.start(), p.end()))
+                    continue
+                for region in regions:  # "по два … над территориями Воронежской и Орловской": each
                     groups.append((_number(p.group("n")), region, p.start(), p.end()))
             if not groups:
                 over = _OVER_REGION.search(sentence)
                 groups = [(_number(intercept.group("n")) or 1, over.group("region") if over else None, 0,
                            len(sentence))]
             for count, region, s0, s1 in groups:
-                place = place_for(region, True) if region else None
+                place = place_for(region, True) if region and "," not in region else None
                 ev = span(a + s0, a + s1)
                 incidents.append(Incident(
-                    id=content_id("inc", document.id, ev.start, ev.end, "intercept"), doc_id=document.id,
+                    id=content_id("inc", document.id, ev.start, ev.end, "intercept", region), doc_id=document.id,
                     type="intercept", acled_event_type="Strategic developments",
                     acled_sub_event_type="Disrupted weapons use", actor=publisher, actor_party=actor_party,
                     target_party="UA" if actor_party == "RU" else "RU", count=count, weapon="drone",

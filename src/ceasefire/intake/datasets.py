@@ -17,7 +17,7 @@ from ceasefire.errors import InputError
 from ceasefire.intake.files import MAX_DOCUMENT_BYTES, make_document
 from ceasefire.records import RawDocument
 
-DATASET_FORMATS = ("ucdp-csv", "acled-csv")
+DATASET_FORMATS = ("ucdp-csv", "acled-csv", "telegram-csv", "telegram-json")
 # Content types of documents that are rows of an event dataset: each codes exactly one event.
 DATASET_ROW_TYPES = {"application/x-acled-row", "application/x-ucdp-row"}
 _UCDP_DATE_FORMATS = ("%Y-%m-%d", "%m/%d/%Y %I:%M:%S %p", "%m/%d/%Y %H:%M", "%m/%d/%Y", "%Y-%m-%d %H:%M:%S")
@@ -93,9 +93,60 @@ def read_acled(path: Path) -> Iterator[RawDocument]:
                             title=f"ACLED event {row['event_id_cnty']}", content_type="application/x-acled-row")
 
 
+def _telegram_document(channel: str, message_id: str, when: str, text: str) -> RawDocument | None:
+    if not text.strip():
+        return None
+    published = None
+    try:
+        published = dt.datetime.fromisoformat(when.replace("Z", "+00:00")).date() if when else None
+    except ValueError:
+        published = None
+    raw = json.dumps({"channel": channel, "id": message_id, "date": when, "text": text}, ensure_ascii=False,
+                     sort_keys=True).encode("utf-8")
+    language = "ru" if sum("\u0400" <= c <= "\u04ff" for c in text) > len(text) / 4 else "en"
+    return make_document(raw, text, published=published, source=f"{channel} (Telegram)",
+                         title=f"{channel} post {message_id}".strip(), language=language,
+                         content_type="application/x-telegram-post")
+
+
+def read_telegram_csv(path: Path) -> Iterator[RawDocument]:
+    """A CSV of channel posts with `date` or `datetime` and `text` or `text_snippet` columns."""
+    rows = _read_csv(path)
+    channel = path.stem.split("_dev")[0].split("_holdout")[0]
+    for i, row in enumerate(rows, start=2):
+        text = row.get("text") or row.get("text_snippet") or ""
+        if "text" not in row and "text_snippet" not in row:
+            raise InputError(f"{path}:{i}", "missing column text (or text_snippet)")
+        doc = _telegram_document(row.get("channel") or channel, str(row.get("id") or i),
+                                 row.get("datetime") or row.get("date") or "", text)
+        if doc is not None:
+            yield doc
+
+
+def read_telegram_json(path: Path) -> Iterator[RawDocument]:
+    """A Telegram Desktop channel export (result.json): messages whose text is a string or a list of parts."""
+    if not path.exists():
+        raise InputError(str(path), "no such file")
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise InputError(str(path), f"not a Telegram JSON export ({exc})") from None
+    if not isinstance(data, dict) or not isinstance(data.get("messages"), list):
+        raise InputError(str(path), "not a Telegram JSON export (no messages list)")
+    channel = data.get("name") or path.stem
+    for message in data["messages"]:
+        parts = message.get("text", "")
+        text = parts if isinstance(parts, str) else "".join(p if isinstance(p, str) else p.get("text", "")
+                                                            for p in parts)
+        doc = _telegram_document(channel, str(message.get("id", "")), message.get("date", ""), text)
+        if doc is not None:
+            yield doc
+
+
 def read_dataset(path: str | Path, fmt: str) -> Iterator[RawDocument]:
     """Yield one document per row of a dataset file in the named format (see DATASET_FORMATS)."""
-    readers = {"ucdp-csv": read_ucdp, "acled-csv": read_acled}
+    readers = {"ucdp-csv": read_ucdp, "acled-csv": read_acled, "telegram-csv": read_telegram_csv,
+               "telegram-json": read_telegram_json}
     if fmt not in readers:
         raise InputError(str(path), f"unknown dataset format {fmt!r}; known: {', '.join(DATASET_FORMATS)}")
     return readers[fmt](Path(path))
