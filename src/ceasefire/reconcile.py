@@ -106,15 +106,24 @@ class _Cluster:
 def cluster(incidents: Iterable[Incident], coded_rows: set[str] = frozenset()) -> list[list[Incident]]:
     """Group current (non-historical, dated) incident reports into events; `coded_rows` are the ids of
     documents that are rows of an event dataset, which never merge with each other."""
-    open_clusters: list[_Cluster] = []
+    done: list[_Cluster] = []
+    # Candidates are only clusters of the same kind, party and claimant that are still open in time:
+    # reports arrive in order of their start, so a cluster that ended before this report began is closed.
+    open_by_key: dict[tuple, list[_Cluster]] = {}
     for inc in sorted((i for i in incidents if i.when and not i.historical),
                       key=lambda i: (i.when.start, i.id)):
-        target = next((c for c in open_clusters if c.accepts(inc, coded_rows)), None)
+        key = (_FAMILY.get(inc.type, inc.type), inc.actor_party, inc.facility, inc.claimant_party)
+        still_open = []
+        for c in open_by_key.get(key, []):
+            (still_open if max(m.when.end for m in c.members) >= inc.when.start else done).append(c)
+        target = next((c for c in still_open if c.accepts(inc, coded_rows)), None)
         if target is None:
-            open_clusters.append(_Cluster([inc]))
+            still_open.append(_Cluster([inc]))
         else:
             target.members.append(inc)
-    return [c.members for c in open_clusters]
+        open_by_key[key] = still_open
+    done.extend(c for clusters in open_by_key.values() for c in clusters)
+    return [c.members for c in sorted(done, key=lambda c: (c.members[0].when.start, c.members[0].id))]
 
 
 def _independent_sources(members: list[Incident], documents: dict[str, Document]) -> list[str]:
