@@ -485,6 +485,12 @@ def eval_group() -> None:
     """Score extraction and geocoding on human-coded data."""
 
 
+def _print_report(report, as_json: bool, show_errors: int) -> None:
+    click.echo(report.to_json() if as_json else report.summary())
+    for line in report.errors[:show_errors]:
+        click.echo(line)
+
+
 @eval_group.command(name="acled")
 @click.argument("csv_file", metavar="FILE.csv")
 @click.option("--json", "as_json", is_flag=True, help="Print the scores as JSON.")
@@ -494,10 +500,7 @@ def eval_acled(csv_file: str, as_json: bool, show_errors: int) -> None:
     """Score incident extraction against an ACLED-format CSV (input: notes; answer: the coded columns)."""
     from ceasefire.evaluate import score_acled
 
-    report = score_acled(Path(csv_file))
-    click.echo(report.to_json() if as_json else report.summary())
-    for line in report.errors[:show_errors]:
-        click.echo(line)
+    _print_report(score_acled(Path(csv_file)), as_json, show_errors)
 
 
 @eval_group.command(name="geocode")
@@ -510,10 +513,7 @@ def eval_geocode(csv_file: str, as_json: bool, limit: int, show_errors: int) -> 
     """Score geocoding of free-text descriptions against coded coordinates and oblasts."""
     from ceasefire.evaluate import score_geocode
 
-    report = score_geocode(Path(csv_file), limit=limit)
-    click.echo(report.to_json() if as_json else report.summary())
-    for line in report.errors[:show_errors]:
-        click.echo(line)
+    _print_report(score_geocode(Path(csv_file), limit=limit), as_json, show_errors)
 
 
 @eval_group.command(name="ucdp")
@@ -525,10 +525,7 @@ def eval_ucdp(csv_file: str, as_json: bool, show_errors: int) -> None:
     """Score geocoding of UCDP GED place descriptions and deaths stated in its headlines."""
     from ceasefire.evaluate import score_ucdp
 
-    report = score_ucdp(Path(csv_file))
-    click.echo(report.to_json() if as_json else report.summary())
-    for line in report.errors[:show_errors]:
-        click.echo(line)
+    _print_report(score_ucdp(Path(csv_file)), as_json, show_errors)
 
 
 @eval_group.command(name="monitor")
@@ -540,10 +537,7 @@ def eval_monitor(jsonl_file: str, as_json: bool, show_errors: int) -> None:
     """Score monitors' tallies per region (ceasefire violations, explosions) against recorded counts."""
     from ceasefire.evaluate import score_monitor_counts
 
-    report = score_monitor_counts(Path(jsonl_file))
-    click.echo(report.to_json() if as_json else report.summary())
-    for line in report.errors[:show_errors]:
-        click.echo(line)
+    _print_report(score_monitor_counts(Path(jsonl_file)), as_json, show_errors)
 
 
 @eval_group.command(name="replay")

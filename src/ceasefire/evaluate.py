@@ -64,8 +64,20 @@ def _avg(xs: list[bool]) -> float:
     return sum(xs) / len(xs) if xs else 0.0
 
 
+class _Report:
+    """Shared behaviour of the score reports: the scores as a dict (errors left out) and as JSON."""
+
+    errors: list[str]
+
+    def scores(self) -> dict:
+        return {k: v for k, v in asdict(self).items() if k != "errors"}
+
+    def to_json(self) -> str:
+        return json.dumps(self.scores())
+
+
 @dataclass
-class AcledReport:
+class AcledReport(_Report):
     rows: int
     sub: float
     f1: float
@@ -77,15 +89,9 @@ class AcledReport:
     rate: float
     errors: list[str] = field(default_factory=list, repr=False)
 
-    def scores(self) -> dict[str, float]:
-        return {k: v for k, v in asdict(self).items() if k != "errors"}
-
     def summary(self) -> str:
         return (f"rows={self.rows} sub={self.sub:.3f} f1={self.f1:.3f} party={self.party:.3f} loc5={self.loc5:.3f} "
                 f"date={self.date:.3f} fatal={self.fatal:.3f} parity={self.parity:.3f} rate={self.rate:.0f}/s")
-
-    def to_json(self) -> str:
-        return json.dumps(self.scores())
 
 
 def _read_csv(path: Path) -> list[dict[str, str]]:
@@ -154,7 +160,7 @@ def score_acled(path: Path) -> AcledReport:
 
 
 @dataclass
-class GeocodeReport:
+class GeocodeReport(_Report):
     rows: int
     within5: float
     within25: float
@@ -164,15 +170,9 @@ class GeocodeReport:
     rate: float
     errors: list[str] = field(default_factory=list, repr=False)
 
-    def scores(self) -> dict[str, float]:
-        return {k: v for k, v in asdict(self).items() if k != "errors"}
-
     def summary(self) -> str:
         return (f"rows={self.rows} within5={self.within5:.3f} within25={self.within25:.3f} oblast={self.oblast:.3f} "
                 f"abstained={self.abstained:.3f} answered_within5={self.answered_within5:.3f} rate={self.rate:.0f}/s")
-
-    def to_json(self) -> str:
-        return json.dumps(self.scores())
 
 
 def geocode_text(title: str, description: str) -> str:
@@ -228,7 +228,7 @@ def _province(name: str) -> str:
 
 
 @dataclass
-class UcdpReport:
+class UcdpReport(_Report):
     rows: int
     loc5: float
     loc25: float
@@ -237,15 +237,9 @@ class UcdpReport:
     deaths: float
     errors: list[str] = field(default_factory=list, repr=False)
 
-    def scores(self) -> dict[str, float]:
-        return {k: v for k, v in asdict(self).items() if k != "errors"}
-
     def summary(self) -> str:
         return (f"rows={self.rows} loc5={self.loc5:.3f} loc25={self.loc25:.3f} oblast={self.oblast:.3f} "
                 f"abstained={self.abstained:.3f} deaths={self.deaths:.3f}")
-
-    def to_json(self) -> str:
-        return json.dumps(self.scores())
 
 
 def score_ucdp(path: Path) -> UcdpReport:
@@ -313,20 +307,14 @@ def _decoded(path: Path) -> str:
 
 
 @dataclass
-class MonitorCountReport:
+class MonitorCountReport(_Report):
     reports: int
     violations: float
     explosions: float
     errors: list[str] = field(default_factory=list, repr=False)
 
-    def scores(self) -> dict[str, float]:
-        return {k: v for k, v in asdict(self).items() if k != "errors"}
-
     def summary(self) -> str:
         return f"reports={self.reports} violations={self.violations:.3f} explosions={self.explosions:.3f}"
-
-    def to_json(self) -> str:
-        return json.dumps(self.scores())
 
 
 def score_monitor_counts(path: Path) -> MonitorCountReport:
@@ -365,7 +353,7 @@ VIOLATION_SUB_TYPES = {"Armed clash", "Shelling/artillery/missile attack", "Air/
 
 
 @dataclass
-class ReplayReport:
+class ReplayReport(_Report):
     agreement: str
     window: str
     gold: dict[str, int]
@@ -387,9 +375,6 @@ class ReplayReport:
                           for p, n in sorted(self.gold.items()))
         return (f"{self.agreement} ({self.window}): violations per party {parts}; last finding {self.last_finding}; "
                 f"findings on non-violent rows: {self.findings_on_nonviolent_rows}")
-
-    def to_json(self) -> str:
-        return json.dumps(self.scores())
 
 
 def score_replay(path: Path, agreement_name: str) -> ReplayReport:
