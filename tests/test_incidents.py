@@ -98,3 +98,18 @@ def test_incidents_person_name_is_not_a_place():
 def test_incidents_place_inside_an_organisation_name_is_skipped():
     result = extract_text("Fighters of the Luhansk People's Republic shelled Zolote.", "2021-06-01")
     assert result.incidents[0].place.name == "Zolote"
+
+
+@pytest.mark.parametrize("text,sub,party,fatalities", [
+    ("On 5 March 2022, Russian forces shot at a car with civilians trying to evacuate from Bucha, killing 2.",
+     "Attack", "RU", 2),
+    ("On 20 February 2022, one Ukrainian soldier was killed by sniper fire near Zaitseve, Donetsk.",
+     "Armed clash", "RU", 1),
+    ("On 8 March 2022, Ukrainian forces regained control of Chuhuiv (Kharkiv) after clashes with Russian forces.",
+     "Government regains territory", "UA", None),
+    ("On 30 March 2022, Russian forces withdrew from Hostomel, Kyiv region.", "Non-violent transfer of territory",
+     "RU", None),
+])
+def test_incidents_full_scale_war_notes(text, sub, party, fatalities):
+    inc = _first(text, "2022-04-05")
+    assert (inc.acled_sub_event_type, inc.actor_party, inc.fatalities) == (sub, party, fatalities)

@@ -38,3 +38,9 @@ def test_quantities_casualties(text, dead, hurt):
 ])
 def test_quantities_follow_acled_split_notes(text, dead):
     assert find_fatalities(text) == dead
+
+
+@pytest.mark.parametrize("text,dead", [("Russian forces shot at a car, killing 2.", 2),
+                                       ("The strike hit a market, killing 4 and injuring 9.", 4)])
+def test_quantities_killing_a_bare_number(text, dead):
+    assert find_fatalities(text) == dead

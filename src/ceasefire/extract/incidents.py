@@ -45,7 +45,7 @@ CUES: list[tuple[str, int, re.Pattern]] = [
                                  r"headquarters|camp|command\s+post)")),
     ("protest", 80, _rx(r"protest(?:ed|ers|s|ing)?|rall(?:y|ied|ies)|demonstrat(?:ed|ion|ions|ors)|picket(?:ed)?")),
     ("civilian_harm", 76, _rx(r"shot\s+(?:dead|and\s+killed)|executed|tortured|beat(?:en)?|stabbed|raped|"
-                              r"(?:shot|fired\s+(?:at|on|upon)|opened\s+fire\s+(?:at|on|upon))\s+(?:a\s+|an\s+|the\s+|two\s+|"
+                              r"(?:shot(?:\s+at)?|fired\s+(?:at|on|upon)|opened\s+fire\s+(?:at|on|upon))\s+(?:a\s+|an\s+|the\s+|two\s+|"
                               r"several\s+)?(?:civilians?|residents?|civilian\s+cars?|cars?|vehicles?|bus|people|man|"
                               r"woman|family|evacuation|volunteers?)")),
     ("abduction", 75, _rx(r"abduct(?:ed|ion)|kidnapp?(?:ed|ing)|forcibly\s+(?:disappeared|relocated|deported|"
@@ -121,7 +121,7 @@ _NON_EVENT = _rx(r"will|would|could|plans?\s+to|threatens?|threatened\s+to|inten
                  r"capable\s+of|training|exercises?|drills?|supplies|delivered|deliver|purchase|production|"
                  r"stop(?:ped|s|ping)?|halt(?:ed|s|ing)?|ceas(?:e|ed|es|ing)|refrain(?:ed)?\s+from|paus(?:e|ed)|"
                  r"moratorium\s+on|ban\s+on|end\s+to|no\s+more")
-_FORCE_WORDS = _rx(r"forces|troops|military|army|positions?|soldiers|servicem[ae]n|units?|brigades?|"
+_FORCE_WORDS = _rx(r"forces|troops|military|army|positions?|soldiers?|servicem[ae]n|units?|brigades?|"
                    r"fighters|militants|rebels|formations|groups?|personnel|defenders|defen[cs]e")
 
 

@@ -87,9 +87,6 @@ _PERSON_NUM = re.compile(r"\b" + _QUALIFIER + r"(" + NUMBER + r")\s+(?:[\w'’-]
                          re.IGNORECASE)
 _BARE_NUM_BEFORE = re.compile(r"\b(" + NUMBER + r")(?:\s+(?:were|was|have\s+been|had\s+been|are|is))?"
                               r"(?:\s+reportedly)?\s*$", re.IGNORECASE)
-_VERB_THEN_NUM = re.compile(r"\b(?:killing|killed|kills|leaving|left|claimed\s+the\s+lives\s+of|took\s+the\s+lives\s+of)"
-                            r"\s+" + _QUALIFIER + r"(" + NUMBER + r")\s+(?:[\w'’-]+\s+){0,3}?(?:" + PERSON_NOUNS +
-                            r"|dead)?", re.IGNORECASE)
 _TOLL = re.compile(r"death\s+toll\s+(?:\w+\s+){0,4}?(?:to|of|at)\s+" + _QUALIFIER + r"(" + NUMBER + r")",
                    re.IGNORECASE)
 _NUM_KILLED = re.compile(r"\b" + _QUALIFIER + r"(" + NUMBER + r")\s+(?:killed|dead|deaths|fatalities)\b", re.IGNORECASE)
@@ -129,8 +126,8 @@ def _casualties(text: str, outcome_rx: str, verb_forms: str) -> int | None:
             total += value
             found = True
         consumed.append((m.start(), m.end()))
-    for m in re.finditer(r"\b(?:" + verb_forms + r")\s+" + _QUALIFIER + r"(" + NUMBER + r")\s+(?:[\w'’-]+\s+){0,3}?(?:"
-                         + PERSON_NOUNS + r")\b", text, re.IGNORECASE):
+    for m in re.finditer(r"\b(?:" + verb_forms + r")\s+" + _QUALIFIER + r"(" + NUMBER + r")(?:\s+(?:[\w'’-]+\s+){0,3}?(?:"
+                         + PERSON_NOUNS + r")\b|(?=\s*(?:[.,;)]|and\b|$)))", text, re.IGNORECASE):
         value = parse_number(m.group(1))
         if value is not None:
             total += value
