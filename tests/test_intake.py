@@ -83,3 +83,61 @@ def test_intake_telegram_json_refuses_other_json(tmp_path):
     p.write_text("[1, 2]")
     with pytest.raises(InputError, match="not a Telegram JSON export"):
         list(read_dataset(p, "telegram-json"))
+
+
+def test_intake_hostile_html(tmp_path):
+    p = tmp_path / "page.html"
+    p.write_text("<!doctype html><html><head><title>Report</title><style>body{}</style></head><body>"
+                 "<script>document.write('<p>fake shelling</p>')</script><noscript>enable js</noscript>"
+                 "<p onclick=\"alert(1)\">Russian forces shelled <b>Kherson</b>.</p><svg><text>x</text></svg>"
+                 "<iframe src=\"http://evil\">frame text</iframe><p>&lt;script&gt; is text</p></body></html>")
+    doc = read_file(p).document
+    assert doc.text == "Russian forces shelled Kherson.\n<script> is text"
+    assert doc.title == "Report" and doc.content_type == "text/html"
+
+
+def test_intake_refuses_huge_files(tmp_path, monkeypatch):
+    from ceasefire.intake import files
+
+    monkeypatch.setattr(files, "MAX_DOCUMENT_BYTES", 100)
+    p = tmp_path / "big.txt"
+    p.write_text("x" * 101)
+    with pytest.raises(InputError, match="too large"):
+        read_file(p)
+
+
+def test_intake_url_guard_refuses_private_addresses(monkeypatch):
+    from ceasefire.intake import fetch_url
+
+    monkeypatch.delenv("CFM_ALLOW_PRIVATE_URLS", raising=False)
+    with pytest.raises(InputError, match="non-public address"):
+        fetch_url("http://127.0.0.1:9/report")
+    with pytest.raises(InputError, match="only http and https"):
+        fetch_url("file:///etc/passwd")
+
+
+def test_intake_url_fetch_from_a_local_server(monkeypatch):
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    from ceasefire.intake import fetch_url
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self):  # noqa: N802 - http.server's naming
+            body = b"<html><title>Daily</title><p>Russian forces shelled Sumy.</p></html>"
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        monkeypatch.setenv("CFM_ALLOW_PRIVATE_URLS", "1")
+        doc = fetch_url(f"http://127.0.0.1:{server.server_port}/daily").document
+    finally:
+        server.shutdown()
+    assert doc.text == "Russian forces shelled Sumy." and doc.title == "Daily"
