@@ -39,7 +39,8 @@ _PATTERNS: list[tuple[str, re.Pattern]] = [(name, re.compile(rx, re.IGNORECASE))
            r"(?:,?\s+" + _YEAR + r")?"),
     ("month_year", r"\b(?:in\s+|since\s+|of\s+|early\s+|late\s+|mid-?)?" + _MONTH + r",?\s+" + _YEAR + r"\b"),
     ("previous_period", r"\b(?:in\s+|during\s+)?the\s+previous\s+(?:reporting\s+)?period\b"),
-    ("past24", r"\b(?:in\s+|over\s+|during\s+)?the\s+(?:past|last)\s+(?:24|twenty-four)\s+hours\b|\bovernight\b|"
+    ("past24", r"\b(?:in\s+|over\s+|during\s+)?the\s+(?:past|last)\s+(?:24|twenty-four)\s+hours\b|"
+               r"\b(?:in\s+|over\s+|during\s+)?the\s+(?:past|last)\s+day\b|\bovernight\b|"
                r"\blast\s+night\b|\bduring\s+the\s+night\b|\bat\s+night\b"),
     ("yesterday", r"\byesterday\b"),
     ("today", r"\btoday\b|\bthis\s+morning\b|\bthis\s+afternoon\b|\bthis\s+evening\b|\btonight\b"),

@@ -151,6 +151,16 @@ def _stance(lemma: str, verb: Token, content: str) -> str:
     return stance
 
 
+def _inside_reported_speech(tok: Token) -> bool:
+    """Whether a verb sits in the clausal complement of a speech verb above it."""
+    child, head = tok, tok.head
+    while head != child:
+        if child.dep_ in ("ccomp", "xcomp") and head.lemma_.lower() in CUE_STANCE and head.pos_ in ("VERB", "AUX"):
+            return True
+        child, head = head, head.head
+    return False
+
+
 def _cue_claims(sent: SpacySpan) -> list[tuple[Token, list[Token], list[Token]]]:
     """(cue verb, speaker tokens, content tokens) for each speech cue in a sentence."""
     out = []
@@ -158,6 +168,8 @@ def _cue_claims(sent: SpacySpan) -> list[tuple[Token, list[Token], list[Token]]]
         lemma = tok.lemma_.lower()
         if tok.pos_ not in ("VERB", "AUX") or lemma not in CUE_STANCE:
             continue
+        if _inside_reported_speech(tok):
+            continue  # "Peskov said Russia would not accept a truce": the truce is Peskov's claim, not Russia's
         subj = next((c for c in tok.children if c.dep_ in ("nsubj", "nsubjpass")), None)
         if subj is None and tok.dep_ == "conj":  # "denied and said": shared subject
             subj = next((c for c in tok.head.children if c.dep_ == "nsubj"), None)

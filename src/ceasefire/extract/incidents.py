@@ -340,6 +340,9 @@ def extract_incidents(doc: Doc, ctx: IncidentContext) -> list[Incident]:
                 kind = "shelling"
             claim_ids = [c.id for c in ctx.claims if c.span.start <= clause.start < c.span.end + 1
                          or (c.span.start <= sent.start_char and sent.end_char <= c.span.end + 1)]
+            covering = [c for c in ctx.claims if c.id in claim_ids]
+            if covering and all(c.stance in ("deny", "reject") for c in covering):
+                continue  # "… denied that the village had been captured": a denial reports no event
             cue_tok = _cue_token(sent, clause.start + match.start())
             actor = target = None
             actor_party = target_party = None
@@ -399,7 +402,7 @@ def extract_incidents(doc: Doc, ctx: IncidentContext) -> list[Incident]:
                 facility=_facility(clause.text), place_mention=place_mention(clause.text, sent.text, others),
                 when=when, historical=when.historical, claim_ids=claim_ids, span=span,
             ))
-    return _with_claimants(_with_casualties(doc, incidents), ctx.claims)
+    return _with_claimants(_with_casualties(doc, incidents, ctx.times), ctx.claims)
 
 
 _STRIKE_TYPES = {"shelling", "missile_strike", "air_strike", "drone_strike", "energy_strike"}
@@ -458,8 +461,9 @@ def _tally_incident(tally: Tally, sent: SpacySpan, ctx: IncidentContext) -> Inci
                     span=Span(start=start, end=end, text=clause.text))
 
 
-def _with_casualties(doc: Doc, incidents: list[Incident]) -> list[Incident]:
-    """Attach casualty figures: each sentence's figures go to the last incident at or before it."""
+def _with_casualties(doc: Doc, incidents: list[Incident], times: list[TimeMention]) -> list[Incident]:
+    """Attach casualty figures: a sentence's figures go to the last incident at or before it in the same
+    paragraph; figures in a sentence about another, past time ("In 2014 …") go nowhere."""
     if not incidents:
         return incidents
     out = list(incidents)
@@ -468,8 +472,14 @@ def _with_casualties(doc: Doc, incidents: list[Incident]) -> list[Incident]:
         hurt = find_injured(sent.text)
         if dead is None and hurt is None:
             continue
-        owners = [i for i, inc in enumerate(out) if inc.span.start < sent.end_char]
-        idx = owners[-1] if owners else 0
+        paragraph_start = doc.text.rfind("\n", 0, sent.start_char) + 1
+        owners = [i for i, inc in enumerate(out) if paragraph_start <= inc.span.start < sent.end_char]
+        if not owners:
+            continue
+        idx = owners[-1]
+        if any(sent.start_char <= t.start < sent.end_char and t.span.historical
+               and t.span.start != (out[idx].when.start if out[idx].when else None) for t in times):
+            continue  # figures of another, past time are not this incident's
         inc = out[idx]
         out[idx] = inc.model_copy(update={
             "fatalities": (inc.fatalities or 0) + dead if dead is not None else inc.fatalities,
