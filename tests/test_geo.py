@@ -77,3 +77,9 @@ def test_geo_nearby_town_hint():
 
 def test_geo_capital_over_small_homonym():
     assert default_geocoder().locate_text("A missile hit Kyiv.").place.admin1 == "Kyiv City"
+
+
+def test_geo_city_district_spelt_another_way():
+    place = default_geocoder().locate_text("Artillery hit houses in Donetsk - Kuibyshivskyi, Donetsk, on Monday.").place
+    assert place.name == "Donetsk - Kuibyshivskyi" and place.admin1 == "Donetsk"
+    assert abs(place.lat - 48.014) < 0.01 and abs(place.lon - 37.736) < 0.01

@@ -19,7 +19,9 @@ import re
 from dataclasses import dataclass, field
 
 from ceasefire.extract.places import candidate_mentions, written_near
-from ceasefire.geo.gazetteer import Entry, Gazetteer, gazetteer, km
+from difflib import SequenceMatcher
+
+from ceasefire.geo.gazetteer import Entry, Gazetteer, gazetteer, km, skeleton
 from ceasefire.records import Incident, Place
 
 FULL_SCALE_INVASION = dt.date(2022, 2, 24)
@@ -46,6 +48,7 @@ AMBIGUOUS_KM = 100.0
 NEARBY_HINT_KM = 40.0
 ON_FRONT_KM = 15.0  # a place this close to the front of the time counts as on it  # a town named beside a village ("X (Volnovakha district)") is within this distance
 VILLAGE_MAX_POPULATION = 20_000
+DISTRICT_SIMILARITY = 0.8  # spelling similarity for a city district written another way
 # The capital and regional or district seats are what a bare name most often means in the news.
 SEAT_BONUS = {"PPLC": 80.0, "PPLA": 50.0, "PPLA2": 25.0, "PPLA3": 10.0}
 _REGION_WORD = re.compile(r"^(?:region|oblast|province|raion|district)\b", re.I)
@@ -131,11 +134,25 @@ class Geocoder:
         if city.place is None:
             return city
         districts = [e for e in self.gaz.lookup(district)[0]
-                     if km(e.lat, e.lon, city.place.lat, city.place.lon) <= 25]
+                     if km(e.lat, e.lon, city.place.lat, city.place.lon) <= 25] or \
+            self._similar_district(district, city.place)
         if not districts:
             return city
         return Resolution(districts[0].to_place(city.place.precision, name).model_copy(
-            update={"admin1": city.place.admin1}))
+            update={"name": name, "admin1": city.place.admin1}))
+
+    def _similar_district(self, district: str, city: Place) -> list[Entry]:
+        """City districts spelt another way ("Kuibyshivskyi" for GeoNames' "Kuibyshevskyi District")."""
+        want = skeleton(district)
+        scored = []
+        for e in self.gaz.entries:
+            if e.fcode not in ("PPLX", "ADM3", "ADM4") or abs(e.lat - city.lat) > 0.3 or abs(e.lon - city.lon) > 0.4:
+                continue
+            base = skeleton(re.sub(r"\s+(?:District|Rayon|Raion|Rajon)$", "", e.name, flags=re.I))
+            ratio = SequenceMatcher(None, want, base).ratio()
+            if ratio >= DISTRICT_SIMILARITY and km(e.lat, e.lon, city.lat, city.lon) <= 25:
+                scored.append((ratio, e))
+        return [e for _r, e in sorted(scored, key=lambda x: -x[0])]
 
     def _nearby_hint(self, hint: str | None) -> list[Entry]:
         """A hint that is not a region may be a town named beside the place ("Granitne (Volnovakha district)")."""
