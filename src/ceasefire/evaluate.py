@@ -142,7 +142,9 @@ def score_acled(path: Path) -> AcledReport:
                                                 inc.place.lat, inc.place.lon) <= 5
             loc5.append(ok)
             if not ok:
-                wrong.append(f"place {inc.place.name if inc and inc.place else None} != {r['location']}")
+                wrong.append(f"place {inc.place.name if inc and inc.place else None} "
+                             f"({inc.place.lat if inc and inc.place else None}, {inc.place.lon if inc and inc.place else None}) "
+                             f"!= {r['location']} ({r['latitude']}, {r['longitude']})")
         day_ok = (str(inc.when.start) if inc and inc.when else "") == _acled_date(r["event_date"])
         date.append(day_ok)
         if not day_ok:

@@ -27,20 +27,23 @@ from ceasefire.records import Incident, Place
 FULL_SCALE_INVASION = dt.date(2022, 2, 24)
 # Points along the lines of contact: among homonyms, the one nearer the front of the time is likelier to be
 # the scene of fighting. Coordinates of towns on each line (GeoNames), rounded.
-DONBAS_LINE_2014 = [(48.74, 39.23), (48.65, 39.49), (48.70, 38.51), (48.63, 38.38), (48.43, 38.22), (48.30, 38.05),
-                    (48.14, 37.74), (48.05, 37.67), (47.94, 37.50), (47.72, 37.57), (47.10, 37.77), (47.49, 37.67),
-                    (48.00, 37.96), (48.21, 37.92), (47.77, 37.25)]
+# Lines of contact as polylines (north to south), from towns on them (GeoNames coordinates, rounded).
+DONBAS_LINE_2014 = [(48.65, 39.49), (48.74, 39.23), (48.70, 38.51), (48.63, 38.38), (48.43, 38.22), (48.30, 38.00),
+                    (48.14, 37.74), (48.06, 37.67), (47.94, 37.50), (47.72, 37.57), (47.49, 37.67), (47.10, 37.77),
+                    (47.09, 37.70)]
+FRONT_2023 = [(50.25, 37.55), (49.85, 37.70), (49.65, 37.92), (49.40, 38.05), (49.10, 38.10), (48.93, 38.20),
+              (48.87, 38.10), (48.60, 38.00), (48.59, 37.84), (48.40, 37.85), (48.20, 37.70), (48.14, 37.74),
+              (48.05, 37.55), (47.94, 37.45), (47.78, 37.25), (47.84, 36.83), (47.72, 36.55), (47.66, 36.26),
+              (47.45, 35.84), (47.49, 35.37), (47.40, 35.10), (47.50, 34.60), (46.84, 33.42), (46.73, 33.09),
+              (46.64, 32.61), (46.52, 32.40)]
+RUSSIAN_BORDER = [(52.35, 31.90), (52.30, 32.60), (52.10, 33.30), (52.20, 34.00), (51.80, 34.10), (51.45, 34.40),
+                  (51.20, 35.10), (50.90, 35.40), (50.60, 35.60), (50.45, 36.00), (50.35, 36.40), (50.28, 36.95),
+                  (50.25, 37.55)]
+# The first months of the full-scale invasion, as towns fought over (not a line).
 FRONT_2022 = [(50.52, 30.25), (50.45, 30.52), (51.50, 31.29), (50.91, 34.80), (49.99, 36.23), (49.21, 37.26),
               (46.97, 31.99), (47.57, 31.33), (46.64, 32.61), (47.10, 37.55), (48.95, 38.49), (48.60, 38.00)]
-FRONT_2023 = [(49.71, 37.61), (49.41, 38.15), (49.05, 38.22), (48.93, 38.26), (48.87, 38.10), (48.60, 38.00),
-              (48.59, 37.84), (48.40, 37.85), (48.14, 37.74), (48.28, 37.18), (47.94, 37.50), (47.78, 37.25),
-              (47.84, 36.83), (47.66, 36.26), (47.57, 35.79), (47.45, 35.84), (47.49, 35.37), (47.44, 35.28),
-              (47.50, 34.66), (47.57, 34.39), (46.84, 33.42), (46.64, 32.61), (46.73, 33.09), (46.52, 32.52)]
-RUSSIAN_BORDER = [(52.35, 31.90), (52.20, 32.70), (52.19, 34.03), (52.10, 33.30), (51.80, 33.95), (51.40, 34.35),
-                  (51.20, 35.10), (51.19, 35.27), (50.77, 35.27), (50.60, 36.60), (50.43, 35.48), (50.28, 35.98),
-                  (50.33, 36.21), (50.29, 36.94)]
 FRONT_BONUS = 60.0
-FRONT_BONUS_KM = 120.0  # the bonus falls from FRONT_BONUS at the front to 0 at this distance
+FRONT_BONUS_KM = 100.0  # the bonus falls from FRONT_BONUS on the line to 0 at this distance (tuned on three dev sets)
 CONFLICT_AREA = {"Donetsk", "Luhansk", "Zaporizhia", "Kherson", "Kharkiv", "Dnipropetrovsk", "Sumy", "Mykolaiv",
                  "Crimea", "Sevastopol", "Chernihiv", "Kursk", "Belgorod", "Bryansk"}
 # Two candidates further apart than this, with nothing to prefer either, make the geocoder abstain.
@@ -55,15 +58,27 @@ _REGION_WORD = re.compile(r"^(?:region|oblast|province|raion|district)\b", re.I)
 _VILLAGE = re.compile(r"\b(?:village|settlement|hamlet)\s+of\s+$|\bvillage\s+$", re.I)
 
 
+def _densify(line: list[tuple[float, float]], step_km: float = 5.0) -> list[tuple[float, float]]:
+    """Points every few kilometres along a polyline, so that distance to the line is distance to a point."""
+    out = []
+    for (a_lat, a_lon), (b_lat, b_lon) in zip(line, line[1:]):
+        n = max(1, int(km(a_lat, a_lon, b_lat, b_lon) / step_km))
+        out.extend((a_lat + (b_lat - a_lat) * i / n, a_lon + (b_lon - a_lon) * i / n) for i in range(n))
+    return out + line[-1:]
+
+
+_LINES = {"2014": _densify(DONBAS_LINE_2014), "2023": _densify(FRONT_2023), "border": _densify(RUSSIAN_BORDER)}
+
+
 def front_points(on: dt.date | None) -> list[tuple[float, float]]:
     """The front lines in force on a date (all of them when the date is unknown)."""
     if on is None:
-        return DONBAS_LINE_2014 + FRONT_2022 + FRONT_2023 + RUSSIAN_BORDER
+        return _LINES["2014"] + FRONT_2022 + _LINES["2023"] + _LINES["border"]
     if on < FULL_SCALE_INVASION:
-        return DONBAS_LINE_2014
+        return _LINES["2014"]
     if on < dt.date(2022, 11, 12):  # until the liberation of Kherson city
-        return DONBAS_LINE_2014 + FRONT_2022 + FRONT_2023 + RUSSIAN_BORDER
-    return FRONT_2023 + RUSSIAN_BORDER
+        return _LINES["2014"] + FRONT_2022 + _LINES["2023"] + _LINES["border"]
+    return _LINES["2023"] + _LINES["border"]
 
 
 @dataclass(frozen=True)
