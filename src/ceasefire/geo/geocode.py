@@ -17,10 +17,10 @@ import datetime as dt
 import math
 import re
 from dataclasses import dataclass, field
+from difflib import SequenceMatcher
+from functools import lru_cache
 
 from ceasefire.extract.places import candidate_mentions, written_near
-from difflib import SequenceMatcher
-
 from ceasefire.geo.gazetteer import Entry, Gazetteer, gazetteer, km, skeleton
 from ceasefire.records import Incident, Place
 
@@ -70,15 +70,24 @@ def _densify(line: list[tuple[float, float]], step_km: float = 5.0) -> list[tupl
 _LINES = {"2014": _densify(DONBAS_LINE_2014), "2023": _densify(FRONT_2023), "border": _densify(RUSSIAN_BORDER)}
 
 
-def front_points(on: dt.date | None) -> list[tuple[float, float]]:
-    """The front lines in force on a date (all of them when the date is unknown)."""
+def front_era(on: dt.date | None) -> str:
+    """Which front lines were in force on a date ("any" when the date is unknown)."""
     if on is None:
-        return _LINES["2014"] + FRONT_2022 + _LINES["2023"] + _LINES["border"]
+        return "any"
     if on < FULL_SCALE_INVASION:
-        return _LINES["2014"]
-    if on < dt.date(2022, 11, 12):  # until the liberation of Kherson city
-        return _LINES["2014"] + FRONT_2022 + _LINES["2023"] + _LINES["border"]
-    return _LINES["2023"] + _LINES["border"]
+        return "2014"
+    return "2022" if on < dt.date(2022, 11, 12) else "2023"  # until the liberation of Kherson city
+
+
+_ERA_POINTS = {"any": _LINES["2014"] + FRONT_2022 + _LINES["2023"] + _LINES["border"], "2014": _LINES["2014"],
+               "2022": _LINES["2014"] + FRONT_2022 + _LINES["2023"] + _LINES["border"],
+               "2023": _LINES["2023"] + _LINES["border"]}
+
+
+@lru_cache(maxsize=200_000)
+def distance_to_front(lat: float, lon: float, era: str) -> float:
+    """Kilometres from a point to the nearest front line of the era (cached: candidates recur)."""
+    return min(km(lat, lon, a, b) for a, b in _ERA_POINTS[era])
 
 
 @dataclass(frozen=True)
@@ -180,7 +189,7 @@ class Geocoder:
         """The best candidate, the runner-up, and whether the text itself decided between them."""
         region_hint = self.gaz.region(hint) if hint else None
         towns = self._nearby_hint(hint)
-        front = front_points(ev.on)
+        era = front_era(ev.on)
 
         def score(e: Entry) -> tuple[float, bool]:
             s, decided = 0.0, False
@@ -198,7 +207,7 @@ class Geocoder:
                 decided = decided or nearest < 100
             if e.admin1 in CONFLICT_AREA:
                 s += 50
-            to_front = min(km(e.lat, e.lon, lat, lon) for lat, lon in front)
+            to_front = distance_to_front(e.lat, e.lon, era)
             s += max(0.0, FRONT_BONUS * (1 - to_front / FRONT_BONUS_KM))
             if village and e.population > VILLAGE_MAX_POPULATION:
                 s -= 100
@@ -211,7 +220,7 @@ class Geocoder:
         if runner_up is not None and not decided:
             # The conflict area decides when exactly one of the two lies inside it; so does the front line when
             # one of them lies on it and the other far from it.
-            to_front = {id(e): min(km(e.lat, e.lon, lat, lon) for lat, lon in front) for e in (best, runner_up)}
+            to_front = {id(e): distance_to_front(e.lat, e.lon, era) for e in (best, runner_up)}
             decided = (best.admin1 in CONFLICT_AREA) != (runner_up.admin1 in CONFLICT_AREA) \
                 or to_front[id(best)] <= ON_FRONT_KM < 4 * ON_FRONT_KM <= to_front[id(runner_up)]
         return best, runner_up, decided
