@@ -87,11 +87,13 @@ class AcledReport(_Report):
     fatal: float
     parity: float
     rate: float
+    oblast: float = 0.0  # ours, beyond the reference scorer: the first incident's region is ACLED's admin1
     errors: list[str] = field(default_factory=list, repr=False)
 
     def summary(self) -> str:
         return (f"rows={self.rows} sub={self.sub:.3f} f1={self.f1:.3f} party={self.party:.3f} loc5={self.loc5:.3f} "
-                f"date={self.date:.3f} fatal={self.fatal:.3f} parity={self.parity:.3f} rate={self.rate:.0f}/s")
+                f"date={self.date:.3f} fatal={self.fatal:.3f} parity={self.parity:.3f} rate={self.rate:.0f}/s "
+                f"oblast={self.oblast:.3f}")
 
 
 def _read_csv(path: Path) -> list[dict[str, str]]:
@@ -120,7 +122,7 @@ def score_acled(path: Path) -> AcledReport:
     t = time.perf_counter()
     results: list[Extraction] = list(extract_many(docs))
     secs = time.perf_counter() - t
-    subs, party, loc5, date, fatal = [], [], [], [], []
+    subs, party, loc5, date, fatal, oblast = [], [], [], [], [], []
     side: dict[str, list[bool]] = {"RU": [], "UA": []}
     errors = []
     for r, res in zip(rows, results):
@@ -145,6 +147,8 @@ def score_acled(path: Path) -> AcledReport:
                 wrong.append(f"place {inc.place.name if inc and inc.place else None} "
                              f"({inc.place.lat if inc and inc.place else None}, {inc.place.lon if inc and inc.place else None}) "
                              f"!= {r['location']} ({r['latitude']}, {r['longitude']})")
+        if r.get("admin1"):
+            oblast.append(bool(inc and inc.place and inc.place.admin1 == _province(r["admin1"])))
         day_ok = (str(inc.when.start) if inc and inc.when else "") == _acled_date(r["event_date"])
         date.append(day_ok)
         if not day_ok:
@@ -158,7 +162,7 @@ def score_acled(path: Path) -> AcledReport:
     return AcledReport(rows=len(rows), sub=_avg([g == q for g, q in subs]), f1=macro_f1(subs), party=_avg(party),
                        loc5=_avg(loc5), date=_avg(date), fatal=_avg(fatal),
                        parity=abs(_avg(side["RU"]) - _avg(side["UA"])), rate=len(rows) / secs if secs else 0.0,
-                       errors=errors)
+                       oblast=_avg(oblast), errors=errors)
 
 
 @dataclass

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 _NAME = r"[A-Z][\w'’-]*(?:[\s-](?:[A-Z][\w'’-]*|(?:na|nad|pid|u|v|de)(?=[\s-][A-Z])))*"
 _PREP = (r"(?:near|in|at|outside|around|on\s+the\s+outskirts\s+of|outskirts\s+of|into|towards?|over|from|"
+         r"in\s+(?:close\s+)?proximity\s+to|close\s+to|next\s+to|in\s+the\s+(?:area|direction)\s+of|"
          r"on|the\s+(?:village|town|city|settlement|area|district|community)\s+of|(?:village|town|city)\s+of|"
          r"direction\s+of|vicinity\s+of|of)")
 _MENTION = re.compile(r"\b(?P<prep>" + _PREP + r")\s+(?:the\s+)?(?:(?:village|town|city|settlement|"
@@ -33,7 +34,7 @@ _STOP = {"Russian", "Ukrainian", "Russia's", "Ukraine's", "The", "A", "An", "On"
 _FACILITY_AFTER = re.compile(r"\s+(?:(?:steel|iron|oil|power|thermal|chemical|coke|shopping|railway|tractor|"
                              r"metallurgical|machine-building|aircraft|car|glass|cement)\s+)?"
                              r"(?:factory|plant|works|mall|airport|airfield|refinery|combine)\b")
-_PREP_RANK = {"near": 0, "in": 1, "at": 1, "outside": 0, "around": 0, "village": 0, "town": 0, "city": 0,
+_PREP_RANK = {"proximity": 0, "close": 0, "next": 0, "near": 0, "in": 1, "at": 1, "outside": 0, "around": 0, "village": 0, "town": 0, "city": 0,
               "settlement": 0, "outskirts": 0, "vicinity": 0}
 
 
@@ -47,7 +48,8 @@ class PlaceMention:
     @property
     def near(self) -> bool:
         """Written as near the place, not in it (ACLED precision 2)."""
-        return self.prep in ("near", "outside", "around", "outskirts", "vicinity", "direction", "towards", "toward")
+        return self.prep in ("near", "outside", "around", "outskirts", "vicinity", "direction", "towards", "toward",
+                             "proximity", "close", "next")
 
     def as_text(self) -> str:
         return f"{self.name}, {self.hint}" if self.hint else self.name
@@ -76,7 +78,8 @@ def place_mentions(text: str) -> list[PlaceMention]:
             name = f"{name} - {m.group('district').split('-', 1)[1].strip()}"
         prep_words = text[m.start():m.start("name")].lower().split()
         prep = next((w for w in prep_words if w in ("outskirts", "vicinity", "direction", "village", "town",
-                                                    "city", "settlement")), prep_words[0])
+                                                    "city", "settlement", "proximity", "close", "next")),
+                    prep_words[0])
         rank = _PREP_RANK.get(prep, 2)
         found.append((rank, m.start(), PlaceMention(name=name, hint=hint, start=m.start("name"), prep=prep)))
     found.sort(key=lambda x: (x[0], x[1]))
@@ -142,7 +145,8 @@ _HINT_AFTER = re.compile(r",\s+([A-Z][\w'’-]+(?:\s+(?:region|oblast|Oblast|Reg
 _SPEAKS_AFTER = re.compile(r"['’]s\b|\s+(?:says|said|claims|claimed|denies|denied|accuses|accused|warns|warned|"
                            r"insists|reports|reported|announced|announces|regime|authorities|government|officials|"
                            r"side|administration)\b|\s+[A-Z][a-z]+\b(?=\s+(?:said|says|told))")
-_NEAR_BEFORE = r"(?:near|outside|around|outskirts\s+of|vicinity\s+of|direction\s+of|towards?)\s+(?:the\s+)?" \
+_NEAR_BEFORE = r"(?:near|outside|around|outskirts\s+of|vicinity\s+of|direction\s+of|towards?|proximity\s+to|" \
+               r"close\s+to|next\s+to)\s+(?:the\s+)?" \
                r"(?:(?:village|town|city|settlement)\s+of\s+)?"
 
 

@@ -244,6 +244,11 @@ class Geocoder:
             if inc.place_mention:
                 evidence.on = inc.when.start if inc.when else None
                 resolution = self.resolve(inc.place_mention, inc.span.text, evidence)
+            if resolution.place is None and len(evidence.regions) == 1:
+                # Nothing finer resolved, but the text names one region: its centre, at ACLED's precision 3.
+                region = self.gaz.region(next(iter(evidence.regions)))
+                if region is not None:
+                    resolution = Resolution(region.to_place(3, region.admin1))
             if resolution.place is not None and resolution.place.precision < 3:
                 evidence.context.append(resolution.place)
             out.append(inc.model_copy(update={"place": resolution.place, "place_reason": resolution.reason}))
