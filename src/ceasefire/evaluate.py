@@ -198,32 +198,46 @@ def score_geocode(path: Path, limit: int = 0) -> GeocodeReport:
     if limit:
         rows = rows[:limit]
     geocoder = default_geocoder()
-    w5, w25, obl, abst, ans5, errors = [], [], [], [], [], []
+    tally = _GeoTally()
     t = time.perf_counter()
     for r in rows:
         text = geocode_text(r.get("title", ""), r["brief description"])
-        resolution = geocoder.locate_text(text, on=_iso_day(r.get("date", "")))
-        place = resolution.place
-        abst.append(place is None)
-        if place is None:
-            w5.append(False)
-            w25.append(False)
-            obl.append(False)
-            errors.append(f"{r.get('entry')}: abstained ({resolution.reason}) gold {r.get('town/city')}, "
-                          f"{r['province']}\n    {text[:200]}")
-            continue
-        d = km(float(r["lat"]), float(r["lon"]), place.lat, place.lon)
-        w5.append(d <= 5)
-        ans5.append(d <= 5)
-        w25.append(d <= 25)
-        obl.append(bool(place.admin1) and region_key(place.admin1) == region_key(_province(r["province"])))
-        if d > 5:
-            errors.append(f"{r.get('entry')}: {place.name} ({place.admin1}) is {d:.0f} km off gold "
-                          f"{r.get('town/city')}, {r['province']}\n    {text[:200]}")
+        tally.add(geocoder.locate_text(text, on=_iso_day(r.get("date", ""))), float(r["lat"]), float(r["lon"]),
+                  r["province"], f"{r.get('entry')}: gold {r.get('town/city')}, {r['province']}: {text[:200]}")
     secs = time.perf_counter() - t
-    return GeocodeReport(rows=len(rows), within5=_avg(w5), within25=_avg(w25), oblast=_avg(obl),
-                         abstained=_avg(abst), answered_within5=_avg(ans5), rate=len(rows) / secs if secs else 0.0,
-                         errors=errors)
+    return GeocodeReport(rows=len(rows), within5=_avg(tally.within5), within25=_avg(tally.within25),
+                         oblast=_avg(tally.oblast), abstained=_avg(tally.abstained),
+                         answered_within5=_avg(tally.answered_within5), rate=len(rows) / secs if secs else 0.0,
+                         errors=tally.errors)
+
+
+@dataclass
+class _GeoTally:
+    """Per-row outcomes of geocoding against coded coordinates and regions."""
+
+    within5: list[bool] = field(default_factory=list)
+    within25: list[bool] = field(default_factory=list)
+    oblast: list[bool] = field(default_factory=list)
+    abstained: list[bool] = field(default_factory=list)
+    answered_within5: list[bool] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+    def add(self, resolution, lat: float, lon: float, region: str, label: str) -> None:
+        place = resolution.place
+        self.abstained.append(place is None)
+        if place is None:
+            self.within5.append(False)
+            self.within25.append(False)
+            self.oblast.append(False)
+            self.errors.append(f"abstained ({resolution.reason}) — {label}")
+            return
+        d = km(lat, lon, place.lat, place.lon)
+        self.within5.append(d <= 5)
+        self.answered_within5.append(d <= 5)
+        self.within25.append(d <= 25)
+        self.oblast.append(bool(place.admin1) and region_key(place.admin1) == region_key(_province(region)))
+        if d > 5:
+            self.errors.append(f"{place.name} ({place.admin1}) is {d:.0f} km off — {label}")
 
 
 def _province(name: str) -> str:
@@ -258,24 +272,13 @@ def score_ucdp(path: Path) -> UcdpReport:
     if rows and not {"where_description", "where_prec", "latitude", "longitude", "best"} <= set(rows[0]):
         raise InputError(str(path), "not a UCDP GED export")
     geocoder = default_geocoder()
-    loc5, loc25, obl, abst, deaths, errors = [], [], [], [], [], []
+    tally = _GeoTally()
+    deaths = []
     for r in rows:
         if r["where_prec"] not in ("1", "2") or not r["where_description"].strip():
             continue
-        res = geocoder.locate_text(r["where_description"], on=_ucdp_day(r["date_start"]))
-        abst.append(res.place is None)
-        if res.place is None:
-            loc5.append(False)
-            loc25.append(False)
-            obl.append(False)
-            errors.append(f"{r['id']}: abstained ({res.reason}) on {r['where_description']!r}")
-            continue
-        d = km(float(r["latitude"]), float(r["longitude"]), res.place.lat, res.place.lon)
-        loc5.append(d <= 5)
-        loc25.append(d <= 25)
-        obl.append(bool(res.place.admin1) and region_key(res.place.admin1) == region_key(_province(r["adm_1"])))
-        if d > 5:
-            errors.append(f"{r['id']}: {res.place.name} ({res.place.admin1}) {d:.0f} km off for {r['where_description']!r}")
+        tally.add(geocoder.locate_text(r["where_description"], on=_ucdp_day(r["date_start"])), float(r["latitude"]),
+                  float(r["longitude"]), r["adm_1"], f"{r['id']}: {r['where_description']!r}")
     docs = list(read_ucdp(path))
     by_id = {json.loads(d.raw)["id"]: d.document for d in docs}
     results = dict(zip(by_id, extract_many(list(by_id.values()))))
@@ -285,8 +288,9 @@ def score_ucdp(path: Path) -> UcdpReport:
             continue
         stated = sum(i.fatalities or 0 for i in res.incidents if not i.historical)
         deaths.append(stated == int(r["best"] or 0))
-    return UcdpReport(rows=len(loc5), loc5=_avg(loc5), loc25=_avg(loc25), oblast=_avg(obl), abstained=_avg(abst),
-                      deaths=_avg(deaths), errors=errors)
+    return UcdpReport(rows=len(tally.within5), loc5=_avg(tally.within5), loc25=_avg(tally.within25),
+                      oblast=_avg(tally.oblast), abstained=_avg(tally.abstained), deaths=_avg(deaths),
+                      errors=tally.errors)
 
 
 def _iso_day(value: str) -> dt.date | None:
