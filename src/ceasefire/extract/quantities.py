@@ -138,8 +138,9 @@ def _casualties(text: str, outcome_rx: str, verb_forms: str) -> int | None:
 def find_fatalities(text: str) -> int | None:
     """People killed in a passage, or None when the passage states no figure.
 
-    ACLED's notes say how their figures were split between events: "[… 2 fatalities coded to this event]"
-    is the figure; "[N fatalities split among M events]" without that means this event carries none.
+    ACLED's notes say in brackets how a reported total was split between events: a number of fatalities
+    "coded to this event" is this event's figure; a split among several events without such a number means
+    this event carries none.
     """
     coded = re.search(r"(" + NUMBER + r")\s+fatalit(?:y|ies)\s+coded\s+to\s+this\s+event", text, re.IGNORECASE)
     if coded:

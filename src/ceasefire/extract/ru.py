@@ -1,8 +1,8 @@
 """Russian- and Ukrainian-language official statements: rules for the formulaic texts the parties publish.
 
 What is read (Russian MoD Telegram bulletins, Ukrainian General Staff and Air Force posts):
-1. Interceptions: "дежурными средствами ПВО перехвачены и уничтожены 77 украинских беспилотных летательных
-   аппаратов: 30 БпЛА – над территорией Брянской области, …" -> one intercept incident per region with its count.
+1. Interceptions: "дежурными средствами ПВО перехвачены и уничтожены N … аппаратов: K БпЛА – над
+   территорией Брянской области, …" -> one intercept incident per region with its count.
 2. Strikes on energy facilities: a sentence naming an attack and an energy facility ("атаковали объекты
    энергетики", "удар по подстанции", "НПЗ", "ГИС «Суджа»") -> an energy_strike with the facility category, the
    actor (the Kyiv regime and the AFU are UA, the armed forces of the Russian Federation RU), the region or town.

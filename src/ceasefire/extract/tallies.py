@@ -1,4 +1,4 @@
-"""Monitors' tallies: "In Donetsk region, the SMM recorded 528 ceasefire violations, including 345 explosions."
+"""Monitors' tallies: "In Donetsk region, the SMM recorded N ceasefire violations, including M explosions."
 
 A tally is one incident of type ceasefire_violation per region with its count and explosions; the party
 responsible is undetermined, as the OSCE monitors reported it. Counts for "the previous reporting period"
@@ -16,10 +16,10 @@ _COUNT = r"(?:at\s+least\s+|about\s+|more\s+than\s+|in\s+total\s+|a\s+total\s+of
 _EXPLOSIONS = (r"(?:,?\s*(?:including|\()\s*(?:about\s+|more\s+than\s+)?(?P<e>" + NUMBER + r")\s+(?:\w+\s+)?explosions"
                r"|,\s+all\s+(?P<all>explosions))?")
 _PATTERNS = [re.compile(rx, re.IGNORECASE) for rx in [
-    # In Donetsk region, [between the evenings of …,] the SMM recorded 528 ceasefire violations, including 345 explosions
+    # In Donetsk region, [between the evenings of …,] the SMM recorded N ceasefire violations, including M explosions
     r"\bIn\s+" + _REGION + r",?\s+(?:[^.;]{0,80}?,\s+)?(?:the\s+)?(?:SMM|Mission|monitors?)\s+(?:has\s+)?"
     r"(?:so\s+far\s+)?(?:recorded|observed|registered)\s+" + _COUNT + r"\s+(?:\w+\s+)?ceasefire\s+violations?" + _EXPLOSIONS,
-    # the SMM recorded 134 ceasefire violations in Donetsk region
+    # the Mission recorded N ceasefire violations in X region
     r"(?:SMM|Mission|monitors?)\s+(?:recorded|observed|registered)\s+" + _COUNT + r"\s+ceasefire\s+violations?"
     + _EXPLOSIONS + r"\s+in\s+" + _REGION,
     # Donetsk region 152 ceasefire violations (38 explosions)  |  Luhansk region 791 (213 explosions)
