@@ -20,6 +20,7 @@ def test_intake_text_file_keeps_raw_bytes_and_hash(tmp_path):
     (b"\x00\x01\x02binary", "binary file"),
     (b"caf\xe9 shelled", "not UTF-8"),
     (b"   \n ", "no text"),
+    (b"%PDF-1.7\n%binary", "a PDF file"),
 ])
 def test_intake_refuses_bad_files(tmp_path, content, problem):
     p = tmp_path / "bad.txt"

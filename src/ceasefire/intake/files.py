@@ -28,6 +28,8 @@ def decode_text(raw: bytes, source: str) -> str:
             return raw.decode("utf-16")
         except UnicodeDecodeError as exc:
             raise InputError(source, f"not valid UTF-16 text ({exc.reason} at byte {exc.start})") from None
+    if raw.startswith(b"%PDF"):
+        raise InputError(source, "a PDF file; extract its text first (for example with pdftotext) and ingest that")
     if b"\x00" in raw[:8192]:
         raise InputError(source, "binary file (contains NUL bytes), expected text")
     try:
