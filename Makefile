@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 SHARED ?= ../shared/data
 DB ?= ceasefire.db
 
-.PHONY: run test install eval bench serve gazetteer boundaries clean
+.PHONY: run test install lint eval bench serve gazetteer boundaries clean
 
 $(STAMP): pyproject.toml requirements.lock
 	@command -v $(PYTHON) >/dev/null || { echo "error: $(PYTHON) not found (Python 3.11 is required)"; exit 2; }
@@ -24,6 +24,10 @@ run: $(STAMP)
 ## test: the whole test suite (CI runs exactly this)
 test: $(STAMP)
 	$(BIN)/python -m pytest -q
+
+## lint: pyflakes-level and bugbear checks
+lint: $(STAMP)
+	$(BIN)/ruff check src tests benchmarks
 
 ## eval: extraction and geocoding scores on the human-coded dev sets in ../shared/data
 eval: $(STAMP)

@@ -46,7 +46,7 @@ def main() -> None:
     chars = sum(map(len, texts))
     docs = [make_document(t.encode(), t, published=dt.date(2024, 1, 1)).document for t in texts]
     baseline = spacy.load(MODEL_PACKAGE)
-    default_geocoder().gaz.automaton  # load the gazetteer outside the timing, as a server would
+    _ = default_geocoder().gaz.automaton  # load the gazetteer outside the timing, as a server would
     list(extract_many(docs[:10]))  # warm-up
 
     t = time.perf_counter()

@@ -31,7 +31,7 @@ def main() -> None:
         print(f"build: skipped ({args.ua} absent)")
     t = time.perf_counter()
     gaz = gazetteer()
-    gaz.automaton
+    _ = gaz.automaton
     load = time.perf_counter() - t
     print(f"load: {len(gaz.entries)} places in {load:.2f} s")
     # Memory in a fresh interpreter: resident size with the gazetteer loaded minus without it.

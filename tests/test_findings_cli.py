@@ -2,8 +2,6 @@
 import json
 import sqlite3
 
-import pytest
-
 from conftest import needs_shared
 from ceasefire.store import Store
 from ceasefire.store import migrations

@@ -35,7 +35,9 @@ def test_store_failed_write_leaves_nothing(db):
     raw = _raw("Russian forces shelled Kherson on Monday.")
     extraction = extract_document(raw.document)
     broken = extraction.model_copy(update={"incidents": extraction.incidents * 2})  # duplicate primary keys
-    with pytest.raises(Exception):
+    from sqlalchemy.exc import IntegrityError
+
+    with pytest.raises(IntegrityError):
         store.save_extraction(raw, broken)
     assert store.counts()["documents"] == 0 and store.counts()["incidents"] == 0
 

@@ -312,9 +312,61 @@ def _strip_attribution(text: str) -> str:
     return re.sub(r"according\s+to\s+[^,.;]+[,.;]?", " ", text, flags=re.IGNORECASE)
 
 
+def _actor_and_target(kind: str, clause: _Clause, match: re.Match, ctx: IncidentContext, claim_ids: list[str],
+                      previous_actor: tuple[str | None, str | None]
+                      ) -> tuple[str, str | None, str | None, str | None, str | None]:
+    """Who did it to whom, evidence in order: the parse of the cue's verb (subject, passive agent, object; the
+    accused of "accused X of"; the attacker of a repelled attack), a party word on the cue, the previous
+    clause's actor, the claimant of an interception, a "by X" phrase, the nearest party word, and last the
+    other side of a party whose positions were hit."""
+    reg = registry()
+    sent = clause.sentence
+    cue_tok = _cue_token(sent, clause.start + match.start())
+    actor = target = None
+    actor_party = target_party = None
+    if cue_tok is not None:
+        verb = _verb_of(cue_tok)
+        subject, obj, _passive = _subject_and_object(verb)
+        if subject and not re.match(r"(?i)(it|this|that|there|which|who)$", subject):
+            actor, actor_party = subject, reg.party_of(_strip_attribution(subject))
+        if obj:
+            target, target_party = obj, reg.party_of(obj)
+        accused = _accused_of(verb)
+        if accused is not None:
+            # "X accused Ukraine of striking …": the accused is the alleged actor.
+            actor, actor_party = accused, reg.party_of(accused)
+        elif kind == "armed_clash" and (repel := _REPELLED.search(clause.text)):
+            # The incident is the attack: its actor is the attacker, the side that repelled it the
+            # target ("X repelled Y's attacks", "Y's attacks were repelled by X"), as ACLED mostly codes.
+            kind = "attack_repelled"
+            repel_tok = _cue_token(sent, clause.start + repel.start())
+            repeller, attacker, _ = _subject_and_object(_verb_of(repel_tok)) if repel_tok else (None,) * 3
+            actor, actor_party = attacker, reg.party_of(attacker) if attacker else None
+            target, target_party = repeller, reg.party_of(repeller) if repeller else None
+        if actor_party is None:
+            actor_party = _party_near_cue(cue_tok)
+    if actor_party is None and previous_actor[1] is not None:
+        actor, actor_party = previous_actor
+    if actor_party is None and kind == "intercept" and claim_ids:
+        # "56 drones were shot down", says the air force: the claimant's side brought them down.
+        actor_party = next((c.party for c in ctx.claims if c.id == claim_ids[0]), None)
+    if actor_party is None:
+        by = _BY_AGENT.search(clause.text)
+        actor_party = reg.party_of(by.group(1)) if by else None
+    if actor_party is None:
+        # The party word nearest before the cue, else the first after it.
+        stripped = _strip_attribution(clause.text)
+        words = [(pos, p) for pos, p in reg.party_words_in(stripped) if p != target_party]
+        before = [p for pos, p in words if pos < match.start()]
+        actor_party = before[-1] if before else (words[0][1] if words else None)
+    if actor_party is None and target_party in ("UA", "RU") and target and _FORCE_WORDS.search(target):
+        # Two-sided war: fire on one side's positions with no named shooter is the other side's.
+        actor_party = "RU" if target_party == "UA" else "UA"
+    return kind, actor, actor_party, target, target_party
+
+
 def extract_incidents(doc: Doc, ctx: IncidentContext) -> list[Incident]:
     """All incidents in a parsed document, in text order."""
-    reg = registry()
     incidents: list[Incident] = []
     mentions_violations = "ceasefire violation" in ctx.text.lower()
     for sent in doc.sents:
@@ -343,47 +395,8 @@ def extract_incidents(doc: Doc, ctx: IncidentContext) -> list[Incident]:
             covering = [c for c in ctx.claims if c.id in claim_ids]
             if covering and all(c.stance in ("deny", "reject") for c in covering):
                 continue  # "… denied that the village had been captured": a denial reports no event
-            cue_tok = _cue_token(sent, clause.start + match.start())
-            actor = target = None
-            actor_party = target_party = None
-            if cue_tok is not None:
-                verb = _verb_of(cue_tok)
-                subject, obj, _passive = _subject_and_object(verb)
-                if subject and not re.match(r"(?i)(it|this|that|there|which|who)$", subject):
-                    actor, actor_party = subject, reg.party_of(_strip_attribution(subject))
-                if obj:
-                    target, target_party = obj, reg.party_of(obj)
-                accused = _accused_of(verb)
-                if accused is not None:
-                    # "X accused Ukraine of striking …": the accused is the alleged actor.
-                    actor, actor_party = accused, reg.party_of(accused)
-                elif kind == "armed_clash" and (repel := _REPELLED.search(clause.text)):
-                    # The incident is the attack: its actor is the attacker, the side that repelled it the
-                    # target ("X repelled Y's attacks", "Y's attacks were repelled by X"), as ACLED mostly codes.
-                    kind = "attack_repelled"
-                    repel_tok = _cue_token(sent, clause.start + repel.start())
-                    repeller, attacker, _ = _subject_and_object(_verb_of(repel_tok)) if repel_tok else (None,) * 3
-                    actor, actor_party = attacker, reg.party_of(attacker) if attacker else None
-                    target, target_party = repeller, reg.party_of(repeller) if repeller else None
-                if actor_party is None:
-                    actor_party = _party_near_cue(cue_tok)
-            if actor_party is None and previous_actor[1] is not None:
-                actor, actor_party = previous_actor
-            if actor_party is None and kind == "intercept" and claim_ids:
-                # "56 drones were shot down", says the air force: the claimant's side brought them down.
-                actor_party = next((c.party for c in ctx.claims if c.id == claim_ids[0]), None)
-            if actor_party is None:
-                by = _BY_AGENT.search(clause.text)
-                actor_party = reg.party_of(by.group(1)) if by else None
-            if actor_party is None:
-                # The party word nearest before the cue, else the first after it.
-                stripped = _strip_attribution(clause.text)
-                words = [(pos, p) for pos, p in reg.party_words_in(stripped) if p != target_party]
-                before = [p for pos, p in words if pos < match.start()]
-                actor_party = before[-1] if before else (words[0][1] if words else None)
-            if actor_party is None and target_party in ("UA", "RU") and target and _FORCE_WORDS.search(target):
-                # Two-sided war: fire on one side's positions with no named shooter is the other side's.
-                actor_party = "RU" if target_party == "UA" else "UA"
+            kind, actor, actor_party, target, target_party = _actor_and_target(
+                kind, clause, match, ctx, claim_ids, previous_actor)
             if kind == "arrest" and actor_party == "RU":
                 kind = "abduction"  # detentions by an occupying force are coded as forced disappearances
             previous_actor = (actor, actor_party)
@@ -398,7 +411,7 @@ def extract_incidents(doc: Doc, ctx: IncidentContext) -> list[Incident]:
                 id=content_id("inc", ctx.doc_id, clause.start, clause.end, kind),
                 doc_id=ctx.doc_id, type=kind, acled_event_type=event_type, acled_sub_event_type=sub_type,
                 actor=actor, actor_party=actor_party, target=target, target_party=target_party,
-                count=find_count(clause.text, intercept=kind == "intercept"), fatalities=None, injured=None, weapon=_weapon(clause.text),
+                count=find_count(clause.text, intercept=kind == "intercept"), weapon=_weapon(clause.text),
                 facility=_facility(clause.text), place_mention=place_mention(clause.text, sent.text, others),
                 when=when, historical=when.historical, claim_ids=claim_ids, span=span,
             ))

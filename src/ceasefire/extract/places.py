@@ -108,7 +108,7 @@ def candidate_mentions(text: str, names_of_others: tuple[str, ...] = ()) -> Iter
         return any(s <= start < e or s < end <= e for s, e in people)
 
     hits = [h for h in gaz.names_in(text) if not in_person(h[0], h[1])]
-    for start, end, name in hits:  # landmarks first: "Donetsk airport" is not the city of Donetsk
+    for _start, _end, name in hits:  # landmarks first: "Donetsk airport" is not the city of Donetsk
         if all(e.fcode == "LDMK" for e in gaz.lookup(name)[0]):
             yield name
     for mention in place_mentions(text):
@@ -121,7 +121,7 @@ def candidate_mentions(text: str, names_of_others: tuple[str, ...] = ()) -> Iter
         if len(name) >= 4 and name not in _STOP and not _SPEAKS_AFTER.match(text, m.end()) \
                 and not in_person(m.start(), m.end()) and gaz.lookup(name)[0]:
             yield _with_hint(text, m.end(), name)
-    for start, end, name in hits:
+    for _start, end, name in hits:
         if name not in _STOP and not _SPEAKS_AFTER.match(text, end):
             yield _with_hint(text, end, name)
 

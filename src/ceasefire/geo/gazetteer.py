@@ -211,12 +211,10 @@ REGION_ALIASES = {
     "Брянская": "Bryansk", "Брянська": "Bryansk", "Voronezh": "Voronezh", "Воронежская": "Voronezh",
     "Rostov": "Rostov", "Ростовская": "Rostov", "Krasnodar": "Krasnodar", "Краснодарский": "Krasnodar",
     "Kuban": "Krasnodar", "Donbas": "Donetsk", "Donbass": "Donetsk", "DPR": "Donetsk", "LPR": "Luhansk",
-    "Kyiv City": "Kyiv City", "Вінницька": "Vinnytsia", "Волинська": "Volyn", "Закарпатська": "Zakarpattia",
-    "Івано-Франківська": "Ivano-Frankivsk", "Кіровоградська": "Kirovohrad", "Львівська": "Lviv",
-    "Рівненська": "Rivne", "Тернопільська": "Ternopil", "Хмельницька": "Khmelnytskyi", "Чернівецька": "Chernivtsi",
-    "Черкаська": "Cherkasy", "Сумская": "Sumy", "Харьковская": "Kharkiv", "Ростовская": "Rostov",
+    "Kyiv City": "Kyiv City", "Волинська": "Volyn", "Закарпатська": "Zakarpattia",
+    "Івано-Франківська": "Ivano-Frankivsk", "Рівненська": "Rivne", "Тернопільська": "Ternopil", "Хмельницька": "Khmelnytskyi", "Чернівецька": "Chernivtsi",
     "Ростовська": "Rostov", "Воронезька": "Voronezh", "Краснодарська": "Krasnodar", "Краснодарского": "Krasnodar",
-    "Запорожская": "Zaporizhia", "Херсонская": "Kherson", "Донецкая Народная Республика": "Donetsk",
+    "Донецкая Народная Республика": "Donetsk",
     "Луганская Народная Республика": "Luhansk", "ДНР": "Donetsk", "ЛНР": "Luhansk", "Севастополь": "Sevastopol",
 }
 
