@@ -218,14 +218,12 @@ def findings(db: str | None, agreement_name: str, start: str | None, end: str | 
 @reports_input_errors
 def review(db: str | None, finding_id: str, action: str, reviewer: str, reason: str, new_party: str | None) -> None:
     """Record an analyst's review of a finding (appended to the audit trail; nothing is overwritten)."""
-    import datetime as _dt
-
     from ceasefire.records import Review, content_id
     from ceasefire.store import Store
 
     if action == "reattribute" and not new_party:
         raise InputError("--party", "reattribute needs the party now held responsible")
-    at = _dt.datetime.now(_dt.timezone.utc)
+    at = dt.datetime.now(dt.timezone.utc)
     record = Review(id=content_id("rev", finding_id, reviewer, at.isoformat()), finding_id=finding_id,
                     reviewer=reviewer, at=at, action=action, reason=reason, new_party=new_party)
     store = Store.open(db)
@@ -274,7 +272,7 @@ def brief(db: str | None, day: str | None, agreement: str | None, fmt: tuple[str
     from ceasefire.store import Store
 
     try:
-        cut = _dt_time(cutoff)
+        cut = dt.time.fromisoformat(cutoff)
         ZoneInfo(timezone)
     except (ValueError, ZoneInfoNotFoundError):
         raise InputError(f"--cutoff {cutoff} --tz {timezone}", "expected HH:MM and a time zone such as Europe/Kyiv") \
@@ -289,12 +287,6 @@ def brief(db: str | None, day: str | None, agreement: str | None, fmt: tuple[str
                            agreement)
     for p in paths:
         click.echo(f"wrote {p}")
-
-
-def _dt_time(value: str):
-    import datetime as _dt
-
-    return _dt.time.fromisoformat(value)
 
 
 @cli.command()

@@ -427,11 +427,11 @@ def score_replay(path: Path, agreement_name: str) -> ReplayReport:
         party = party if party in ("RU", "UA") else "undetermined"
         gold[party] = gold.get(party, 0) + 1
     events_by_id = {e.id: e for e in events}
+    doc_of = {i.id: i.doc_id for i in incidents}
     nonviolent = 0
     for f in findings:
         for inc_id in events_by_id[f.event_id].incident_ids:
-            doc_id = next(i.doc_id for i in incidents if i.id == inc_id)
-            if row_of[doc_id]["event_type"] not in VIOLENT_TYPES | {"Violence against civilians"}:
+            if row_of[doc_of[inc_id]]["event_type"] not in VIOLENT_TYPES | {"Violence against civilians"}:
                 nonviolent += 1
     last = max((f.date for f in findings), default=None)
     return ReplayReport(agreement=agreement.id, window=f"{start}..{agreement.window.end or 'open'}", gold=gold,

@@ -163,19 +163,18 @@ def build_briefing(store: Store, when: ReportingDay, agreement_name: str | None 
     all_events = store.events()
     events = _day_events(all_events, day)
     claims = store.claims(day, day)
-    contradictions = [c for c in store.contradictions() if any(i in {x.id for x in claims} for i in c.claim_ids)]
+    claim_ids = {c.id for c in claims}
+    contradictions = [c for c in store.contradictions() if claim_ids.intersection(c.claim_ids)]
     today = _violations(store.findings(agreement.id, day, day)) if agreement else []
     previous = _violations(store.findings(agreement.id, day - dt.timedelta(days=1), day - dt.timedelta(days=1))) \
         if agreement else []
     sides = _sides(claims, contradictions)
-    region_counts = [(e.place.admin1, e.count or 0, None, e.evidence[0].doc_id) for e in events
-                     if e.type == "ceasefire_violation" and e.count is not None and e.place and e.place.precision == 3]
-    tallies_by_region = {}
+    tallies_by_region: dict[str, tuple[str, int, int | None, str]] = {}
     for inc in store.incidents(day, day):
         if inc.type == "ceasefire_violation" and inc.place and inc.place.precision == 3 and inc.count is not None \
                 and not inc.historical:
             tallies_by_region.setdefault(inc.place.admin1, (inc.place.admin1, inc.count, inc.explosions, inc.doc_id))
-    region_counts = sorted(tallies_by_region.values()) or region_counts
+    region_counts = sorted(tallies_by_region.values())
     about_incidents = {cid for inc in store.incidents(day - dt.timedelta(days=2), day) for cid in inc.claim_ids}
     doc_ids = {ev.doc_id for e in events for ev in e.evidence} | {c.doc_id for c in claims}
     start, end = when.window()

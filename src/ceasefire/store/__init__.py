@@ -6,10 +6,8 @@ half-written. Documents are keyed by the sha256 of their raw bytes, so the same 
 from __future__ import annotations
 
 import datetime as dt
-import json
 import os
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypeVar
 
@@ -40,12 +38,6 @@ def _sqlite_pragmas(dbapi_conn, _record) -> None:
     cur.execute("PRAGMA foreign_keys=ON")
     cur.execute("PRAGMA busy_timeout=10000")
     cur.close()
-
-
-@dataclass
-class IngestReport:
-    added: list[str] = field(default_factory=list)
-    skipped: list[str] = field(default_factory=list)
 
 
 class Store:
@@ -271,6 +263,3 @@ def _incident_row(i: Incident) -> dict:
             "lon": i.place.lon if i.place else None, "admin1": i.place.admin1 if i.place else None,
             "data": i.model_dump_json()}
 
-
-def dumps(obj) -> str:
-    return json.dumps(obj, ensure_ascii=False, default=str)
