@@ -15,7 +15,7 @@ def _extract(text, published="2025-03-28", source=None, language="ru"):
 
 def test_official_ru_interceptions_per_region():
     result = _extract("⚡️ Этой ночью средствами ПВО **сбиты 41 украинский беспилотный летательный аппарат**: "
-                      "▪️ 30 – над территорией **Брянской** области; ▪️ 10 БпЛА – над территорией Курской "
+                      "▪️ 30 – над территорией **Брянской** области; ▪️ ещё 10 БпЛА уничтожены над территорией Курской "
                       "области; ▪️ ещё один – над территорией Республики Крым. 🔹 [Ведомство](https://example.org/x)")
     got = [(i.type, i.count, i.place.admin1 if i.place else None, i.actor_party) for i in result.incidents]
     assert got == [("intercept", 30, "Bryansk", "RU"), ("intercept", 10, "Kursk", "RU"), ("intercept", 1, "Crimea", "RU")]
