@@ -83,3 +83,52 @@ def test_geo_city_district_spelt_another_way():
     place = default_geocoder().locate_text("Artillery hit houses in Donetsk - Kuibyshivskyi, Donetsk, on Monday.").place
     assert place.name == "Donetsk - Kuibyshivskyi" and place.admin1 == "Donetsk"
     assert abs(place.lat - 48.014) < 0.01 and abs(place.lon - 37.736) < 0.01
+
+
+def test_geo_candidates_span_spelling_tiers():
+    # "Vysokopillia" is the exact main name of a Kharkiv village and only a variant spelling of the Kherson town.
+    admin1s = {e.admin1 for e, _kind in gazetteer().candidates("Vysokopillia")}
+    assert {"Kharkiv", "Kherson"} <= admin1s
+
+
+@pytest.mark.parametrize("written,raion", [
+    ("Beryslavskyi district", "Beryslav Raion"), ("Volnovakha district", "Volnovakha Raion"),
+    ("Stanichno-Lugansky district", "Stanichno-Luganskiy Rayon"), ("Lutuginsky district", "Lutuhyns’kyy Rayon"),
+])
+def test_geo_raion_written_many_ways(written, raion):
+    assert raion in {e.name for e in gazetteer().raions(written)}
+
+
+def test_geo_raion_named_in_text_decides_homonyms():
+    # Several Ivanivkas lie in Kherson oblast; the one in Beryslav raion is near Vysokopillia.
+    text = "A missile struck Ivanivka, Beryslavskyi district, Kherson region."
+    place = default_geocoder().locate_text(text).place
+    assert place.admin1 == "Kherson" and abs(place.lat - 47.47) < 0.05 and abs(place.lon - 33.38) < 0.05
+
+
+def test_geo_front_lines_follow_named_places():
+    """Every point of data/front_lines.csv not marked approximate sits on the settlement it names."""
+    import csv
+    import io
+    from importlib import resources
+
+    from ceasefire.geo.gazetteer import km
+
+    text = resources.files("ceasefire").joinpath("data/front_lines.csv").read_text(encoding="utf-8")
+    rows = list(csv.DictReader(line for line in io.StringIO(text) if not line.startswith("#")))
+    assert {r["line"] for r in rows} >= {"2014", "2022", "2023", "2024", "border"}
+    for r in rows:
+        if r["source"] == "approximate":
+            continue
+        lat, lon = float(r["lat"]), float(r["lon"])
+        assert any(km(lat, lon, e.lat, e.lon) < 1 for e, _k in gazetteer().candidates(r["name"])), r["name"]
+
+
+def test_geo_front_of_2024_is_west_of_avdiivka():
+    import datetime as dt
+
+    from ceasefire.geo.geocode import distance_to_front, front_era
+
+    pokrovsk = (48.28, 37.18)
+    assert front_era(dt.date(2024, 9, 1)) == "2024" and front_era(dt.date(2023, 6, 1)) == "2023"
+    assert distance_to_front(*pokrovsk, "2024") < 5 < 20 < distance_to_front(*pokrovsk, "2023")

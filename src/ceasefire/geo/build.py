@@ -31,9 +31,9 @@ UA_ADMIN1 = {
 RU_BORDER_ADMIN1 = {"41": "Kursk", "09": "Belgorod", "10": "Bryansk", "86": "Voronezh", "61": "Rostov",
                     "38": "Krasnodar"}
 RU_MIN_POPULATION_ELSEWHERE = 50_000
-UA_FEATURES = {"P": None, "A": {"ADM1", "ADM2", "ADM3", "PCLI"}, "L": {"RGN", "AREA"},
+UA_FEATURES = {"P": None, "A": {"ADM1", "ADM2", "ADM2H", "ADM3", "PCLI"}, "L": {"RGN", "AREA"},
                "S": {"PS", "PSN", "PSH", "DAM", "AIRB", "AIRP", "PRT"}, "H": {"DAM"}}
-COLUMNS = ["geonameid", "name", "lat", "lon", "fclass", "fcode", "country", "admin1", "population", "names",
+COLUMNS = ["geonameid", "name", "lat", "lon", "fclass", "fcode", "country", "admin1", "admin2", "population", "names",
            "source"]
 _LANDMARK = re.compile(r"airport|airfield|plant|dam|bridge|azovstal|station", re.I)
 _KEEP_NAME = re.compile(r"^[\w'’ʼ`.()\- ]+$")
@@ -62,7 +62,7 @@ def ukraine_rows(ua_zip: Path) -> list[dict]:
                 continue
             names = _useful_names([f[1], f[2], *f[3].split(",")])
             rows.append({"geonameid": f[0], "name": f[1], "lat": f[4], "lon": f[5], "fclass": fclass, "fcode": fcode,
-                         "country": "Ukraine", "admin1": UA_ADMIN1.get(f[10], ""), "population": f[14] or "0",
+                         "country": "Ukraine", "admin1": UA_ADMIN1.get(f[10], ""), "admin2": f[11], "population": f[14] or "0",
                          "names": "|".join(names), "source": "geonames:UA"})
     return rows
 
@@ -80,7 +80,7 @@ def russia_rows() -> list[dict]:
         names = _useful_names([city["name"], *city.get("alternatenames", [])])
         rows.append({"geonameid": str(city["geonameid"]), "name": city["name"], "lat": str(city["latitude"]),
                      "lon": str(city["longitude"]), "fclass": "P", "fcode": "PPL", "country": "Russia",
-                     "admin1": admin or "", "population": str(city["population"]), "names": "|".join(names),
+                     "admin1": admin or "", "admin2": "", "population": str(city["population"]), "names": "|".join(names),
                      "source": "geonames:cities500"})
     return rows
 
@@ -94,7 +94,7 @@ def apply_overrides(rows: list[dict]) -> list[dict]:
             landmark = bool(_LANDMARK.search(o["name"]))
             rows.append({"geonameid": o["geonameid"], "name": o["name"], "lat": o["lat"], "lon": o["lon"],
                          "fclass": "S" if landmark else "P", "fcode": "LDMK" if landmark else "PPL", "country": o["country"], "admin1": o["admin1"],
-                         "population": "0", "names": o["names"], "source": f"override: {o['source']}"})
+                         "admin2": "", "population": "0", "names": o["names"], "source": f"override: {o['source']}"})
         elif o["action"] == "drop_name" and o["geonameid"] in by_id:
             row = by_id[o["geonameid"]]
             row["names"] = "|".join(n for n in row["names"].split("|") if n != o["names"])

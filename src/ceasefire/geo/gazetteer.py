@@ -33,10 +33,11 @@ class Entry:
     country: str
     admin1: str
     population: int
+    admin2: str = ""  # GeoNames code of the raion (the 2020 raions); historical raions are ADM2H entries
 
     @property
     def is_region(self) -> bool:
-        return self.fcode in ("ADM1", "ADM2", "ADM3", "RGN", "AREA", "PCLI")
+        return self.fcode in ("ADM1", "ADM2", "ADM2H", "ADM3", "RGN", "AREA", "PCLI")
 
     def to_place(self, precision: int, mention: str | None = None) -> Place:
         name = f"{self.admin1} region" if self.fcode == "ADM1" and self.admin1 else self.name
@@ -83,6 +84,7 @@ class Gazetteer:
 
     def __init__(self, entries: list[Entry], names: list[list[str]]):
         self.entries = entries
+        self.names_of = names
         self._automaton = None
         self.exact: dict[str, list[int]] = {}
         self.normal: dict[str, list[int]] = {}
@@ -145,6 +147,22 @@ class Gazetteer:
                     return [self.entries[i] for i in hits], "stem"
         return [], "none"
 
+    def candidates(self, name: str) -> list[tuple[Entry, str]]:
+        """Every entry a name may mean, in any spelling tier, each with its strictest match.
+
+        Unlike `lookup`, a looser tier still adds entries when a stricter one matched: "Vysokopillia" is written
+        exactly so for a village in Kharkiv oblast but only as a variant for the town in Kherson oblast.
+        """
+        seen: dict[int, str] = {}
+        for kind, index, key in (("exact", self.exact, name), ("normal", self.normal, normal(name)),
+                                 ("skeleton", self.skeleton, skeleton(name))):
+            for i in index.get(key, ()):
+                seen.setdefault(i, kind)
+        if not seen:
+            entries, kind = self.lookup(name)
+            return [(e, kind) for e in entries]
+        return [(self.entries[i], kind) for i, kind in seen.items()]
+
     def region(self, name: str) -> Entry | None:
         """The oblast (or Russian region) a name refers to ("Donetsk", "Zaporizhia region", "Курской области")."""
         key = region_key(name)
@@ -170,6 +188,23 @@ class Gazetteer:
             return None
         capital = max(centres, key=lambda e: e.population)
         return Entry(capital.geonameid, f"{admin1} region", capital.lat, capital.lon, "A", "ADM1", "Russia", admin1, 0)
+
+    def raions(self, name: str) -> list[Entry]:
+        """Raions, current (ADM2) or before the 2020 reform (ADM2H), a name may mean ("Beryslavskyi district",
+        "Pereval'skiy district", "Volnovakha raion")."""
+        return [self.entries[i] for i in self._raion_index().get(raion_key(name), ())]
+
+    @lru_cache(maxsize=1)  # noqa: B019 - one gazetteer per process
+    def _raion_index(self) -> dict[str, list[int]]:
+        index: dict[str, list[int]] = {}
+        for i, e in enumerate(self.entries):
+            if e.fcode in ("ADM2", "ADM2H") or (e.fcode == "ADM3" and re.search(r"ra[iy]on|район", e.name, re.I)):
+                for n in self.names_of[i]:
+                    if not re.search(r"mis.?krada|city|misto|міськрада", n, re.I):
+                        bucket = index.setdefault(raion_key(n), [])
+                        if i not in bucket:
+                            bucket.append(i)
+        return index
 
     def admin1_names(self) -> set[str]:
         return {e.admin1 for e in self.entries if e.admin1}
@@ -230,6 +265,17 @@ def region_key(name: str) -> str:
     return skeleton(s)
 
 
+def raion_key(name: str) -> str:
+    """Fold the ways a raion is written to one key: "Beryslavskyi district", "Beryslav Raion", "Берислав�кий район"
+    -> "berislav"; Russian g and Ukrainian h are folded too ("Stanichno-Lugansky" = "Stanychno-Luhanskyi")."""
+    s = normal(name)
+    s = re.sub(r"\b(?:raion|rayon|rajon|district|raionu|район|районі|району)\b", "", s).strip()
+    if _CYRILLIC.search(s):
+        return re.sub(r"(?:ський|ский|ського|ского|ському|ському|ськ|ск)$", "", s.replace(" ", ""))
+    s = skeleton(s).replace("g", "h")
+    return re.sub(r"s?k(?:ii|i|oho|a|e|o)?$", "", s)
+
+
 def _cyrillic_stems(word: str) -> list[str]:
     """Nominative guesses for an inflected Cyrillic place name ("покровську" -> "покровськ", "курской" -> "курск")."""
     stems = []
@@ -251,6 +297,7 @@ def gazetteer() -> Gazetteer:
     with io.TextIOWrapper(gzip.GzipFile(fileobj=io.BytesIO(raw)), encoding="utf-8") as fh:
         for row in csv.DictReader(fh, delimiter="\t"):
             entries.append(Entry(row["geonameid"], row["name"], float(row["lat"]), float(row["lon"]), row["fclass"],
-                                 row["fcode"], row["country"], row["admin1"], int(row["population"] or 0)))
+                                 row["fcode"], row["country"], row["admin1"], int(row["population"] or 0),
+                                 row.get("admin2") or ""))
             names.append([row["name"], *[n for n in row["names"].split("|") if n]])
     return Gazetteer(entries, names)

@@ -13,47 +13,42 @@ Precision: 1 a settlement, 2 near a settlement ("near", "outskirts") or a part o
 """
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import io
 import math
 import re
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 from functools import lru_cache
+from importlib import resources
 
 from ceasefire.extract.places import candidate_mentions, written_near
 from ceasefire.geo.gazetteer import Entry, Gazetteer, gazetteer, km, skeleton
 from ceasefire.records import Incident, Place
 
 FULL_SCALE_INVASION = dt.date(2022, 2, 24)
-# Points along the lines of contact: among homonyms, the one nearer the front of the time is likelier to be
-# the scene of fighting. Coordinates of towns on each line (GeoNames), rounded.
-# Lines of contact as polylines (north to south), from towns on them (GeoNames coordinates, rounded).
-DONBAS_LINE_2014 = [(48.65, 39.49), (48.74, 39.23), (48.70, 38.51), (48.63, 38.38), (48.43, 38.22), (48.30, 38.00),
-                    (48.14, 37.74), (48.06, 37.67), (47.94, 37.50), (47.72, 37.57), (47.49, 37.67), (47.10, 37.77),
-                    (47.09, 37.70)]
-FRONT_2023 = [(50.25, 37.55), (49.85, 37.70), (49.65, 37.92), (49.40, 38.05), (49.10, 38.10), (48.93, 38.20),
-              (48.87, 38.10), (48.60, 38.00), (48.59, 37.84), (48.40, 37.85), (48.20, 37.70), (48.14, 37.74),
-              (48.05, 37.55), (47.94, 37.45), (47.78, 37.25), (47.84, 36.83), (47.72, 36.55), (47.66, 36.26),
-              (47.45, 35.84), (47.49, 35.37), (47.40, 35.10), (47.50, 34.60), (46.84, 33.42), (46.73, 33.09),
-              (46.64, 32.61), (46.52, 32.40)]
-RUSSIAN_BORDER = [(52.35, 31.90), (52.30, 32.60), (52.10, 33.30), (52.20, 34.00), (51.80, 34.10), (51.45, 34.40),
-                  (51.20, 35.10), (50.90, 35.40), (50.60, 35.60), (50.45, 36.00), (50.35, 36.40), (50.28, 36.95),
-                  (50.25, 37.55)]
-# The first months of the full-scale invasion, as towns fought over (not a line).
-FRONT_2022 = [(50.52, 30.25), (50.45, 30.52), (51.50, 31.29), (50.91, 34.80), (49.99, 36.23), (49.21, 37.26),
-              (46.97, 31.99), (47.57, 31.33), (46.64, 32.61), (47.10, 37.55), (48.95, 38.49), (48.60, 38.00)]
+KHERSON_LIBERATED = dt.date(2022, 11, 11)
+AVDIIVKA_FELL = dt.date(2024, 2, 17)  # from here on the front moves west of the 2023 line around Pokrovsk
 FRONT_BONUS = 60.0
 FRONT_BONUS_KM = 100.0  # the bonus falls from FRONT_BONUS on the line to 0 at this distance (tuned on three dev sets)
 CONFLICT_AREA = {"Donetsk", "Luhansk", "Zaporizhia", "Kherson", "Kharkiv", "Dnipropetrovsk", "Sumy", "Mykolaiv",
                  "Crimea", "Sevastopol", "Chernihiv", "Kursk", "Belgorod", "Bryansk"}
 # Two candidates further apart than this, with nothing to prefer either, make the geocoder abstain.
 AMBIGUOUS_KM = 100.0
-NEARBY_HINT_KM = 40.0
-ON_FRONT_KM = 15.0  # a place this close to the front of the time counts as on it  # a town named beside a village ("X (Volnovakha district)") is within this distance
+NEARBY_HINT_KM = 40.0  # a town named beside a village ("X (Volnovakha district)") is within this distance
+ON_FRONT_KM = 15.0  # a place this close to the front of the time counts as on it
 VILLAGE_MAX_POPULATION = 20_000
+EXACT_BONUS = 10.0  # the name spelt exactly as the text spells it
+# The name a place goes by now (GeoNames' main name), not only a former or variant one. Since 2022 the press
+# writes current Ukrainian names; earlier texts often use pre-2016 names that GeoNames keeps as variants.
+PRIMARY_BONUS = 30.0
 DISTRICT_SIMILARITY = 0.8  # spelling similarity for a city district written another way
 # The capital and regional or district seats are what a bare name most often means in the news.
 SEAT_BONUS = {"PPLC": 80.0, "PPLA": 50.0, "PPLA2": 25.0, "PPLA3": 10.0}
+RAION_KM = 35.0  # a pre-2020 raion's settlements lie about this close to its GeoNames point
+_RAION = re.compile(r"([A-Z][\w'’-]+(?:[\s-][A-Z][\w'’-]+)?)\s+(?:district|raion|rayon|District|Raion|Rayon)\b"
+                    r"(?!\s+of\b)|([А-ЯІЇЄ][\w'’-]+)\s+район")
 _REGION_WORD = re.compile(r"^(?:region|oblast|province|raion|district)\b", re.I)
 _VILLAGE = re.compile(r"\b(?:village|settlement|hamlet)\s+of\s+$|\bvillage\s+$", re.I)
 
@@ -67,27 +62,37 @@ def _densify(line: list[tuple[float, float]], step_km: float = 5.0) -> list[tupl
     return out + line[-1:]
 
 
-_LINES = {"2014": _densify(DONBAS_LINE_2014), "2023": _densify(FRONT_2023), "border": _densify(RUSSIAN_BORDER)}
-
-
 def front_era(on: dt.date | None) -> str:
     """Which front lines were in force on a date ("any" when the date is unknown)."""
     if on is None:
         return "any"
     if on < FULL_SCALE_INVASION:
         return "2014"
-    return "2022" if on < dt.date(2022, 11, 12) else "2023"  # until the liberation of Kherson city
+    if on <= KHERSON_LIBERATED:
+        return "2022"
+    return "2023" if on < AVDIIVKA_FELL else "2024"
 
 
-_ERA_POINTS = {"any": _LINES["2014"] + FRONT_2022 + _LINES["2023"] + _LINES["border"], "2014": _LINES["2014"],
-               "2022": _LINES["2014"] + FRONT_2022 + _LINES["2023"] + _LINES["border"],
-               "2023": _LINES["2023"] + _LINES["border"]}
+# The lines (data/front_lines.csv) that make up the front of each era.
+ERA_LINES = {"2014": ("2014",), "2022": ("2014", "2022", "2023", "border"), "2023": ("2023", "border"),
+             "2024": ("2023", "2024", "kursk-2024", "border"),
+             "any": ("2014", "2022", "2023", "2024", "kursk-2024", "border")}
+
+
+@lru_cache(maxsize=1)
+def _era_points() -> dict[str, list[tuple[float, float]]]:
+    text = resources.files("ceasefire").joinpath("data/front_lines.csv").read_text(encoding="utf-8")
+    lines: dict[str, list[tuple[float, float]]] = {}
+    for row in csv.DictReader(line for line in io.StringIO(text) if not line.startswith("#")):
+        lines.setdefault(row["line"], []).append((float(row["lat"]), float(row["lon"])))
+    dense = {name: _densify(points) for name, points in lines.items()}
+    return {era: [p for name in names for p in dense[name]] for era, names in ERA_LINES.items()}
 
 
 @lru_cache(maxsize=200_000)
 def distance_to_front(lat: float, lon: float, era: str) -> float:
     """Kilometres from a point to the nearest front line of the era (cached: candidates recur)."""
-    return min(km(lat, lon, a, b) for a, b in _ERA_POINTS[era])
+    return min(km(lat, lon, a, b) for a, b in _era_points()[era])
 
 
 @dataclass(frozen=True)
@@ -101,6 +106,7 @@ class Evidence:
     """What a document says that helps choose among homonyms."""
 
     regions: set[str] = field(default_factory=set)
+    raions: list[Entry] = field(default_factory=list)
     context: list[Place] = field(default_factory=list)
     on: dt.date | None = None
 
@@ -123,6 +129,13 @@ class Geocoder:
                 found.add(entry.admin1)
         return found
 
+    def raions_in(self, text: str) -> list[Entry]:
+        """Raions a text names ("Beryslavskyi district", "Pereval'skiy district"); "X district of Kyiv" is a city's."""
+        found = []
+        for m in _RAION.finditer(text):
+            found.extend(r for r in self.gaz.raions(m.group(1) or m.group(2)) if r not in found)
+        return found
+
     def resolve(self, mention: str, text: str, evidence: Evidence) -> Resolution:
         """A mention as written ("Name" or "Name, Hint") in `text`, or an abstention saying why."""
         name, _, hint = mention.partition(", ")
@@ -134,8 +147,11 @@ class Geocoder:
                 return Resolution(entry.to_place(3, f"{name} {hint}"))
         if " - " in name:
             return self._city_district(name, hint, text, evidence)
-        candidates, _how = self.gaz.lookup(name)
-        settlements = [c for c in candidates if not c.is_region]
+        matches = self.gaz.candidates(name)
+        candidates = [e for e, _kind in matches]
+        settlements = [e for e in candidates if not e.is_region]
+        exact = {e.geonameid for e, kind in matches if kind == "exact"}
+        primary = {e.geonameid for e in settlements if skeleton(e.name) == skeleton(name)}
         if not settlements:
             entry = self.gaz.region(name)
             if entry is not None:
@@ -144,7 +160,7 @@ class Geocoder:
                 return Resolution(candidates[0].to_place(3, name))
             return Resolution(None, f"no gazetteer entry for {name!r}")
         village = bool(re.search(_VILLAGE.pattern, text[:max(0, text.find(name))], re.I))
-        best, runner_up, decided = self._choose(settlements, hint, evidence, village)
+        best, runner_up, decided = self._choose(settlements, hint, evidence, village, exact, primary)
         if runner_up is not None and not decided \
                 and km(best.lat, best.lon, runner_up.lat, runner_up.lon) > AMBIGUOUS_KM \
                 and best.population < 10 * max(runner_up.population, 1):
@@ -184,8 +200,8 @@ class Geocoder:
             return []
         return [e for e in self.gaz.lookup(re.sub(r"\s+(?:district|raion)$", "", hint))[0] if not e.is_region]
 
-    def _choose(self, cands: list[Entry], hint: str | None, ev: Evidence,
-                village: bool) -> tuple[Entry, Entry | None, bool]:
+    def _choose(self, cands: list[Entry], hint: str | None, ev: Evidence, village: bool,
+                exact: set[str], primary: set[str]) -> tuple[Entry, Entry | None, bool]:
         """The best candidate, the runner-up, and whether the text itself decided between them."""
         region_hint = self.gaz.region(hint) if hint else None
         towns = self._nearby_hint(hint)
@@ -197,6 +213,8 @@ class Geocoder:
                 s, decided = s + 1000, True
             elif e.admin1 in ev.regions:
                 s, decided = s + 400, True
+            if any(_in_raion(e, r) for r in ev.raions):
+                s, decided = s + 600, True
             if towns:
                 nearest_town = min(km(e.lat, e.lon, t.lat, t.lon) for t in towns)
                 if nearest_town <= NEARBY_HINT_KM:
@@ -212,6 +230,10 @@ class Geocoder:
             if village and e.population > VILLAGE_MAX_POPULATION:
                 s -= 100
             s += 6 * math.log10(e.population + 1) + SEAT_BONUS.get(e.fcode, 5 if e.fclass == "P" else 0)
+            if e.geonameid in exact:
+                s += EXACT_BONUS
+            if e.geonameid in primary and era not in ("2014", "any"):  # see PRIMARY_BONUS
+                s += PRIMARY_BONUS
             return s, decided
 
         scored = sorted(((score(e), e) for e in cands), key=lambda x: -x[0][0])
@@ -227,7 +249,7 @@ class Geocoder:
 
     def locate_text(self, text: str, on: dt.date | None = None) -> Resolution:
         """The place a short text (an event description) is about."""
-        evidence = Evidence(regions=self.regions_in(text), on=on)
+        evidence = Evidence(regions=self.regions_in(text), raions=self.raions_in(text), on=on)
         resolution = Resolution(None, "no place named")
         for mention in candidate_mentions(text):
             resolution = self.resolve(mention, text, evidence)
@@ -237,7 +259,7 @@ class Geocoder:
 
     def locate_incidents(self, text: str, incidents: list[Incident]) -> list[Incident]:
         """Give each incident a place (or a reason why not), using earlier resolutions as context."""
-        evidence = Evidence(regions=self.regions_in(text))
+        evidence = Evidence(regions=self.regions_in(text), raions=self.raions_in(text))
         out = []
         for inc in incidents:
             resolution = Resolution(None, "no place named")
@@ -253,6 +275,13 @@ class Geocoder:
                 evidence.context.append(resolution.place)
             out.append(inc.model_copy(update={"place": resolution.place, "place_reason": resolution.reason}))
         return out
+
+
+def _in_raion(e: Entry, raion: Entry) -> bool:
+    """In a current raion by its GeoNames code; in a pre-2020 raion (no codes) by nearness to its centre."""
+    if raion.fcode == "ADM2" and raion.admin2:
+        return e.admin2 == raion.admin2 and e.admin1 == raion.admin1
+    return km(e.lat, e.lon, raion.lat, raion.lon) <= RAION_KM
 
 
 _DEFAULT: Geocoder | None = None
