@@ -132,3 +132,19 @@ def test_geo_front_of_2024_is_west_of_avdiivka():
     pokrovsk = (48.28, 37.18)
     assert front_era(dt.date(2024, 9, 1)) == "2024" and front_era(dt.date(2023, 6, 1)) == "2023"
     assert distance_to_front(*pokrovsk, "2024") < 5 < 20 < distance_to_front(*pokrovsk, "2023")
+
+
+@pytest.mark.parametrize("a,b,one", [("horinka", "horenka", True), ("tsukurune", "tsukurine", True),
+                                     ("abc", "abcd", True), ("abc", "xabc", True), ("abcd", "abdc", False),
+                                     ("abc", "abc", False), ("abc", "a", False)])
+def test_geo_one_edit(a, b, one):
+    from ceasefire.geo.gazetteer import _one_edit
+
+    assert _one_edit(a, b) is one and _one_edit(b, a) is one
+
+
+def test_geo_variant_spelling_inside_the_named_region():
+    # ACLED writes Horinka; GeoNames has Horenka (Kyiv oblast). Horynka in Ternopil oblast is not meant.
+    place = default_geocoder().locate_text("Deminers cleared an old mortar round by a farm in Horinka (Kyiv).").place
+    assert place.admin1 == "Kyiv" and place.name == "Horenka"
+    assert default_geocoder().locate_text("Shelling of Tsukurune, Donetsk.").place.name == "Tsukuryne"

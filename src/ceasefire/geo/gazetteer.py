@@ -163,6 +163,28 @@ class Gazetteer:
             return [(e, kind) for e in entries]
         return [(self.entries[i], kind) for i, kind in seen.items()]
 
+    def near_spellings(self, name: str, admin1: str) -> list[Entry]:
+        """Settlements of one region spelt one letter off the name ("Tsukurune" for Tsukuryne, "Horinka" for
+        Horenka): transliterations of the same Cyrillic name that the skeleton does not fold. Names of five
+        letters or more only, so that short names do not match each other."""
+        want = skeleton(name)
+        if len(want) < 5 or _CYRILLIC.search(want):
+            return []
+        by_length = self._settlement_keys_by_region().get(admin1, {})
+        hits = {i for n in (len(want) - 1, len(want), len(want) + 1) for key, i in by_length.get(n, ())
+                if _one_edit(key, want)}
+        return [self.entries[i] for i in sorted(hits)]
+
+    @lru_cache(maxsize=1)  # noqa: B019 - one gazetteer per process
+    def _settlement_keys_by_region(self) -> dict[str, dict[int, list[tuple[str, int]]]]:
+        """Skeleton keys of every settlement, by region and key length (for near_spellings)."""
+        out: dict[str, dict[int, list[tuple[str, int]]]] = {}
+        for i, e in enumerate(self.entries):
+            if e.fclass == "P" and e.admin1:
+                for key in {skeleton(n) for n in self.names_of[i]}:
+                    out.setdefault(e.admin1, {}).setdefault(len(key), []).append((key, i))
+        return out
+
     def region(self, name: str) -> Entry | None:
         """The oblast (or Russian region) a name refers to ("Donetsk", "Zaporizhia region", "Курской области")."""
         key = region_key(name)
@@ -263,6 +285,16 @@ def region_key(name: str) -> str:
         return re.sub(r"(?:ого|ому|ои|ая|ую|ые|ых|ии|еи|оі|ии|а|і|и|у|е)$", "", s)
     s = re.sub(r"(?:ska|skaya|ska ia|s ka)$", "", s)
     return skeleton(s)
+
+
+def _one_edit(a: str, b: str) -> bool:
+    """Whether two different strings are one substitution, insertion or deletion apart."""
+    if a == b or abs(len(a) - len(b)) > 1:
+        return False
+    if len(a) > len(b):
+        a, b = b, a
+    i = next((k for k, (x, y) in enumerate(zip(a, b)) if x != y), len(a))
+    return a[i + 1:] == b[i + 1:] if len(a) == len(b) else a[i:] == b[i + 1:]
 
 
 def raion_key(name: str) -> str:

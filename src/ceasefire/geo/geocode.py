@@ -150,6 +150,11 @@ class Geocoder:
         matches = self.gaz.candidates(name)
         candidates = [e for e, _kind in matches]
         settlements = [e for e in candidates if not e.is_region]
+        region_hint = self.gaz.region(hint) if hint else None
+        named = {region_hint.admin1} if region_hint else evidence.regions if len(evidence.regions) == 1 else set()
+        if named and not any(e.admin1 in named for e in settlements):
+            # The text names the region and nothing of this spelling lies in it: a variant spelling that is.
+            settlements = [e for admin1 in named for e in self.gaz.near_spellings(name, admin1)] or settlements
         exact = {e.geonameid for e, kind in matches if kind == "exact"}
         primary = {e.geonameid for e in settlements if skeleton(e.name) == skeleton(name)}
         if not settlements:
