@@ -148,3 +148,19 @@ def test_geo_variant_spelling_inside_the_named_region():
     place = default_geocoder().locate_text("Deminers cleared an old mortar round by a farm in Horinka (Kyiv).").place
     assert place.admin1 == "Kyiv" and place.name == "Horenka"
     assert default_geocoder().locate_text("Shelling of Tsukurune, Donetsk.").place.name == "Tsukuryne"
+
+
+@pytest.mark.parametrize("text,first", [
+    # villages listed before "in the X region": the villages are the place, the region only a hint
+    ("Troops fired on Zolote, Popasna and Hirske in the Luhansk region.", "Zolote, Popasna"),
+    # "the Donetsk sector" names a part of the front, not the city
+    ("Positions in the Donetsk sector in Pisky came under fire.", "Pisky"),
+    # "X district of City" is the city district written the other way round
+    ("Shots were fired at an office in Desnyanskyi district of Kiev.", "Kiev - Desnyanskyi"),
+    # a country is not the place of an event
+    ("The Armed Forces of Ukraine repelled an attack near Robotyne.", "Robotyne"),
+])
+def test_geo_first_candidate_mention(text, first):
+    from ceasefire.extract.places import candidate_mentions
+
+    assert next(candidate_mentions(text)) == first

@@ -21,7 +21,7 @@ _MENTION = re.compile(r"\b(?P<prep>" + _PREP + r")\s+(?:the\s+)?(?:(?:village|to
                       r"(?P<hint>,\s+(?:the\s+)?[A-Z][\w'’-]+(?:\s+(?:region|oblast|Oblast|Region|raion|district|"
                       r"province|People's\s+Republic))?|\s+in\s+the\s+[A-Z][\w'’-]+\s+(?:region|oblast|Oblast|Region)|"
                       r"\s+(?:region|oblast|Oblast|Region|raion|district))?")
-_STOP = {"Russian", "Ukrainian", "Russia's", "Ukraine's", "The", "A", "An", "On", "In", "During", "According",
+_STOP = {"Russian", "Ukrainian", "Russia's", "Ukraine's", "Russia", "Ukraine", "The", "A", "An", "On", "In", "During", "According",
          "Military", "Forces", "Armed", "Government", "Ministry", "General", "Staff", "January", "February",
          "March", "April", "May", "June", "July", "August", "September", "October", "November", "December",
          "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday", "NAF", "DPR", "LPR",
@@ -34,6 +34,8 @@ _STOP = {"Russian", "Ukrainian", "Russia's", "Ukraine's", "The", "A", "An", "On"
 _FACILITY_AFTER = re.compile(r"\s+(?:(?:steel|iron|oil|power|thermal|chemical|coke|shopping|railway|tractor|"
                              r"metallurgical|machine-building|aircraft|car|glass|cement)\s+)?"
                              r"(?:factory|plant|works|mall|airport|airfield|refinery|combine)\b")
+_SECTOR_AFTER = re.compile(r"\s+(?:sector|direction|axis)\b")
+_CITY_AFTER = re.compile(r"\s+of\s+(?:the\s+city\s+of\s+)?([A-Z][\w'’-]+)")
 _PREP_RANK = {"proximity": 0, "close": 0, "next": 0, "near": 0, "in": 1, "at": 1, "outside": 0, "around": 0, "village": 0, "town": 0, "city": 0,
               "settlement": 0, "outskirts": 0, "vicinity": 0}
 
@@ -69,18 +71,24 @@ def place_mentions(text: str) -> list[PlaceMention]:
         name = " ".join(words)
         if re.search(r"['’]s$|\bRepublic$|People['’]s", name):  # "Kyiv's general staff", "Luhansk People's
             continue  # Republic": a name inside an actor, not the place of the event
-        if _FACILITY_AFTER.match(text, m.end("name")) or _SPEAKS_AFTER.match(text, m.end("name")):
-            continue  # "in Ilyich steel factory", "of the Kiev regime": a facility or an actor, not a town
+        if _FACILITY_AFTER.match(text, m.end("name")) or _SPEAKS_AFTER.match(text, m.end("name")) \
+                or _SECTOR_AFTER.match(text, m.end("name")):
+            continue  # "in Ilyich steel factory", "of the Kiev regime", "in the Donetsk sector": not the town
         hint = re.sub(r"^(?:,\s*|\s*in\s+the\s+)", "", m.group("hint") or "").strip() or None
         if hint and hint.split()[0] in _STOP:
             hint = None
         if m.group("district"):  # ACLED's "Donetsk - Petrovskyi": a district of a city
             name = f"{name} - {m.group('district').split('-', 1)[1].strip()}"
+        city = _CITY_AFTER.match(text, m.end()) if hint == "district" else None
+        if city:  # "in Desnyanskyi district of Kiev": the same as "Kiev - Desnyanskyi"
+            name, hint = f"{city.group(1)} - {name}", None
         prep_words = text[m.start():m.start("name")].lower().split()
         prep = next((w for w in prep_words if w in ("outskirts", "vicinity", "direction", "village", "town",
                                                     "city", "settlement", "proximity", "close", "next")),
                     prep_words[0])
         rank = _PREP_RANK.get(prep, 2)
+        if hint and re.fullmatch(r"region|oblast|province", hint, re.I):
+            rank = 3  # "… fired on Zolote and Popasna in the Luhansk region": the villages are the place
         found.append((rank, m.start(), PlaceMention(name=name, hint=hint, start=m.start("name"), prep=prep)))
     found.sort(key=lambda x: (x[0], x[1]))
     return [f[2] for f in found]
