@@ -164,3 +164,19 @@ def test_geo_first_candidate_mention(text, first):
     from ceasefire.extract.places import candidate_mentions
 
     assert next(candidate_mentions(text)) == first
+
+
+@pytest.mark.parametrize("russian,ukrainian", [("Andreevka", "Andriivka"), ("Kalinovoe", "Kalynove"),
+                                               ("Blagodatne", "Blahodatne"), ("Svetloye", "Svitle"),
+                                               ("Petrovskoye", "Petrivske")])
+def test_geo_russian_romanisation_folds_into_ukrainian(russian, ukrainian):
+    from ceasefire.geo.gazetteer import folded
+
+    assert folded(russian) == folded(ukrainian)
+    assert skeleton(russian) != skeleton(ukrainian)  # only the loosest key joins them
+
+
+def test_geo_longest_known_run_of_capitalised_words():
+    from ceasefire.extract.places import candidate_mentions
+
+    assert next(candidate_mentions("Ilovaysk Town/City, Donetsk region")) == "Ilovaysk"

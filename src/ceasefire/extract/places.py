@@ -34,6 +34,10 @@ _STOP = {"Russian", "Ukrainian", "Russia's", "Ukraine's", "Russia", "Ukraine", "
 _FACILITY_AFTER = re.compile(r"\s+(?:(?:steel|iron|oil|power|thermal|chemical|coke|shopping|railway|tractor|"
                              r"metallurgical|machine-building|aircraft|car|glass|cement)\s+)?"
                              r"(?:factory|plant|works|mall|airport|airfield|refinery|combine)\b")
+_FEATURE_AFTER = re.compile(r"\s+(?:River|Street|St\.|Park|Avenue|Square|Lane|Road|Highway|Boulevard|Prospekt|"
+                            r"Embankment|Bridge|Station|Patriarchate|Church|Cathedral|Monastery|Lavra|Plant|Factory|"
+                            r"Mall|Hotel|Stadium|School|University|Hospital|Market|Reservoir|Lake|Canal|Forest|"
+                            r"Poshta|Mine|Airport|Port)\b")
 _SECTOR_AFTER = re.compile(r"\s+(?:sector|direction|axis)\b")
 _CITY_AFTER = re.compile(r"\s+of\s+(?:the\s+city\s+of\s+)?([A-Z][\w'’-]+)")
 _PREP_RANK = {"proximity": 0, "close": 0, "next": 0, "near": 0, "in": 1, "at": 1, "outside": 0, "around": 0, "village": 0, "town": 0, "city": 0,
@@ -125,10 +129,19 @@ def candidate_mentions(text: str, names_of_others: tuple[str, ...] = ()) -> Iter
         words = m.group(0).split()
         while words and words[0] in _STOP:
             words.pop(0)
-        name = " ".join(words)
-        if len(name) >= 4 and name not in _STOP and not _SPEAKS_AFTER.match(text, m.end()) \
-                and not in_person(m.start(), m.end()) and gaz.lookup(name)[0]:
-            yield _with_hint(text, m.end(), name)
+        if _SPEAKS_AFTER.match(text, m.end()) or in_person(m.start(), m.end()):
+            continue
+        if re.search(r"['’]s\b|Republic", m.group(0)):
+            continue  # "Luhansk People's Republic": an organisation, not the town
+        while words:  # the longest known leading run: "Ilovaysk Town Donetsk" -> "Ilovaysk"
+            name = " ".join(words)
+            end = text.index(name, m.start()) + len(name)
+            if _FEATURE_AFTER.match(text, end):
+                break  # "Borova River", "Gorky Park", "Leningradskaya Street": not the town
+            if len(name) >= 4 and name not in _STOP and gaz.lookup(name)[0]:
+                yield _with_hint(text, end, name)
+                break
+            words.pop()
     for _start, end, name in hits:
         if name not in _STOP and not _SPEAKS_AFTER.match(text, end):
             yield _with_hint(text, end, name)

@@ -1,11 +1,13 @@
-"""The bundled gazetteer in memory: names in Latin and Cyrillic, normalised three ways for lookup.
+"""The bundled gazetteer in memory: names in Latin and Cyrillic, normalised four ways for lookup.
 
 Keys, strictest first:
 1. exact: the name as written;
 2. normal: case, diacritics, apostrophes and soft signs, hyphens folded ("Sivers'k" = "Siversk");
 3. skeleton: Latin transliteration variants folded (y/i/j, kh/h, doubled letters, zhzh):
-   "Zaporizhia" = "Zaporizhzhia", "Kupyansk" = "Kupiansk".
+   "Zaporizhia" = "Zaporizhzhia", "Kupyansk" = "Kupiansk";
+4. folded: Russian romanisation folded into Ukrainian (g/h, e/i, -ovka/-ivka, -oye/-e): "Kalinovoe" = "Kalynove".
 Cyrillic mentions with case endings ("у Покровську", "в Курской области") are tried with the ending cut.
+Near misses inside a named region ("Tsukurune" for Tsukuryne) are found by `near_spellings`.
 """
 from __future__ import annotations
 
@@ -73,6 +75,21 @@ def skeleton(name: str) -> str:
     return s.replace(" ", "")
 
 
+FOLDED_MIN_LENGTH = 7  # shorter names fold into too many others ("Many" and Manne)
+
+
+def folded(name: str) -> str:
+    """A looser key that also folds Russian into Ukrainian romanisation, for names no stricter key finds:
+    "Andreevka" = "Andriivka", "Kalinovoe" = "Kalynove", "Blagodatne" = "Blahodatne", "Svetloye" = "Svitle"."""
+    s = skeleton(name)
+    if _CYRILLIC.search(s):
+        return s
+    s = re.sub(r"(?:oie|oye|oe|ye|ie)$", "e", s)
+    s = re.sub(r"(?:aia|aya|ai)$", "a", s)
+    s = s.replace("g", "h").replace("e", "i").replace("ov", "iv").replace("y", "i")
+    return re.sub(r"(.)\1+", r"\1", s)
+
+
 def km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     p1, p2 = math.radians(lat1), math.radians(lat2)
     h = math.sin((p2 - p1) / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(math.radians(lon2 - lon1) / 2) ** 2
@@ -89,9 +106,11 @@ class Gazetteer:
         self.exact: dict[str, list[int]] = {}
         self.normal: dict[str, list[int]] = {}
         self.skeleton: dict[str, list[int]] = {}
+        self.folded: dict[str, list[int]] = {}
         for i, alts in enumerate(names):
             for n in alts:
-                for index, key in ((self.exact, n), (self.normal, normal(n)), (self.skeleton, skeleton(n))):
+                for index, key in ((self.exact, n), (self.normal, normal(n)), (self.skeleton, skeleton(n)),
+                                   (self.folded, folded(n))):
                     bucket = index.setdefault(key, [])
                     if not bucket or bucket[-1] != i:
                         bucket.append(i)
@@ -151,15 +170,17 @@ class Gazetteer:
         """Every entry a name may mean, in any spelling tier, each with its strictest match.
 
         Unlike `lookup`, a looser tier still adds entries when a stricter one matched: "Vysokopillia" is written
-        exactly so for a village in Kharkiv oblast but only as a variant for the town in Kherson oblast.
+        exactly so for a village in Kharkiv oblast but only as a variant for the town in Kherson oblast; and the
+        loosest tier folds Russian romanisation into Ukrainian ("Andreevka" finds every Andriivka).
         """
         seen: dict[int, str] = {}
         for kind, index, key in (("exact", self.exact, name), ("normal", self.normal, normal(name)),
-                                 ("skeleton", self.skeleton, skeleton(name))):
+                                 ("skeleton", self.skeleton, skeleton(name)),
+                                 ("folded", self.folded if len(name) >= FOLDED_MIN_LENGTH else {}, folded(name))):
             for i in index.get(key, ()):
                 seen.setdefault(i, kind)
         if not seen:
-            entries, kind = self.lookup(name)
+            entries, kind = self.lookup(name)  # Cyrillic with case endings
             return [(e, kind) for e in entries]
         return [(self.entries[i], kind) for i, kind in seen.items()]
 
