@@ -180,3 +180,19 @@ def test_geo_longest_known_run_of_capitalised_words():
     from ceasefire.extract.places import candidate_mentions
 
     assert next(candidate_mentions("Ilovaysk Town/City, Donetsk region")) == "Ilovaysk"
+
+
+@pytest.mark.parametrize("text,place", [
+    # the incident's sentence names no place; the report names one settlement: that is the place
+    ("Residents of Bezruky, Kharkiv region, spoke to reporters on Monday. Masked gunmen beat two men and set a "
+     "barn on fire.", "Bezruky"),
+    # two settlements named: the incident's place is not guessed
+    ("Residents of Bezruky and Derhachi spoke to reporters on Monday. Masked gunmen beat two men and set a barn "
+     "on fire.", None),
+])
+def test_geo_incident_without_a_place_takes_the_reports_only_settlement(text, place):
+    from ceasefire.extract import extract_text
+
+    incident = extract_text(text, "2022-04-01").incidents[0]
+    assert (incident.place.name if incident.place else None) == place
+    assert place or incident.place_reason

@@ -126,16 +126,15 @@ def candidate_mentions(text: str, names_of_others: tuple[str, ...] = ()) -> Iter
     for mention in place_mentions(text):
         yield mention.as_text()
     for m in _CAPITALISED.finditer(text):
-        words = m.group(0).split()
-        while words and words[0] in _STOP:
+        words = [(w.group(), m.start() + w.end()) for w in re.finditer(r"\S+", m.group(0))]  # (word, its end)
+        while words and words[0][0] in _STOP:
             words.pop(0)
         if _SPEAKS_AFTER.match(text, m.end()) or in_person(m.start(), m.end()):
             continue
         if re.search(r"['’]s\b|Republic", m.group(0)):
             continue  # "Luhansk People's Republic": an organisation, not the town
         while words:  # the longest known leading run: "Ilovaysk Town Donetsk" -> "Ilovaysk"
-            name = " ".join(words)
-            end = text.index(name, m.start()) + len(name)
+            name, end = " ".join(w for w, _end in words), words[-1][1]
             if _FEATURE_AFTER.match(text, end):
                 break  # "Borova River", "Gorky Park", "Leningradskaya Street": not the town
             if len(name) >= 4 and name not in _STOP and gaz.lookup(name)[0]:

@@ -262,15 +262,36 @@ class Geocoder:
                 return resolution
         return resolution
 
+    def _only_settlement(self, text: str, evidence: Evidence) -> Resolution:
+        """The one settlement a text names, or an abstention when it names none or several."""
+        places = {}
+        for mention in dict.fromkeys(candidate_mentions(text)):
+            name = mention.partition(", ")[0]
+            if re.search(re.escape(name) + r"\s+(?:region|oblast|province)\b", text, re.I):
+                continue  # "Kharkiv region" names the region, not the city
+            place = self.resolve(mention, text, evidence).place
+            if place is not None and place.precision < 3:
+                places.setdefault((round(place.lat, 2), round(place.lon, 2)), place)
+        if len(places) == 1:
+            return Resolution(next(iter(places.values())))
+        return Resolution(None, "no place named" if not places else "several places named, none for this incident")
+
     def locate_incidents(self, text: str, incidents: list[Incident]) -> list[Incident]:
         """Give each incident a place (or a reason why not), using earlier resolutions as context."""
         evidence = Evidence(regions=self.regions_in(text), raions=self.raions_in(text))
+        document_place: Resolution | None = None
         out = []
         for inc in incidents:
             resolution = Resolution(None, "no place named")
             if inc.place_mention:
                 evidence.on = inc.when.start if inc.when else None
                 resolution = self.resolve(inc.place_mention, inc.span.text, evidence)
+            if resolution.place is None and not inc.place_mention:
+                # No place in the incident's own sentence: the document's place if it names just one settlement
+                # ("... in Khotimlia. They tortured the couple ..."), as ACLED's coders read such reports.
+                if document_place is None:
+                    document_place = self._only_settlement(text, evidence)
+                resolution = document_place
             if resolution.place is None and len(evidence.regions) == 1:
                 # Nothing finer resolved, but the text names one region: its centre, at ACLED's precision 3.
                 region = self.gaz.region(next(iter(evidence.regions)))
