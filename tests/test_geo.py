@@ -196,3 +196,25 @@ def test_geo_incident_without_a_place_takes_the_reports_only_settlement(text, pl
     incident = extract_text(text, "2022-04-01").incidents[0]
     assert (incident.place.name if incident.place else None) == place
     assert place or incident.place_reason
+
+
+@pytest.mark.parametrize("text,name", [
+    # a stated distance and direction from a town (monitors' style)
+    ("Obozne (non-government-controlled, 18km north of Luhansk)", "Obozne"),
+    ("Spartak (9 km north of Donetsk)", "Spartak"),
+    # a village placed near a town, or under a town's council
+    ("near the village Gladosovo, Horlivka City Council, Donetsk Region", "Hladosove"),
+    # the town comes before the landmark it is near
+    ("Fighting near the city of Avdiivka near Donetsk airport.", "Avdiyivka"),
+])
+def test_geo_anchored_places(text, name):
+    place = default_geocoder().locate_text(text).place
+    assert place is not None and place.name == name
+
+
+def test_geo_anchor_distance_and_bearing():
+    geocoder = default_geocoder()
+    (anchor,) = geocoder.anchors_in("a village 20km south-west of Donetsk")
+    assert anchor.km == 20 and anchor.bearing == 225
+    fits = [e for e, _k in gazetteer().candidates("Oleksandrivka") if anchor.fits(e)]
+    assert fits and all(e.lat < 48.02 and e.lon < 37.80 for e in fits)  # south-west of the city only

@@ -16,7 +16,7 @@ _PREP = (r"(?:near|in|at|outside|around|on\s+the\s+outskirts\s+of|outskirts\s+of
          r"on|the\s+(?:village|town|city|settlement|area|district|community)\s+of|(?:village|town|city)\s+of|"
          r"direction\s+of|vicinity\s+of|of)")
 _MENTION = re.compile(r"\b(?P<prep>" + _PREP + r")\s+(?:the\s+)?(?:(?:village|town|city|settlement|"
-                      r"urban-type\s+settlement)\s+of\s+)?(?P<name>" + _NAME + r")"
+                      r"urban-type\s+settlement)\s+(?:of\s+)?)?(?P<name>" + _NAME + r")"
                       r"(?P<district>\s+-\s+[A-Z][\w'’-]+)?"
                       r"(?P<hint>,\s+(?:the\s+)?[A-Z][\w'’-]+(?:\s+(?:region|oblast|Oblast|Region|raion|district|"
                       r"province|People's\s+Republic))?|\s+in\s+the\s+[A-Z][\w'’-]+\s+(?:region|oblast|Oblast|Region)|"
@@ -38,6 +38,8 @@ _FEATURE_AFTER = re.compile(r"\s+(?:River|Street|St\.|Park|Avenue|Square|Lane|Ro
                             r"Embankment|Bridge|Station|Patriarchate|Church|Cathedral|Monastery|Lavra|Plant|Factory|"
                             r"Mall|Hotel|Stadium|School|University|Hospital|Market|Reservoir|Lake|Canal|Forest|"
                             r"Poshta|Mine|Airport|Port)\b")
+_MEASURED_BEFORE = re.compile(r"(?:\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|fifteen|twenty|thirty))"
+                              r"\s*(?:km|kilomet\w+)(?:\s+(?:north|south)?[\s-]?(?:east|west)?)?\s+\Z", re.I)
 _SECTOR_AFTER = re.compile(r"\s+(?:sector|direction|axis)\b")
 _CITY_AFTER = re.compile(r"\s+of\s+(?:the\s+city\s+of\s+)?([A-Z][\w'’-]+)")
 _PREP_RANK = {"proximity": 0, "close": 0, "next": 0, "near": 0, "in": 1, "at": 1, "outside": 0, "around": 0, "village": 0, "town": 0, "city": 0,
@@ -75,6 +77,8 @@ def place_mentions(text: str) -> list[PlaceMention]:
         name = " ".join(words)
         if re.search(r"['’]s$|\bRepublic$|People['’]s", name):  # "Kyiv's general staff", "Luhansk People's
             continue  # Republic": a name inside an actor, not the place of the event
+        if _MEASURED_BEFORE.search(text, 0, m.start()) and m.group("prep").lower() in ("of", "from"):
+            continue  # "18km north of Luhansk": a town measured from, not the place
         if _FACILITY_AFTER.match(text, m.end("name")) or _SPEAKS_AFTER.match(text, m.end("name")) \
                 or _SECTOR_AFTER.match(text, m.end("name")):
             continue  # "in Ilyich steel factory", "of the Kiev regime", "in the Donetsk sector": not the town
@@ -101,8 +105,8 @@ def place_mentions(text: str) -> list[PlaceMention]:
 def candidate_mentions(text: str, names_of_others: tuple[str, ...] = ()) -> Iterator[str]:
     """Place mentions in `text` as "Name" or "Name, Hint", best first.
 
-    0. landmarks named in the text ("Donetsk airport", "Zaporizhzhia NPP");
-    1. names after a locative preposition ("near Sudzha", "in the village of Hornal");
+    0. landmarks named in the text ("Donetsk airport", "Zaporizhzhia NPP") before the best of (1);
+    1. names after a locative preposition ("near Sudzha", "in the village of Hornal"), then other landmarks;
     2. capitalised words that the gazetteer knows in some spelling ("shelled Mali Scherbaky, Zaporizhia");
     3. exact gazetteer names anywhere (the Aho-Corasick automaton).
     Names of speakers ("Kyiv says", "Kyiv's general staff") and names inside the names of people and
@@ -120,11 +124,15 @@ def candidate_mentions(text: str, names_of_others: tuple[str, ...] = ()) -> Iter
         return any(s <= start < e or s < end <= e for s, e in people)
 
     hits = [h for h in gaz.names_in(text) if not in_person(h[0], h[1])]
-    for _start, _end, name in hits:  # landmarks first: "Donetsk airport" is not the city of Donetsk
-        if all(e.fcode == "LDMK" for e in gaz.lookup(name)[0]):
-            yield name
-    for mention in place_mentions(text):
+    mentions = place_mentions(text)
+    landmarks = [(start, name) for start, _end, name in hits if all(e.fcode == "LDMK" for e in gaz.lookup(name)[0])]
+    # A landmark named before the best locative mention comes first: "Donetsk airport" is not the city of
+    # Donetsk; but in "near the city of Avdiivka near Donetsk airport" the town is the place.
+    first = mentions[0].start if mentions else len(text)
+    yield from (name for start, name in landmarks if start <= first)
+    for mention in mentions:
         yield mention.as_text()
+    yield from (name for start, name in landmarks if start > first)
     for m in _CAPITALISED.finditer(text):
         words = [(w.group(), m.start() + w.end()) for w in re.finditer(r"\S+", m.group(0))]  # (word, its end)
         while words and words[0][0] in _STOP:

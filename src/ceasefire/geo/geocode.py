@@ -46,6 +46,18 @@ PRIMARY_BONUS = 30.0
 DISTRICT_SIMILARITY = 0.8  # spelling similarity for a city district written another way
 # The capital and regional or district seats are what a bare name most often means in the news.
 SEAT_BONUS = {"PPLC": 80.0, "PPLA": 50.0, "PPLA2": 25.0, "PPLA3": 10.0}
+_TOWN = r"[A-Z][\w'’-]+(?:[\s-][A-Z][\w'’-]+)?"
+_NUMBER_WORDS = {"one": 1.0, "two": 2.0, "three": 3.0, "four": 4.0, "five": 5.0, "six": 6.0, "seven": 7.0,
+                 "eight": 8.0, "nine": 9.0, "ten": 10.0, "fifteen": 15.0, "twenty": 20.0, "thirty": 30.0}
+_BEARINGS = {"north": 0.0, "north-east": 45.0, "northeast": 45.0, "east": 90.0, "south-east": 135.0,
+             "southeast": 135.0, "south": 180.0, "south-west": 225.0, "southwest": 225.0, "west": 270.0,
+             "north-west": 315.0, "northwest": 315.0}
+_ANCHOR = re.compile(
+    r"(?:\b(?P<km>\d+(?:\.\d+)?|" + "|".join(_NUMBER_WORDS) + r")\s*(?:km|kilomet(?:er|re)s?)\s+"
+    r"(?:(?P<dir>(?:north|south)?[\s-]?(?:east|west)|north|south)\s+)?(?:of|from)\s+"
+    r"|(?<=[a-z,)])\s+near\s+(?:the\s+(?:town|city)\s+of\s+)?)"
+    r"(?P<town>" + _TOWN + r")"
+    r"|(?P<council>" + _TOWN + r")(?=\s+(?:City|Town|Village)\s+Council)", re.I)
 RAION_KM = 35.0  # a pre-2020 raion's settlements lie about this close to its GeoNames point
 _RAION = re.compile(r"([A-Z][\w'’-]+(?:[\s-][A-Z][\w'’-]+)?)\s+(?:district|raion|rayon|District|Raion|Rayon)\b"
                     r"(?!\s+of\b)|([А-ЯІЇЄ][\w'’-]+)\s+район")
@@ -101,12 +113,34 @@ class Resolution:
     reason: str | None = None
 
 
+@dataclass(frozen=True)
+class Anchor:
+    """A town the text places something relative to: "near Slavyansk", "18km north of Luhansk"."""
+
+    name: str
+    towns: tuple[Entry, ...]
+    km: float | None = None  # stated distance, if any
+    bearing: float | None = None  # stated direction from the town, degrees clockwise from north
+
+    def fits(self, e: Entry) -> bool:
+        for t in self.towns:
+            d = km(t.lat, t.lon, e.lat, e.lon)
+            if self.km is None:
+                if d <= NEARBY_HINT_KM:
+                    return True
+            elif abs(d - self.km) <= max(5.0, 0.35 * self.km) and \
+                    (self.bearing is None or _angle(_bearing(t.lat, t.lon, e.lat, e.lon), self.bearing) <= 60):
+                return True
+        return False
+
+
 @dataclass
 class Evidence:
     """What a document says that helps choose among homonyms."""
 
     regions: set[str] = field(default_factory=set)
     raions: list[Entry] = field(default_factory=list)
+    anchors: list[Anchor] = field(default_factory=list)
     context: list[Place] = field(default_factory=list)
     on: dt.date | None = None
 
@@ -128,6 +162,22 @@ class Geocoder:
             if entry is not None:
                 found.add(entry.admin1)
         return found
+
+    def anchors_in(self, text: str) -> list[Anchor]:
+        """Towns the text measures from ("20 km from Kramatorsk", "9km north of Donetsk") or puts a place near
+        ("the village of Andreevka near Slavyansk", "Gladosovo, Horlivka City Council")."""
+        out = []
+        for m in _ANCHOR.finditer(text):
+            name = m.group("town") or m.group("council")
+            towns = tuple(e for e, _k in self.gaz.candidates(name) if not e.is_region and e.fclass == "P")
+            if not towns:
+                continue
+            distance = m.group("km")
+            distance = _NUMBER_WORDS.get(distance.lower(), None) if distance and not distance[0].isdigit() \
+                else float(distance) if distance else None
+            bearing = _BEARINGS.get(re.sub(r"[\s-]+", "-", (m.group("dir") or "").lower()))
+            out.append(Anchor(name, towns, distance, bearing if distance else None))
+        return out
 
     def raions_in(self, text: str) -> list[Entry]:
         """Raions a text names ("Beryslavskyi district", "Pereval'skiy district"); "X district of Kyiv" is a city's."""
@@ -165,7 +215,7 @@ class Geocoder:
                 return Resolution(candidates[0].to_place(3, name))
             return Resolution(None, f"no gazetteer entry for {name!r}")
         village = bool(re.search(_VILLAGE.pattern, text[:max(0, text.find(name))], re.I))
-        best, runner_up, decided = self._choose(settlements, hint, evidence, village, exact, primary)
+        best, runner_up, decided = self._choose(name, settlements, hint, evidence, village, exact, primary)
         if runner_up is not None and not decided \
                 and km(best.lat, best.lon, runner_up.lat, runner_up.lon) > AMBIGUOUS_KM \
                 and best.population < 10 * max(runner_up.population, 1):
@@ -205,11 +255,12 @@ class Geocoder:
             return []
         return [e for e in self.gaz.lookup(re.sub(r"\s+(?:district|raion)$", "", hint))[0] if not e.is_region]
 
-    def _choose(self, cands: list[Entry], hint: str | None, ev: Evidence, village: bool,
+    def _choose(self, name: str, cands: list[Entry], hint: str | None, ev: Evidence, village: bool,
                 exact: set[str], primary: set[str]) -> tuple[Entry, Entry | None, bool]:
         """The best candidate, the runner-up, and whether the text itself decided between them."""
         region_hint = self.gaz.region(hint) if hint else None
         towns = self._nearby_hint(hint)
+        anchors = [a for a in ev.anchors if skeleton(a.name) != skeleton(name)]  # "X near X" anchors nothing
         era = front_era(ev.on)
 
         def score(e: Entry) -> tuple[float, bool]:
@@ -220,6 +271,8 @@ class Geocoder:
                 s, decided = s + 400, True
             if any(_in_raion(e, r) for r in ev.raions):
                 s, decided = s + 600, True
+            if any(a.fits(e) for a in anchors):
+                s, decided = s + 500, True
             if towns:
                 nearest_town = min(km(e.lat, e.lon, t.lat, t.lon) for t in towns)
                 if nearest_town <= NEARBY_HINT_KM:
@@ -254,7 +307,8 @@ class Geocoder:
 
     def locate_text(self, text: str, on: dt.date | None = None) -> Resolution:
         """The place a short text (an event description) is about."""
-        evidence = Evidence(regions=self.regions_in(text), raions=self.raions_in(text), on=on)
+        evidence = Evidence(regions=self.regions_in(text), raions=self.raions_in(text), anchors=self.anchors_in(text),
+                            on=on)
         resolution = Resolution(None, "no place named")
         for mention in candidate_mentions(text):
             resolution = self.resolve(mention, text, evidence)
@@ -278,7 +332,7 @@ class Geocoder:
 
     def locate_incidents(self, text: str, incidents: list[Incident]) -> list[Incident]:
         """Give each incident a place (or a reason why not), using earlier resolutions as context."""
-        evidence = Evidence(regions=self.regions_in(text), raions=self.raions_in(text))
+        evidence = Evidence(regions=self.regions_in(text), raions=self.raions_in(text), anchors=self.anchors_in(text))
         document_place: Resolution | None = None
         out = []
         for inc in incidents:
@@ -301,6 +355,18 @@ class Geocoder:
                 evidence.context.append(resolution.place)
             out.append(inc.model_copy(update={"place": resolution.place, "place_reason": resolution.reason}))
         return out
+
+
+def _bearing(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Initial compass bearing from the first point to the second, in degrees."""
+    p1, p2, dl = math.radians(lat1), math.radians(lat2), math.radians(lon2 - lon1)
+    x = math.sin(dl) * math.cos(p2)
+    y = math.cos(p1) * math.sin(p2) - math.sin(p1) * math.cos(p2) * math.cos(dl)
+    return math.degrees(math.atan2(x, y)) % 360
+
+
+def _angle(a: float, b: float) -> float:
+    return min(abs(a - b), 360 - abs(a - b))
 
 
 def _in_raion(e: Entry, raion: Entry) -> bool:
