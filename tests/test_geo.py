@@ -116,7 +116,7 @@ def test_geo_front_lines_follow_named_places():
 
     text = resources.files("ceasefire").joinpath("data/front_lines.csv").read_text(encoding="utf-8")
     rows = list(csv.DictReader(line for line in io.StringIO(text) if not line.startswith("#")))
-    assert {r["line"] for r in rows} >= {"2014", "2022", "2023", "2024", "border"}
+    assert {r["line"] for r in rows} >= {"2014-war", "2014", "2022", "2023", "2024", "kursk-2024", "border"}
     for r in rows:
         if r["source"] == "approximate":
             continue

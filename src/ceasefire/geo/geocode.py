@@ -27,6 +27,7 @@ from ceasefire.extract.places import candidate_mentions, written_near
 from ceasefire.geo.gazetteer import Entry, Gazetteer, gazetteer, km, skeleton
 from ceasefire.records import Incident, Place
 
+MINSK_II_HELD = dt.date(2015, 2, 20)  # Debaltseve taken; from here on the line of contact barely moved until 2022
 FULL_SCALE_INVASION = dt.date(2022, 2, 24)
 KHERSON_LIBERATED = dt.date(2022, 11, 11)
 AVDIIVKA_FELL = dt.date(2024, 2, 17)  # from here on the front moves west of the 2023 line around Pokrovsk
@@ -78,6 +79,8 @@ def front_era(on: dt.date | None) -> str:
     """Which front lines were in force on a date ("any" when the date is unknown)."""
     if on is None:
         return "any"
+    if on < MINSK_II_HELD:
+        return "2014-war"
     if on < FULL_SCALE_INVASION:
         return "2014"
     if on <= KHERSON_LIBERATED:
@@ -86,9 +89,10 @@ def front_era(on: dt.date | None) -> str:
 
 
 # The lines (data/front_lines.csv) that make up the front of each era.
-ERA_LINES = {"2014": ("2014",), "2022": ("2014", "2022", "2023", "border"), "2023": ("2023", "border"),
+ERA_LINES = {"2014-war": ("2014", "2014-war"), "2014": ("2014",),
+             "2022": ("2014", "2022", "2023", "border"), "2023": ("2023", "border"),
              "2024": ("2023", "2024", "kursk-2024", "border"),
-             "any": ("2014", "2022", "2023", "2024", "kursk-2024", "border")}
+             "any": ("2014", "2014-war", "2022", "2023", "2024", "kursk-2024", "border")}
 
 
 @lru_cache(maxsize=1)
@@ -290,7 +294,7 @@ class Geocoder:
             s += 6 * math.log10(e.population + 1) + SEAT_BONUS.get(e.fcode, 5 if e.fclass == "P" else 0)
             if e.geonameid in exact:
                 s += EXACT_BONUS
-            if e.geonameid in primary and era not in ("2014", "any"):  # see PRIMARY_BONUS
+            if e.geonameid in primary and era not in ("2014-war", "2014", "any"):  # see PRIMARY_BONUS
                 s += PRIMARY_BONUS
             return s, decided
 
