@@ -192,17 +192,19 @@ class Gazetteer:
         if len(want) < 5 or _CYRILLIC.search(want):
             return []
         by_length = self._settlement_keys_by_region().get(admin1, {})
+        # One edit apart, two keys share their first or their last letter (a cheap test before the real one).
         hits = {i for n in (len(want) - 1, len(want), len(want) + 1) for key, i in by_length.get(n, ())
-                if _one_edit(key, want)}
+                if (key[0] == want[0] or key[-1] == want[-1]) and _one_edit(key, want)}
         return [self.entries[i] for i in sorted(hits)]
 
     @lru_cache(maxsize=1)  # noqa: B019 - one gazetteer per process
     def _settlement_keys_by_region(self) -> dict[str, dict[int, list[tuple[str, int]]]]:
         """Skeleton keys of every settlement, by region and key length (for near_spellings)."""
         out: dict[str, dict[int, list[tuple[str, int]]]] = {}
-        for i, e in enumerate(self.entries):
-            if e.fclass == "P" and e.admin1:
-                for key in {skeleton(n) for n in self.names_of[i]}:
+        for key, indices in self.skeleton.items():
+            for i in indices:
+                e = self.entries[i]
+                if e.fclass == "P" and e.admin1:
                     out.setdefault(e.admin1, {}).setdefault(len(key), []).append((key, i))
         return out
 
