@@ -218,3 +218,18 @@ def test_geo_anchor_distance_and_bearing():
     assert anchor.km == 20 and anchor.bearing == 225
     fits = [e for e, _k in gazetteer().candidates("Oleksandrivka") if anchor.fits(e)]
     assert fits and all(e.lat < 48.02 and e.lon < 37.80 for e in fits)  # south-west of the city only
+
+
+@pytest.mark.parametrize("text,first", [
+    ("Shchastya, near Luhansk city", "Shchastya"),
+    ("Zaitsevo settlement on the western outskirts of Gorlovka", "Zaitsevo"),
+    ("Alexandrovka, west of Donetsk", "Alexandrovka"),
+    ("Heavy fighting in Bakhmut near Chasiv Yar", "Bakhmut"),
+    ("Yasinovata town", "Yasinovata"),
+    # a region before "near" is no town: the town after it is the place
+    ("Troops repelled attacks in Donetsk Oblast near Bakhmut", "Bakhmut"),
+])
+def test_geo_the_first_town_is_the_place_the_second_locates_it(text, first):
+    from ceasefire.extract.places import candidate_mentions
+
+    assert next(candidate_mentions(text)) == first

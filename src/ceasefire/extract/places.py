@@ -40,6 +40,13 @@ _FEATURE_AFTER = re.compile(r"\s+(?:River|Street|St\.|Park|Avenue|Square|Lane|Ro
                             r"Poshta|Mine|Airport|Port)\b")
 _MEASURED_BEFORE = re.compile(r"(?:\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|fifteen|twenty|thirty))"
                               r"\s*(?:km|kilomet\w+)(?:\s+(?:north|south)?[\s-]?(?:east|west)?)?\s+\Z", re.I)
+_NEAR_PREPS = {"near", "outside", "around", "outskirts", "vicinity", "proximity", "close", "next"}
+_DIRECTION_BEFORE = re.compile(r"\b(?:north|south|east|west)(?:ern)?(?:[\s-]?(?:east|west)(?:ern)?)?\s+\Z", re.I)
+_NAME_BEFORE = re.compile(r"(?P<name>[A-Z][\w'’-]+(?:[\s-][A-Z][\w'’-]+)?)(?:\s+(?:village|town|settlement|city))?"
+                          r"\s*,?\s+(?:(?:on|in|at)\s+the\s+)?(?:(?:north|south|east|west)(?:ern)?[\s-]*)*\Z")
+_MARKED_SETTLEMENT = re.compile(r"(?<![\w'’-])(?P<name>[A-Z][\w'’-]+(?:[\s-][A-Z][\w'’-]+)?)\s+"
+                                r"(?:village|town|settlement|hamlet)\b")
+_REGION_WORDS = re.compile(r"\b(?:Oblast|Region|Raion|District|Obl)\b", re.I)
 _SECTOR_AFTER = re.compile(r"\s+(?:sector|direction|axis)\b")
 _CITY_AFTER = re.compile(r"\s+of\s+(?:the\s+city\s+of\s+)?([A-Z][\w'’-]+)")
 _PREP_RANK = {"proximity": 0, "close": 0, "next": 0, "near": 0, "in": 1, "at": 1, "outside": 0, "around": 0, "village": 0, "town": 0, "city": 0,
@@ -97,7 +104,18 @@ def place_mentions(text: str) -> list[PlaceMention]:
         rank = _PREP_RANK.get(prep, 2)
         if hint and re.fullmatch(r"region|oblast|province", hint, re.I):
             rank = 3  # "… fired on Zolote and Popasna in the Luhansk region": the villages are the place
+        before = _NAME_BEFORE.search(text, 0, m.start()) if prep in _NEAR_PREPS or _DIRECTION_BEFORE.search(
+            text, 0, m.start()) else None
+        if before and before.group("name").split()[0] not in _STOP and not _REGION_WORDS.search(before.group(0)):
+            # "Shchastya, near Luhansk city", "Zaitsevo settlement on the western outskirts of Gorlovka",
+            # "Alexandrovka, west of Donetsk": the first town is the place, the second only locates it.
+            found.append((0, before.start(), PlaceMention(name=before.group("name"), hint=None,
+                                                          start=before.start(), prep="in")))
+            rank = 4
         found.append((rank, m.start(), PlaceMention(name=name, hint=hint, start=m.start("name"), prep=prep)))
+    for m in _MARKED_SETTLEMENT.finditer(text):  # "Yasinovata town", "Sartan village"
+        if m.group("name").split()[0] not in _STOP:
+            found.append((0, m.start(), PlaceMention(name=m.group("name"), hint=None, start=m.start(), prep="in")))
     found.sort(key=lambda x: (x[0], x[1]))
     return [f[2] for f in found]
 
