@@ -233,3 +233,13 @@ def test_geo_the_first_town_is_the_place_the_second_locates_it(text, first):
     from ceasefire.extract.places import candidate_mentions
 
     assert next(candidate_mentions(text)) == first
+
+
+@pytest.mark.parametrize("text,name", [
+    ("Shelling hit Donetsk’s Kirov district.", "Donetsk - Kirov"),
+    ("Petrovsky district/suburb of Donetsk", "Donetsk - Petrovsky"),
+])
+def test_geo_city_district_written_as_a_possessive_or_of_phrase(text, name):
+    place = default_geocoder().locate_text(text).place
+    assert place.name == name and place.admin1 == "Donetsk"
+    assert 47.9 < place.lat < 48.1 and 37.5 < place.lon < 37.9  # a district of the city, not the city centre

@@ -46,6 +46,8 @@ _NAME_BEFORE = re.compile(r"(?P<name>[A-Z][\w'’-]+(?:[\s-][A-Z][\w'’-]+)?)(?
                           r"\s*,?\s+(?:(?:on|in|at)\s+the\s+)?(?:(?:north|south|east|west)(?:ern)?[\s-]*)*\Z")
 _MARKED_SETTLEMENT = re.compile(r"(?<![\w'’-])(?P<name>[A-Z][\w'’-]+(?:[\s-][A-Z][\w'’-]+)?)\s+"
                                 r"(?:village|town|settlement|hamlet)\b")
+_CITY_DISTRICT = re.compile(r"(?P<city>[A-Z][\w-]+)['’]s\s+(?P<district>[A-Z][\w-]+)\s+(?:district|raion)\b"
+                            r"|(?P<district2>[A-Z][\w-]+)\s+district(?:/suburb)?\s+of\s+(?P<city2>[A-Z][\w-]+)")
 _REGION_WORDS = re.compile(r"\b(?:Oblast|Region|Raion|District|Obl)\b", re.I)
 _SECTOR_AFTER = re.compile(r"\s+(?:sector|direction|axis)\b")
 _CITY_AFTER = re.compile(r"\s+of\s+(?:the\s+city\s+of\s+)?([A-Z][\w'’-]+)")
@@ -113,6 +115,10 @@ def place_mentions(text: str) -> list[PlaceMention]:
                                                           start=before.start(), prep="in")))
             rank = 4
         found.append((rank, m.start(), PlaceMention(name=name, hint=hint, start=m.start("name"), prep=prep)))
+    for m in _CITY_DISTRICT.finditer(text):  # "Donetsk's Kirov district", "Petrovsky district/suburb of Donetsk"
+        found.append((0, m.start(), PlaceMention(name=f"{m.group('city') or m.group('city2')} - "
+                                                      f"{m.group('district') or m.group('district2')}",
+                                                 hint=None, start=m.start(), prep="in")))
     for m in _MARKED_SETTLEMENT.finditer(text):  # "Yasinovata town", "Sartan village"
         if m.group("name").split()[0] not in _STOP:
             found.append((0, m.start(), PlaceMention(name=m.group("name"), hint=None, start=m.start(), prep="in")))

@@ -59,6 +59,7 @@ _ANCHOR = re.compile(
     r"|(?<=[a-z,)])\s+near\s+(?:the\s+(?:town|city)\s+of\s+)?)"
     r"(?P<town>" + _TOWN + r")"
     r"|(?P<council>" + _TOWN + r")(?=\s+(?:City|Town|Village)\s+Council)", re.I)
+_MARKED = r"{0}\s+(?:village|town|settlement)\b|\b(?:village|town|settlement)\s+(?:of\s+)?{0}"
 RAION_KM = 35.0  # a pre-2020 raion's settlements lie about this close to its GeoNames point
 _RAION = re.compile(r"([A-Z][\w'’-]+(?:[\s-][A-Z][\w'’-]+)?)\s+(?:district|raion|rayon|District|Raion|Rayon)\b"
                     r"(?!\s+of\b)|([А-ЯІЇЄ][\w'’-]+)\s+район")
@@ -209,6 +210,9 @@ class Geocoder:
         if named and not any(e.admin1 in named for e in settlements):
             # The text names the region and nothing of this spelling lies in it: a variant spelling that is.
             settlements = [e for admin1 in named for e in self.gaz.near_spellings(name, admin1)] or settlements
+        if not candidates and re.search(_MARKED.format(re.escape(name)), text):
+            # "Yasinovata town", "Sartan village": a settlement for certain, spelt one letter off in the war zone.
+            settlements = [e for admin1 in sorted(CONFLICT_AREA) for e in self.gaz.near_spellings(name, admin1)]
         exact = {e.geonameid for e, kind in matches if kind == "exact"}
         primary = {e.geonameid for e in settlements if skeleton(e.name) == skeleton(name)}
         if not settlements:
@@ -232,7 +236,9 @@ class Geocoder:
         city = self.resolve(f"{city_name}, {hint}" if hint else city_name, text, evidence)
         if city.place is None:
             return city
-        districts = [e for e in self.gaz.lookup(district)[0]
+        spellings = (district, f"{district}skyi", f"{district}skyi District") if not re.search(r"(?:sk[iy]+|ska)$",
+                                                                                          district) else (district,)
+        districts = [e for spelling in spellings for e in self.gaz.lookup(spelling)[0]  # "Kirov" = "Kirovskyi"
                      if km(e.lat, e.lon, city.place.lat, city.place.lon) <= 25] or \
             self._similar_district(district, city.place)
         if not districts:
