@@ -99,6 +99,10 @@ def test_geo_raion_written_many_ways(written, raion):
     assert raion in {e.name for e in gazetteer().raions(written)}
 
 
+def test_geo_raion_in_cyrillic():
+    assert [e.name for e in gazetteer().raions("Бериславський район")] == ["Beryslav Raion"]
+
+
 def test_geo_raion_named_in_text_decides_homonyms():
     # Several Ivanivkas lie in Kherson oblast; the one in Beryslav raion is near Vysokopillia.
     text = "A missile struck Ivanivka, Beryslavskyi district, Kherson region."

@@ -321,12 +321,12 @@ def _one_edit(a: str, b: str) -> bool:
 
 
 def raion_key(name: str) -> str:
-    """Fold the ways a raion is written to one key: "Beryslavskyi district", "Beryslav Raion", "Берислав�кий район"
+    """Fold the ways a raion is written to one key: "Beryslavskyi district", "Beryslav Raion", "Бериславський район"
     -> "berislav"; Russian g and Ukrainian h are folded too ("Stanichno-Lugansky" = "Stanychno-Luhanskyi")."""
     s = normal(name)
     s = re.sub(r"\b(?:raion|rayon|rajon|district|raionu|район|районі|району)\b", "", s).strip()
     if _CYRILLIC.search(s):
-        return re.sub(r"(?:ський|ский|ського|ского|ському|ському|ськ|ск)$", "", s.replace(" ", ""))
+        return re.sub(r"(?:ський|ский|ського|ского|ському|ськ|ск)$", "", s.replace(" ", ""))
     s = skeleton(s).replace("g", "h")
     return re.sub(r"s?k(?:ii|i|oho|a|e|o)?$", "", s)
 

@@ -1,12 +1,14 @@
 """Place mentions to coordinates, oblast and ACLED-style precision, or an abstention with a reason.
 
 Choosing among homonyms, evidence in order:
-1. an oblast named with the place ("near Vodyane, Donetsk") or elsewhere in the text, or a nearby town
-   named with it ("Granitne (Volnovakha district)");
+1. an oblast named with the place ("near Vodyane, Donetsk") or elsewhere in the text; a raion the text names
+   ("Beryslavskyi district"); a town named beside the place ("Granitne (Volnovakha district)"), near it
+   ("Andreevka near Slavyansk") or measured from ("18km north of Luhansk");
 2. other places already resolved in the same document (nearest wins);
-3. the conflict area, and nearness to the front line of the time (the 2014-2022 line of contact in Donbas
-   before 24 February 2022, the fronts of the full-scale war after it, the Russian border throughout);
-4. "the village of X" is not a city;
+3. the conflict area, and nearness to the front line of the time (data/front_lines.csv: the war of 2014, the
+   2015-2022 line of contact, the fronts of the full-scale war, the Kursk salient, the Russian border);
+4. "the village of X" is not a city; since 2022 a place's current name over a former one; the spelling exactly
+   as written; regional seats;
 5. population.
 Precision: 1 a settlement, 2 near a settlement ("near", "outskirts") or a part of a region, 3 only a region
 (its centre). When two far-apart candidates remain and nothing in the text prefers one, it abstains.
@@ -168,6 +170,11 @@ class Geocoder:
                 found.add(entry.admin1)
         return found
 
+    def evidence_in(self, text: str, on: dt.date | None = None) -> Evidence:
+        """What the whole text says about where things are: regions, raions and towns it locates places by."""
+        return Evidence(regions=self.regions_in(text), raions=self.raions_in(text), anchors=self.anchors_in(text),
+                        on=on)
+
     def anchors_in(self, text: str) -> list[Anchor]:
         """Towns the text measures from ("20 km from Kramatorsk", "9km north of Donetsk") or puts a place near
         ("the village of Andreevka near Slavyansk", "Gladosovo, Horlivka City Council")."""
@@ -177,9 +184,8 @@ class Geocoder:
             towns = tuple(e for e, _k in self.gaz.candidates(name) if not e.is_region and e.fclass == "P")
             if not towns:
                 continue
-            distance = m.group("km")
-            distance = _NUMBER_WORDS.get(distance.lower(), None) if distance and not distance[0].isdigit() \
-                else float(distance) if distance else None
+            raw = m.group("km")
+            distance = None if raw is None else float(raw) if raw[0].isdigit() else _NUMBER_WORDS[raw.lower()]
             bearing = _BEARINGS.get(re.sub(r"[\s-]+", "-", (m.group("dir") or "").lower()))
             out.append(Anchor(name, towns, distance, bearing if distance else None))
         return out
@@ -236,9 +242,10 @@ class Geocoder:
         city = self.resolve(f"{city_name}, {hint}" if hint else city_name, text, evidence)
         if city.place is None:
             return city
-        spellings = (district, f"{district}skyi", f"{district}skyi District") if not re.search(r"(?:sk[iy]+|ska)$",
-                                                                                          district) else (district,)
-        districts = [e for spelling in spellings for e in self.gaz.lookup(spelling)[0]  # "Kirov" = "Kirovskyi"
+        spellings = [district]
+        if not re.search(r"(?:sk[iy]+|ska)$", district):  # "Kirov district" = Kirovskyi
+            spellings += [f"{district}skyi", f"{district}skyi District"]
+        districts = [e for spelling in spellings for e in self.gaz.lookup(spelling)[0]
                      if km(e.lat, e.lon, city.place.lat, city.place.lon) <= 25] or \
             self._similar_district(district, city.place)
         if not districts:
@@ -317,8 +324,7 @@ class Geocoder:
 
     def locate_text(self, text: str, on: dt.date | None = None) -> Resolution:
         """The place a short text (an event description) is about."""
-        evidence = Evidence(regions=self.regions_in(text), raions=self.raions_in(text), anchors=self.anchors_in(text),
-                            on=on)
+        evidence = self.evidence_in(text, on)
         resolution = Resolution(None, "no place named")
         for mention in candidate_mentions(text):
             resolution = self.resolve(mention, text, evidence)
@@ -342,7 +348,7 @@ class Geocoder:
 
     def locate_incidents(self, text: str, incidents: list[Incident]) -> list[Incident]:
         """Give each incident a place (or a reason why not), using earlier resolutions as context."""
-        evidence = Evidence(regions=self.regions_in(text), raions=self.raions_in(text), anchors=self.anchors_in(text))
+        evidence = self.evidence_in(text)
         document_place: Resolution | None = None
         out = []
         for inc in incidents:
