@@ -204,10 +204,10 @@ def test_geo_incident_without_a_place_takes_the_reports_only_settlement(text, pl
 
 @pytest.mark.parametrize("text,name", [
     # a stated distance and direction from a town (monitors' style)
-    ("Obozne (non-government-controlled, 18km north of Luhansk)", "Obozne"),
+    ("A drone fell on Obozne, about 18 km north of Luhansk.", "Obozne"),
     ("Spartak (9 km north of Donetsk)", "Spartak"),
     # a village placed near a town, or under a town's council
-    ("near the village Gladosovo, Horlivka City Council, Donetsk Region", "Hladosove"),
+    ("Mortar fire reached the village Gladosovo, Horlivka City Council.", "Hladosove"),
     # the town comes before the landmark it is near
     ("Fighting near the city of Avdiivka near Donetsk airport.", "Avdiyivka"),
 ])
@@ -225,9 +225,9 @@ def test_geo_anchor_distance_and_bearing():
 
 
 @pytest.mark.parametrize("text,first", [
-    ("Shchastya, near Luhansk city", "Shchastya"),
-    ("Zaitsevo settlement on the western outskirts of Gorlovka", "Zaitsevo"),
-    ("Alexandrovka, west of Donetsk", "Alexandrovka"),
+    ("Shells fell on Shchastya, near Luhansk city, at dawn.", "Shchastya"),
+    ("Zaitsevo settlement, on the northern outskirts of Gorlovka, came under fire.", "Zaitsevo"),
+    ("Shelling hit Alexandrovka, west of Donetsk, overnight.", "Alexandrovka"),
     ("Heavy fighting in Bakhmut near Chasiv Yar", "Bakhmut"),
     ("Yasinovata town", "Yasinovata"),
     # a region before "near" is no town: the town after it is the place
@@ -241,7 +241,7 @@ def test_geo_the_first_town_is_the_place_the_second_locates_it(text, first):
 
 @pytest.mark.parametrize("text,name", [
     ("Shelling hit Donetsk’s Kirov district.", "Donetsk - Kirov"),
-    ("Petrovsky district/suburb of Donetsk", "Donetsk - Petrovsky"),
+    ("Shells hit homes in the Petrovsky district/suburb of Donetsk.", "Donetsk - Petrovsky"),
 ])
 def test_geo_city_district_written_as_a_possessive_or_of_phrase(text, name):
     place = default_geocoder().locate_text(text).place

@@ -44,8 +44,9 @@ _NEAR_PREPS = {"near", "outside", "around", "outskirts", "vicinity", "proximity"
 _DIRECTION_BEFORE = re.compile(r"\b(?:north|south|east|west)(?:ern)?(?:[\s-]?(?:east|west)(?:ern)?)?\s+\Z", re.I)
 _NAME_BEFORE = re.compile(r"(?P<name>[A-Z][\w'’-]+(?:[\s-][A-Z][\w'’-]+)?)(?:\s+(?:village|town|settlement|city))?"
                           r"\s*,?\s+(?:(?:on|in|at)\s+the\s+)?(?:(?:north|south|east|west)(?:ern)?[\s-]*)*\Z")
-_MARKED_SETTLEMENT = re.compile(r"(?<![\w'’-])(?P<name>[A-Z][\w'’-]+(?:[\s-][A-Z][\w'’-]+)?)\s+"
-                                r"(?:village|town|settlement|hamlet)\b")
+_MARKED_SETTLEMENT = re.compile(r"(?<![\w'’-])(?P<name>[A-Z][\w'’-]+(?:[\s-][A-Z][\w'’-]+)?)(?=\s+"
+                                r"(?:village|town|settlement|hamlet)\b)|\b(?:village|town|settlement|hamlet)\s+"
+                                r"(?:of\s+)?(?P<after>[A-Z][\w'’-]+(?:[\s-][A-Z][\w'’-]+)?)")
 _CITY_DISTRICT = re.compile(r"(?P<city>[A-Z][\w-]+)['’]s\s+(?P<district>[A-Z][\w-]+)\s+(?:district|raion)\b"
                             r"|(?P<district2>[A-Z][\w-]+)\s+district(?:/suburb)?\s+of\s+(?P<city2>[A-Z][\w-]+)")
 _REGION_WORDS = re.compile(r"\b(?:Oblast|Region|Raion|District|Obl)\b", re.I)
@@ -119,9 +120,10 @@ def place_mentions(text: str) -> list[PlaceMention]:
         found.append((0, m.start(), PlaceMention(name=f"{m.group('city') or m.group('city2')} - "
                                                       f"{m.group('district') or m.group('district2')}",
                                                  hint=None, start=m.start(), prep="in")))
-    for m in _MARKED_SETTLEMENT.finditer(text):  # "Yasinovata town", "Sartan village"
-        if m.group("name").split()[0] not in _STOP:
-            found.append((0, m.start(), PlaceMention(name=m.group("name"), hint=None, start=m.start(), prep="in")))
+    for m in _MARKED_SETTLEMENT.finditer(text):  # "Yasinovata town", "the village Gladosovo"
+        name = m.group("name") or m.group("after")
+        if name.split()[0] not in _STOP:
+            found.append((0, m.start(), PlaceMention(name=name, hint=None, start=m.start(), prep="in")))
     found.sort(key=lambda x: (x[0], x[1]))
     return [f[2] for f in found]
 
