@@ -158,7 +158,7 @@ def test_geo_variant_spelling_inside_the_named_region():
     # villages listed before "in the X region": the villages are the place, the region only a hint
     ("Troops fired on Zolote, Popasna and Hirske in the Luhansk region.", "Zolote, Popasna"),
     # "the Donetsk sector" names a part of the front, not the city
-    ("Positions in the Donetsk sector in Pisky came under fire.", "Pisky"),
+    ("Mortar rounds landed in the Donetsk sector, in Pisky, overnight.", "Pisky"),
     # "X district of City" is the city district written the other way round
     ("Shots were fired at an office in Desnyanskyi district of Kiev.", "Kiev - Desnyanskyi"),
     # a country is not the place of an event

@@ -80,7 +80,7 @@ def test_incidents_energy_strike_facility_and_actor_of_accusation(briefing_extra
     ("In Luhansk region, the SMM recorded six ceasefire violations, all explosions.", "Luhansk", 6, 6),
 ])
 def test_incidents_monitor_tallies(text, region, count, explosions):
-    result = extract_text(text + " In the previous reporting period, it recorded 688 ceasefire violations in the "
+    result = extract_text(text + " In the previous reporting period it had recorded 688 ceasefire violations in the "
                           "region.", "2022-02-23")
     current = [i for i in result.incidents if i.type == "ceasefire_violation" and not i.historical]
     assert len(current) == 1

@@ -16,7 +16,7 @@ _COUNT = r"(?:at\s+least\s+|about\s+|more\s+than\s+|in\s+total\s+|a\s+total\s+of
 _EXPLOSIONS = (r"(?:,?\s*(?:including|\()\s*(?:about\s+|more\s+than\s+)?(?P<e>" + NUMBER + r")\s+(?:\w+\s+)?explosions"
                r"|,\s+all\s+(?P<all>explosions))?")
 _PATTERNS = [re.compile(rx, re.IGNORECASE) for rx in [
-    # In Donetsk region, [between the evenings of …,] the SMM recorded N ceasefire violations, including M explosions
+    # In <Region> region, [between the evenings of …,] the SMM recorded N ceasefire violations, including M explosions
     r"\bIn\s+" + _REGION + r",?\s+(?:[^.;]{0,80}?,\s+)?(?:the\s+)?(?:SMM|Mission|monitors?)\s+(?:has\s+)?"
     r"(?:so\s+far\s+)?(?:recorded|observed|registered)\s+" + _COUNT + r"\s+(?:\w+\s+)?ceasefire\s+violations?" + _EXPLOSIONS,
     # the Mission recorded N ceasefire violations in X region
@@ -48,7 +48,7 @@ def find_tallies(text: str, document_mentions_violations: bool) -> list[Tally]:
             m = pattern.search(chunk)
             if not m:
                 continue
-            if _PREVIOUS.search(chunk[:m.start()]):  # "In the previous reporting period, it recorded …"
+            if _PREVIOUS.search(chunk[:m.start()]):  # "… the previous reporting period …": a figure from before
                 break
             n_text = m.group("n").lower()
             count = 0 if n_text in ("no", "none") else parse_number(n_text)
