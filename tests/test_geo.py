@@ -247,3 +247,31 @@ def test_geo_city_district_written_as_a_possessive_or_of_phrase(text, name):
     place = default_geocoder().locate_text(text).place
     assert place.name == name and place.admin1 == "Donetsk"
     assert 47.9 < place.lat < 48.1 and 37.5 < place.lon < 37.9  # a district of the city, not the city centre
+
+
+@pytest.mark.parametrize("text,name,admin1,precision", [
+    ("У Покровську пошкоджено будинок.", "Pokrovsk", "Donetsk", 1),
+    # locative of Харьков, not the village Харкове that is spelt so
+    ("В Харькове прогремели взрывы.", "Kharkiv", "Kharkiv", 1),
+    ("Обстріл Херсона: поранено двох людей.", "Kherson", "Kherson", 1),
+    # a region in the genitive decides among eleven villages called Степовое; "в районе" is near it
+    ("Вражено склад в районе населенного пункта Степовое Запорожской области.", "Stepove", "Zaporizhia", 2),
+    # the towns come before the region they are in ("на Дніпропетровщині")
+    ("Ворог обстріляв Нікополь та Марганець на Дніпропетровщині.", "Nikopol", "Dnipropetrovsk", 1),
+    ("Сбит беспилотник над Белгородской областью.", None, "Belgorod", 3),
+    ("Бои идут в Курской области у села Плехово.", "Plekhovo", "Kursk", 1),
+])
+def test_geo_cyrillic_mentions(text, name, admin1, precision):
+    import datetime as dt
+
+    place = default_geocoder().locate_text(text, on=dt.date(2024, 5, 1)).place
+    assert place is not None and (place.admin1, place.precision) == (admin1, precision)
+    if name:
+        assert place.name == name
+
+
+def test_geo_region_after_a_town_is_only_a_hint():
+    from ceasefire.extract.places import candidate_mentions
+
+    mentions = list(candidate_mentions("Ilovaysk Town Donetsk region"))
+    assert mentions[0] == "Ilovaysk" and mentions[-1] == "Donetsk, region"

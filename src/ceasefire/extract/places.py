@@ -49,6 +49,18 @@ _MARKED_SETTLEMENT = re.compile(r"(?<![\w'’-])(?P<name>[A-Z][\w'’-]+(?:[\s-]
                                 r"(?:of\s+)?(?P<after>[A-Z][\w'’-]+(?:[\s-][A-Z][\w'’-]+)?)")
 _CITY_DISTRICT = re.compile(r"(?P<city>[A-Z][\w-]+)['’]s\s+(?P<district>[A-Z][\w-]+)\s+(?:district|raion)\b"
                             r"|(?P<district2>[A-Z][\w-]+)\s+district(?:/suburb)?\s+of\s+(?P<city2>[A-Z][\w-]+)")
+_CYR_NAME = (r"[А-ЯЁІЇЄҐ][а-яёіїєґ'’ʼ-]+(?:[\s-][А-ЯЁІЇЄҐ][а-яёіїєґ'’ʼ-]+(?![\w'’ʼ-])"
+             r"(?!\s+(?i:област\w*|обл\.?|кра[йюяе])))?")  # "Степовое Запорожской области": one word
+# Ukrainian and Russian locative phrases; a region in the genitive after the name is kept as its hint.
+_CYR_MENTION = re.compile(
+    r"(?<![\w-])(?i:(?P<near>біля|поблизу|неподалік\s+від|в\s+районі|в\s+районе|в\s+окрестностях|около|возле|"
+    r"вблизи|под|під|на\s+околиці|на\s+окраине)|в|у|ув|во|на|над|по|з|із|из)\s+"
+    r"(?:(?i:населенн\w+\s+пункт\w*|н\.\s?п\.|сел[оаіу]|селищ\w*|посел\w*|міст[оаі]|город\w*|смт)\s+)?«?"
+    r"(?P<name>" + _CYR_NAME + r")»?"
+    r"(?P<region>\s+(?i:област\w*|обл\.?|кра[йюяе]))?"
+    r"(?P<hint>\s+[А-ЯЁІЇЄҐ][\w'’-]+\s+(?i:област\w*|обл\.?))?")
+_REGION_HINT = re.compile(r"(?:region|oblast|province|област|обл\b|кра[йюяе])", re.I)
+_REGION_AFTER = re.compile(r"\s+(?:region|oblast|Oblast|Region|province|област\w*|обл\.?)(?![\w])")
 _REGION_WORDS = re.compile(r"\b(?:Oblast|Region|Raion|District|Obl)\b", re.I)
 _SECTOR_AFTER = re.compile(r"\s+(?:sector|direction|axis)\b")
 _CITY_AFTER = re.compile(r"\s+of\s+(?:the\s+city\s+of\s+)?([A-Z][\w'’-]+)")
@@ -116,6 +128,19 @@ def place_mentions(text: str) -> list[PlaceMention]:
                                                           start=before.start(), prep="in")))
             rank = 4
         found.append((rank, m.start(), PlaceMention(name=name, hint=hint, start=m.start("name"), prep=prep)))
+    for m in _CYR_MENTION.finditer(text):  # "у Покровську", "в районе населенного пункта Степовое"
+        region = m.group("region")
+        if region:  # "в Курской области": the region itself
+            found.append((3, m.start(), PlaceMention(name=m.group("name"), hint=region.split()[-1],
+                                                     start=m.start("name"), prep="in")))
+            continue
+        hint = m.group("hint")
+        if re.search(r"(?:щин|ччин)\w*$", m.group("name")):  # "на Дніпропетровщині": a region, after the towns
+            found.append((3, m.start(), PlaceMention(name=m.group("name"), hint="область", start=m.start("name"))))
+            continue
+        found.append((0 if m.group("near") else 1, m.start(),
+                      PlaceMention(name=m.group("name"), hint=hint.split()[0] if hint else None,
+                                   start=m.start("name"), prep="near" if m.group("near") else "in")))
     for m in _CITY_DISTRICT.finditer(text):  # "Donetsk's Kirov district", "Petrovsky district/suburb of Donetsk"
         found.append((0, m.start(), PlaceMention(name=f"{m.group('city') or m.group('city2')} - "
                                                       f"{m.group('district') or m.group('district2')}",
@@ -134,7 +159,8 @@ def candidate_mentions(text: str, names_of_others: tuple[str, ...] = ()) -> Iter
     0. landmarks named in the text ("Donetsk airport", "Zaporizhzhia NPP") before the best of (1);
     1. names after a locative preposition ("near Sudzha", "in the village of Hornal"), then other landmarks;
     2. capitalised words that the gazetteer knows in some spelling ("shelled Mali Scherbaky, Zaporizhia");
-    3. exact gazetteer names anywhere (the Aho-Corasick automaton).
+    3. exact gazetteer names anywhere (the Aho-Corasick automaton);
+    4. regions ("in the Kherson region", "в Курской области", "на Дніпропетровщині").
     Names of speakers ("Kyiv says", "Kyiv's general staff") and names inside the names of people and
     organisations (registry people, and `names_of_others` as the NER found them) are skipped.
     """
@@ -151,6 +177,8 @@ def candidate_mentions(text: str, names_of_others: tuple[str, ...] = ()) -> Iter
 
     hits = [h for h in gaz.names_in(text) if not in_person(h[0], h[1])]
     mentions = place_mentions(text)
+    regional = [m.as_text() for m in mentions if m.hint and _REGION_HINT.match(m.hint)]  # "in the Kherson region"
+    mentions = [m for m in mentions if not (m.hint and _REGION_HINT.match(m.hint))]
     landmarks = [(start, name) for start, _end, name in hits if all(e.fcode == "LDMK" for e in gaz.lookup(name)[0])]
     # A landmark named before the best locative mention comes first: "Donetsk airport" is not the city of
     # Donetsk; but in "near the city of Avdiivka near Donetsk airport" the town is the place.
@@ -163,6 +191,8 @@ def candidate_mentions(text: str, names_of_others: tuple[str, ...] = ()) -> Iter
         words = [(w.group(), m.start() + w.end()) for w in re.finditer(r"\S+", m.group(0))]  # (word, its end)
         while words and words[0][0] in _STOP:
             words.pop(0)
+        if _CYRILLIC_WORD.match(m.group(0)) and _SENTENCE_START.search(text, 0, m.start()):
+            words = words[1:]  # Cyrillic words open sentences in capitals and may stem-match a village
         if _SPEAKS_AFTER.match(text, m.end()) or in_person(m.start(), m.end()):
             continue
         if re.search(r"['’]s\b|Republic", m.group(0)):
@@ -170,14 +200,21 @@ def candidate_mentions(text: str, names_of_others: tuple[str, ...] = ()) -> Iter
         while words:  # the longest known leading run: "Ilovaysk Town Donetsk" -> "Ilovaysk"
             name, end = " ".join(w for w, _end in words), words[-1][1]
             if _FEATURE_AFTER.match(text, end):
-                break  # "Borova River", "Gorky Park", "Leningradskaya Street": not the town
+                break  # "Borova River", "Gorky Park": not the town
+            region = _REGION_AFTER.match(text, end)
+            if region:  # "…, Donetsk region": the region, after every town; the words before it go on
+                regional.append(f"{words[-1][0]}, {region.group(0).split()[0]}")
+                words.pop()
+                continue
             if len(name) >= 4 and name not in _STOP and gaz.lookup(name)[0]:
                 yield _with_hint(text, end, name)
                 break
             words.pop()
     for _start, end, name in hits:
-        if name not in _STOP and not _SPEAKS_AFTER.match(text, end):
+        if name not in _STOP and not _SPEAKS_AFTER.match(text, end) and not _REGION_AFTER.match(text, end):
             yield _with_hint(text, end, name)
+    # Regions last: "… fired on Zolote and Popasna in the Luhansk region" is about the villages.
+    yield from regional
 
 
 def _with_hint(text: str, end: int, name: str) -> str:
@@ -193,15 +230,20 @@ def place_mention(clause: str, sentence: str, names_of_others: tuple[str, ...] =
     return None
 
 
-_CAPITALISED = re.compile(r"(?<![\w'’-])[A-Z][a-z][\w'’-]*(?:\s[A-Z][a-z][\w'’-]*){0,2}(?![\w'’-])")
+_CAPITALISED = re.compile(r"(?<![\w'’-])[A-ZА-ЯЁІЇЄҐ][a-zа-яёіїєґ][\w'’-]*(?:\s[A-ZА-ЯЁІЇЄҐ][a-zа-яёіїєґ][\w'’-]*){0,2}"
+                          r"(?![\w'’-])")
+_CYRILLIC_WORD = re.compile(r"[А-ЯЁІЇЄҐ]")
+_SENTENCE_START = re.compile(r"(?:^|[.!?:;]\s*|\n\s*)\Z")
 _HINT_AFTER = re.compile(r",\s+([A-Z][\w'’-]+(?:\s+(?:region|oblast|Oblast|Region))?)|\s+\(([A-Z][\w'’-]+)\)")
 # "Kyiv says …", "Moscow claimed …": a capital standing for its government is a speaker, not a place.
 _SPEAKS_AFTER = re.compile(r"['’]s\b|\s+(?:says|said|claims|claimed|denies|denied|accuses|accused|warns|warned|"
                            r"insists|reports|reported|announced|announces|regime|authorities|government|officials|"
                            r"side|administration)\b|\s+[A-Z][a-z]+\b(?=\s+(?:said|says|told))")
 _NEAR_BEFORE = r"(?:near|outside|around|outskirts\s+of|vicinity\s+of|direction\s+of|towards?|proximity\s+to|" \
-               r"close\s+to|next\s+to)\s+(?:the\s+)?" \
-               r"(?:(?:village|town|city|settlement)\s+of\s+)?"
+               r"close\s+to|next\s+to|біля|поблизу|неподалік\s+від|в\s+районі|в\s+районе|в\s+окрестностях|около|" \
+               r"возле|вблизи|под|під|на\s+околиці|на\s+окраине)\s+(?:the\s+)?" \
+               r"(?:(?:village|town|city|settlement)\s+of\s+|(?:населенн\w+\s+пункт\w*|н\.\s?п\.|сел[оаіу]|" \
+               r"селищ\w*|посел\w*)\s+)?«?"
 
 
 def written_near(text: str, name: str) -> bool:

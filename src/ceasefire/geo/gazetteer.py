@@ -179,10 +179,12 @@ class Gazetteer:
                                  ("folded", self.folded if len(name) >= FOLDED_MIN_LENGTH else {}, folded(name))):
             for i in index.get(key, ()):
                 seen.setdefault(i, kind)
-        if not seen:
-            entries, kind = self.lookup(name)  # Cyrillic with case endings
-            return [(e, kind) for e in entries]
-        return [(self.entries[i], kind) for i, kind in seen.items()]
+        out = [(self.entries[i], kind) for i, kind in seen.items()]
+        if _CYRILLIC.search(name):  # "в Харькове" is Kharkiv, though the village Харкове is spelt so exactly
+            for stem in _cyrillic_stems(normal(name)):
+                out.extend((self.entries[i], "stem") for i in self.normal.get(stem, ()) if i not in seen)
+                seen.update(dict.fromkeys(self.normal.get(stem, ()), "stem"))
+        return out
 
     def near_spellings(self, name: str, admin1: str) -> list[Entry]:
         """Settlements of one region spelt one letter off the name ("Tsukurune" for Tsukuryne, "Horinka" for
@@ -295,17 +297,23 @@ REGION_ALIASES = {
     "Івано-Франківська": "Ivano-Frankivsk", "Рівненська": "Rivne", "Тернопільська": "Ternopil", "Хмельницька": "Khmelnytskyi", "Чернівецька": "Chernivtsi",
     "Ростовська": "Rostov", "Воронезька": "Voronezh", "Краснодарська": "Krasnodar", "Краснодарского": "Krasnodar",
     "Донецкая Народная Республика": "Donetsk",
+    # Ukrainian names of a region as a land ("на Донеччині", "Харківщина"), every case ending cut by region_key
+    "Донеччина": "Donetsk", "Луганщина": "Luhansk", "Харківщина": "Kharkiv", "Херсонщина": "Kherson",
+    "Запоріжжя": "Zaporizhia", "Дніпропетровщина": "Dnipropetrovsk", "Сумщина": "Sumy", "Чернігівщина": "Chernihiv",
+    "Миколаївщина": "Mykolaiv", "Одещина": "Odesa", "Київщина": "Kyiv", "Полтавщина": "Poltava",
+    "Курщина": "Kursk", "Бєлгородщина": "Belgorod", "Брянщина": "Bryansk",
     "Луганская Народная Республика": "Luhansk", "ДНР": "Donetsk", "ЛНР": "Luhansk", "Севастополь": "Sevastopol",
 }
 
 
 def region_key(name: str) -> str:
     s = normal(name)
-    s = re.sub(r"\b(?:oblast|region|province|obl|raion|district|область|области|облась|обл|республика|республики|"
+    s = re.sub(r"\b(?:oblast|region|province|obl|raion|district|область|области|області|областю|областью|облась|обл|"
+               r"республика|республики|"
                r"республіка|край|крае|края|people s republic|peoples republic)\b", "", s).strip()
     if _CYRILLIC.search(s):
         # Adjectival case endings: Курская, Курской, Курська, Курської -> курск
-        return re.sub(r"(?:ого|ому|ои|ая|ую|ые|ых|ии|еи|оі|ии|а|і|и|у|е)$", "", s)
+        return re.sub(r"(?:ого|ому|ои|ая|ую|ые|ых|ии|еи|оі|ии|ою|ей|а|і|и|у|е|я)$", "", s)
     s = re.sub(r"(?:ska|skaya|ska ia|s ka)$", "", s)
     return skeleton(s)
 

@@ -65,7 +65,7 @@ _MARKED = r"{0}\s+(?:village|town|settlement)\b|\b(?:village|town|settlement)\s+
 RAION_KM = 35.0  # a pre-2020 raion's settlements lie about this close to its GeoNames point
 _RAION = re.compile(r"([A-Z][\w'’-]+(?:[\s-][A-Z][\w'’-]+)?)\s+(?:district|raion|rayon|District|Raion|Rayon)\b"
                     r"(?!\s+of\b)|([А-ЯІЇЄ][\w'’-]+)\s+район")
-_REGION_WORD = re.compile(r"^(?:region|oblast|province|raion|district)\b", re.I)
+_REGION_WORD = re.compile(r"^(?:region|oblast|province|raion|district|област\w*|обл\b|край)", re.I)
 _VILLAGE = re.compile(r"\b(?:village|settlement|hamlet)\s+of\s+$|\bvillage\s+$", re.I)
 
 
@@ -163,8 +163,8 @@ class Geocoder:
     def regions_in(self, text: str) -> set[str]:
         """Admin1 names of the regions a text names ("Donetsk region", "in Sumy oblast", "Kursk")."""
         found = set()
-        for m in re.finditer(r"([A-Z][\w'’-]+(?:\s[A-Z][\w'’-]+)?)(?:\s+(?:region|oblast|Oblast|Region|province))?",
-                             text):
+        for m in re.finditer(r"([A-ZА-ЯЁІЇЄҐ][\w'’-]+(?:\s[A-ZА-ЯЁІЇЄҐ][\w'’-]+)?)"
+                             r"(?:\s+(?:region|oblast|Oblast|Region|province|област\w*|обл\.?))?", text):
             entry = self.gaz.region(m.group(1))
             if entry is not None:
                 found.add(entry.admin1)
