@@ -275,3 +275,26 @@ def test_geo_region_after_a_town_is_only_a_hint():
 
     mentions = list(candidate_mentions("Ilovaysk Town Donetsk region"))
     assert mentions[0] == "Ilovaysk" and mentions[-1] == "Donetsk, region"
+
+
+def test_geo_a_park_named_after_someone_is_not_a_town():
+    place = default_geocoder().locate_text("Shelling of Gorky Park, Kharkiv.").place
+    assert place is not None and place.admin1 == "Kharkiv" and place.name == "Kharkiv"
+
+
+def test_geo_a_building_named_after_its_town_is_in_that_town():
+    place = default_geocoder().locate_text("Bombing of Kharkiv School 7").place
+    assert place is not None and place.name == "Kharkiv"
+
+
+def test_geo_a_country_is_no_place():
+    assert default_geocoder().locate_text("A convoy moved along Heroiv Ukrainy St.").place is None
+    resolution = default_geocoder().resolve("Ukrainy", "Ukrainy", default_geocoder().evidence_in(""))
+    assert resolution.place is None and "country" in resolution.reason
+
+
+def test_geo_front_of_march_2022_north_of_kyiv():
+    import datetime as dt
+
+    place = default_geocoder().locate_text("A bridge was blown up outside Ivankiv.", on=dt.date(2022, 3, 5)).place
+    assert place.admin1 == "Kyiv"

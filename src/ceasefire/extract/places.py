@@ -37,7 +37,7 @@ _FACILITY_AFTER = re.compile(r"\s+(?:(?:steel|iron|oil|power|thermal|chemical|co
 _FEATURE_AFTER = re.compile(r"\s+(?:River|Street|St\.|Park|Avenue|Square|Lane|Road|Highway|Boulevard|Prospekt|"
                             r"Embankment|Bridge|Station|Patriarchate|Church|Cathedral|Monastery|Lavra|Plant|Factory|"
                             r"Mall|Hotel|Stadium|School|University|Hospital|Market|Reservoir|Lake|Canal|Forest|"
-                            r"Poshta|Mine|Airport|Port)\b")
+                            r"Poshta|Airport|Port|Palace|Museum|Temple|Ln|Hall|Theatre|Theater|Zoo)\b")
 _MEASURED_BEFORE = re.compile(r"(?:\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|fifteen|twenty|thirty))"
                               r"\s*(?:km|kilomet\w+)(?:\s+(?:north|south)?[\s-]?(?:east|west)?)?\s+\Z", re.I)
 _NEAR_PREPS = {"near", "outside", "around", "outskirts", "vicinity", "proximity", "close", "next"}
@@ -47,7 +47,8 @@ _NAME_BEFORE = re.compile(r"(?P<name>[A-Z][\w'’-]+(?:[\s-][A-Z][\w'’-]+)?)(?
 _MARKED_SETTLEMENT = re.compile(r"(?<![\w'’-])(?P<name>[A-Z][\w'’-]+(?:[\s-][A-Z][\w'’-]+)?)(?=\s+"
                                 r"(?:village|town|settlement|hamlet)\b)|\b(?:village|town|settlement|hamlet)\s+"
                                 r"(?:of\s+)?(?P<after>[A-Z][\w'’-]+(?:[\s-][A-Z][\w'’-]+)?)")
-_CITY_DISTRICT = re.compile(r"(?P<city>[A-Z][\w-]+)['’]s\s+(?P<district>[A-Z][\w-]+)\s+(?:district|raion)\b"
+_CITY_DISTRICT = re.compile(r"(?P<city>[A-Z][\w-]+)['’]s\s+(?P<district>[A-Z][\w-]+)\s+"
+                            r"(?:district|raion|neighbou?rhood|quarter)\b"
                             r"|(?P<district2>[A-Z][\w-]+)\s+district(?:/suburb)?\s+of\s+(?P<city2>[A-Z][\w-]+)")
 _CYR_NAME = (r"[А-ЯЁІЇЄҐ][а-яёіїєґ'’ʼ-]+(?:[\s-][А-ЯЁІЇЄҐ][а-яёіїєґ'’ʼ-]+(?![\w'’ʼ-])"
              r"(?!\s+(?i:област\w*|обл\.?|кра[йюяе])))?")  # "Степовое Запорожской области": one word
@@ -160,7 +161,8 @@ def candidate_mentions(text: str, names_of_others: tuple[str, ...] = ()) -> Iter
     1. names after a locative preposition ("near Sudzha", "in the village of Hornal"), then other landmarks;
     2. capitalised words that the gazetteer knows in some spelling ("shelled Mali Scherbaky, Zaporizhia");
     3. exact gazetteer names anywhere (the Aho-Corasick automaton);
-    4. regions ("in the Kherson region", "в Курской области", "на Дніпропетровщині").
+    4. names that only name a street, park or building ("Gorky Park", "Kharkiv School 7");
+    5. regions ("in the Kherson region", "в Курской области", "на Дніпропетровщині").
     Names of speakers ("Kyiv says", "Kyiv's general staff") and names inside the names of people and
     organisations (registry people, and `names_of_others` as the NER found them) are skipped.
     """
@@ -179,6 +181,7 @@ def candidate_mentions(text: str, names_of_others: tuple[str, ...] = ()) -> Iter
     mentions = place_mentions(text)
     regional = [m.as_text() for m in mentions if m.hint and _REGION_HINT.match(m.hint)]  # "in the Kherson region"
     mentions = [m for m in mentions if not (m.hint and _REGION_HINT.match(m.hint))]
+    named_after: list[str] = []
     landmarks = [(start, name) for start, _end, name in hits if all(e.fcode == "LDMK" for e in gaz.lookup(name)[0])]
     # A landmark named before the best locative mention comes first: "Donetsk airport" is not the city of
     # Donetsk; but in "near the city of Avdiivka near Donetsk airport" the town is the place.
@@ -199,8 +202,9 @@ def candidate_mentions(text: str, names_of_others: tuple[str, ...] = ()) -> Iter
             continue  # "Luhansk People's Republic": an organisation, not the town
         while words:  # the longest known leading run: "Ilovaysk Town Donetsk" -> "Ilovaysk"
             name, end = " ".join(w for w, _end in words), words[-1][1]
-            if _FEATURE_AFTER.match(text, end):
-                break  # "Borova River", "Gorky Park": not the town
+            if _FEATURE_AFTER.match(text, end) or _FACILITY_AFTER.match(text, end):
+                named_after.append(_with_hint(text, end, name))  # "Gorky Park", "Kharkiv School 7": last but one
+                break
             region = _REGION_AFTER.match(text, end)
             if region:  # "…, Donetsk region": the region, after every town; the words before it go on
                 regional.append(f"{words[-1][0]}, {region.group(0).split()[0]}")
@@ -211,8 +215,14 @@ def candidate_mentions(text: str, names_of_others: tuple[str, ...] = ()) -> Iter
                 break
             words.pop()
     for _start, end, name in hits:
-        if name not in _STOP and not _SPEAKS_AFTER.match(text, end) and not _REGION_AFTER.match(text, end):
+        if name in _STOP or _SPEAKS_AFTER.match(text, end) or _REGION_AFTER.match(text, end):
+            continue
+        if _FEATURE_AFTER.match(text, end) or _FACILITY_AFTER.match(text, end):
+            named_after.append(_with_hint(text, end, name))
+        else:
             yield _with_hint(text, end, name)
+    # A name that only names a street, park or building ("Gorky Park", "Nova Poshta"), then regions.
+    yield from named_after
     # Regions last: "… fired on Zolote and Popasna in the Luhansk region" is about the villages.
     yield from regional
 

@@ -225,9 +225,10 @@ class Geocoder:
             entry = self.gaz.region(name)
             if entry is not None:
                 return Resolution(entry.to_place(3, name))
-            if candidates:
-                return Resolution(candidates[0].to_place(3, name))
-            return Resolution(None, f"no gazetteer entry for {name!r}")
+            regions = [e for e in candidates if e.fcode != "PCLI"]  # a country is no place of an event
+            if regions:
+                return Resolution(regions[0].to_place(3, name))
+            return Resolution(None, f"no gazetteer entry for {name!r}" if not candidates else f"{name!r} is a country")
         village = bool(re.search(_VILLAGE.pattern, text[:max(0, text.find(name))], re.I))
         best, runner_up, decided = self._choose(name, settlements, hint, evidence, village, exact, primary)
         if runner_up is not None and not decided \
