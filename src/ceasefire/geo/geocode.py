@@ -343,6 +343,8 @@ class Geocoder:
             place = self.resolve(mention, text, evidence).place
             if place is not None and place.precision < 3:
                 places.setdefault((round(place.lat, 2), round(place.lon, 2)), place)
+                if len(places) > 1:
+                    break  # two are enough to say no: long reports name hundreds
         if len(places) == 1:
             return Resolution(next(iter(places.values())))
         return Resolution(None, "no place named" if not places else "several places named, none for this incident")
