@@ -228,14 +228,15 @@ def extract_claims(doc: Doc, doc_id: str, published: dt.date, times: list[TimeMe
     """All attributed claims in a parsed document, in text order."""
     reg = registry()
     memory = _SpeakerMemory(person_party=_person_parties(doc, reg))
-    memory.named_actors = {m.actor.id for m in reg.find(doc.text) if not m.by_role}
+    text = doc.text  # spaCy rebuilds Doc.text from the tokens on every access
+    memory.named_actors = {m.actor.id for m in reg.find(text) if not m.by_role}
     claims: list[Claim] = []
     for sent_no, sent in enumerate(doc.sents):
         for verb, speaker_toks, content_toks in _cue_claims(sent):
             content_toks = [t for t in content_toks if not (t.is_punct or t.is_space) or t.text in ("%", "'")]
             if not content_toks:
                 continue
-            speaker_phrase = doc.text[slice(*_span_of(speaker_toks))]
+            speaker_phrase = text[slice(*_span_of(speaker_toks))]
             speaker, party, role = _resolve_speaker(speaker_phrase, memory, reg)
             if party is None and memory.last and memory.last_sentence in (sent_no - 1, sent_no) \
                     and _INSTITUTIONAL_ROLE.search(speaker):
@@ -253,7 +254,7 @@ def extract_claims(doc: Doc, doc_id: str, published: dt.date, times: list[TimeMe
                 id=content_id("clm", doc_id, start, end, speaker), doc_id=doc_id, speaker=speaker, party=party,
                 stance=stance, cue=lemma, text=content, role=role,
                 when=_time_of_statement(sent, (c_start, c_end), times, published), venue=_venue(sent.text),
-                span=Span(start=start, end=end, text=doc.text[start:end])))
+                span=Span(start=start, end=end, text=text[start:end])))
     claims.extend(_headline_claims(doc, doc_id, published, memory, reg, claims))
     return sorted(claims, key=lambda c: c.span.start)
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from bisect import bisect_left
 from dataclasses import dataclass
 
 from spacy.tokens import Doc, Span as SpacySpan, Token
@@ -369,13 +370,15 @@ def extract_incidents(doc: Doc, ctx: IncidentContext) -> list[Incident]:
     """All incidents in a parsed document, in text order."""
     incidents: list[Incident] = []
     mentions_violations = "ceasefire violation" in ctx.text.lower()
+    ents = list(doc.ents)  # once: a sentence's own .ents walks the whole document's
+    ent_starts = [e.start for e in ents]
     for sent in doc.sents:
         tallies = find_tallies(sent.text, mentions_violations)
         if tallies:
             incidents.extend(_tally_incident(t, sent, ctx) for t in tallies)
             continue
         previous_actor: tuple[str | None, str | None] = (None, None)
-        others = _names_of_others(sent)
+        others = _names_of_others(sent, ents[bisect_left(ent_starts, sent.start):bisect_left(ent_starts, sent.end)])
         for clause in _clauses(sent):
             cue = _strongest_cue(clause.text)
             if cue is None:
@@ -447,17 +450,18 @@ _TITLE_BEFORE = re.compile(r"(?:President|Minister|Mr|Mrs|Ms|Governor|Mayor|Gene
                            r"head|chief|envoy|ambassador|leader)\.?\s*$", re.IGNORECASE)
 
 
-def _names_of_others(sent: SpacySpan) -> tuple[str, ...]:
+def _names_of_others(sent: SpacySpan, ents: list[SpacySpan]) -> tuple[str, ...]:
     """Names of organisations and people in a sentence, which may contain place names but are not places.
 
     The NER often reads a village as a person or an organisation, so only its confident cases count: an
     organisation whose name says so ("Donetsk People's Republic") and a person after a title.
     """
     out = []
-    for ent in sent.ents:
+    for ent in ents:
         if ent.label_ == "ORG" and _ORG_WORDS.search(ent.text):
             out.append(ent.text)
-        elif ent.label_ == "PERSON" and len(ent) >= 2 and _TITLE_BEFORE.search(sent.doc.text[:ent.start_char][-30:]):
+        elif ent.label_ == "PERSON" and len(ent) >= 2 and _TITLE_BEFORE.search(
+                sent.text[:ent.start_char - sent.start_char][-30:]):
             out.append(ent.text)
     return tuple(out)
 
@@ -480,12 +484,13 @@ def _with_casualties(doc: Doc, incidents: list[Incident], times: list[TimeMentio
     if not incidents:
         return incidents
     out = list(incidents)
+    text = doc.text  # spaCy rebuilds Doc.text from the tokens on every access
     for sent in doc.sents:
         dead = find_fatalities(sent.text)
         hurt = find_injured(sent.text)
         if dead is None and hurt is None:
             continue
-        paragraph_start = doc.text.rfind("\n", 0, sent.start_char) + 1
+        paragraph_start = text.rfind("\n", 0, sent.start_char) + 1
         owners = [i for i, inc in enumerate(out) if paragraph_start <= inc.span.start < sent.end_char]
         if not owners:
             continue
@@ -499,7 +504,6 @@ def _with_casualties(doc: Doc, incidents: list[Incident], times: list[TimeMentio
             "injured": (inc.injured or 0) + hurt if hurt is not None else inc.injured,
         })
     # ACLED's bracketed split notes apply to the whole text: they override summed sentence figures.
-    text = doc.text
     if re.search(r"fatalit(?:y|ies)\s+(?:split|coded\s+to\s+this)", text, re.IGNORECASE):
         out[0] = out[0].model_copy(update={"fatalities": find_fatalities(text)})
     return out

@@ -66,7 +66,10 @@ def normal(name: str) -> str:
 
 def skeleton(name: str) -> str:
     """Fold Latin transliteration variants; Cyrillic is left as normal() leaves it."""
-    s = normal(name)
+    return _skeleton_of(normal(name))
+
+
+def _skeleton_of(s: str) -> str:
     if _CYRILLIC.search(s):
         return s
     s = s.replace("zhzh", "zh").replace("shch", "sch").replace("kh", "h").replace("yi", "i").replace("iy", "i")
@@ -81,13 +84,23 @@ FOLDED_MIN_LENGTH = 7  # shorter names fold into too many others ("Many" and Man
 def folded(name: str) -> str:
     """A looser key that also folds Russian into Ukrainian romanisation, for names no stricter key finds:
     "Andreevka" = "Andriivka", "Kalinovoe" = "Kalynove", "Blagodatne" = "Blahodatne", "Svetloye" = "Svitle"."""
-    s = skeleton(name)
+    return _folded_of(skeleton(name))
+
+
+def _folded_of(s: str) -> str:
     if _CYRILLIC.search(s):
         return s
     s = re.sub(r"(?:oie|oye|oe|ye|ie)$", "e", s)
     s = re.sub(r"(?:aia|aya|ai)$", "a", s)
     s = s.replace("g", "h").replace("e", "i").replace("ov", "iv").replace("y", "i")
     return re.sub(r"(.)\1+", r"\1", s)
+
+
+def keys(name: str) -> tuple[str, str, str]:
+    """The normal, skeleton and folded keys of a name, each computed from the one before."""
+    n = normal(name)
+    sk = _skeleton_of(n)
+    return n, sk, _folded_of(sk)
 
 
 def km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
@@ -109,8 +122,9 @@ class Gazetteer:
         self.folded: dict[str, list[int]] = {}
         for i, alts in enumerate(names):
             for n in alts:
-                for index, key in ((self.exact, n), (self.normal, normal(n)), (self.skeleton, skeleton(n)),
-                                   (self.folded, folded(n))):
+                normal_key, skeleton_key, folded_key = keys(n)
+                for index, key in ((self.exact, n), (self.normal, normal_key), (self.skeleton, skeleton_key),
+                                   (self.folded, folded_key)):
                     bucket = index.setdefault(key, [])
                     if not bucket or bucket[-1] != i:
                         bucket.append(i)
@@ -174,9 +188,10 @@ class Gazetteer:
         loosest tier folds Russian romanisation into Ukrainian ("Andreevka" finds every Andriivka).
         """
         seen: dict[int, str] = {}
-        for kind, index, key in (("exact", self.exact, name), ("normal", self.normal, normal(name)),
-                                 ("skeleton", self.skeleton, skeleton(name)),
-                                 ("folded", self.folded if len(name) >= FOLDED_MIN_LENGTH else {}, folded(name))):
+        normal_key, skeleton_key, folded_key = keys(name)
+        for kind, index, key in (("exact", self.exact, name), ("normal", self.normal, normal_key),
+                                 ("skeleton", self.skeleton, skeleton_key),
+                                 ("folded", self.folded if len(name) >= FOLDED_MIN_LENGTH else {}, folded_key)):
             for i in index.get(key, ()):
                 seen.setdefault(i, kind)
         out = [(self.entries[i], kind) for i, kind in seen.items()]
@@ -218,13 +233,11 @@ class Gazetteer:
     @lru_cache(maxsize=1)  # noqa: B019 - one gazetteer per process
     def _regions(self) -> dict[str, Entry]:
         out: dict[str, Entry] = {}
-        for e in self.entries:
-            if e.fcode == "ADM1" and e.admin1:
-                out[region_key(e.admin1)] = e
+        oblasts = {e.admin1: e for e in self.entries if e.fcode == "ADM1" and e.admin1}
+        for admin1, e in oblasts.items():
+            out[region_key(admin1)] = e
         for alias, admin1 in REGION_ALIASES.items():
-            target = next((e for e in self.entries if e.fcode == "ADM1" and e.admin1 == admin1), None)
-            if target is None:
-                target = self._russian_region_centre(admin1)
+            target = oblasts.get(admin1) or self._russian_region_centre(admin1)
             if target is not None:
                 out[region_key(alias)] = target
         return out

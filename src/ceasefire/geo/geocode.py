@@ -147,7 +147,6 @@ class Evidence:
 
     regions: set[str] = field(default_factory=set)
     raions: list[Entry] = field(default_factory=list)
-    anchors: list[Anchor] = field(default_factory=list)
     context: list[Place] = field(default_factory=list)
     on: dt.date | None = None
 
@@ -172,15 +171,17 @@ class Geocoder:
 
     def evidence_in(self, text: str, on: dt.date | None = None) -> Evidence:
         """What the whole text says about where things are: regions, raions and towns it locates places by."""
-        return Evidence(regions=self.regions_in(text), raions=self.raions_in(text), anchors=self.anchors_in(text),
-                        on=on)
+        return Evidence(regions=self.regions_in(text), raions=self.raions_in(text), on=on)
 
     def anchors_in(self, text: str) -> list[Anchor]:
         """Towns the text measures from ("20 km from Kramatorsk", "9km north of Donetsk") or puts a place near
-        ("the village of Andreevka near Slavyansk", "Gladosovo, Horlivka City Council")."""
-        out = []
+        ("the village of Andreevka near Slavyansk", "Gladosovo, Horlivka City Council"). Read from the mention's
+        own sentence, not the whole report: a town placed near another says nothing of places elsewhere."""
+        out: list[Anchor] = []
         for m in _ANCHOR.finditer(text):
             name = m.group("town") or m.group("council")
+            if any(a.name == name for a in out):
+                continue
             towns = tuple(e for e, _k in self.gaz.candidates(name) if not e.is_region and e.fclass == "P")
             if not towns:
                 continue
@@ -230,7 +231,7 @@ class Geocoder:
                 return Resolution(regions[0].to_place(3, name))
             return Resolution(None, f"no gazetteer entry for {name!r}" if not candidates else f"{name!r} is a country")
         village = bool(re.search(_VILLAGE.pattern, text[:max(0, text.find(name))], re.I))
-        best, runner_up, decided = self._choose(name, settlements, hint, evidence, village, exact, primary)
+        best, runner_up, decided = self._choose(name, text, settlements, hint, evidence, village, exact, primary)
         if runner_up is not None and not decided \
                 and km(best.lat, best.lon, runner_up.lat, runner_up.lon) > AMBIGUOUS_KM \
                 and best.population < 10 * max(runner_up.population, 1):
@@ -273,12 +274,12 @@ class Geocoder:
             return []
         return [e for e in self.gaz.lookup(re.sub(r"\s+(?:district|raion)$", "", hint))[0] if not e.is_region]
 
-    def _choose(self, name: str, cands: list[Entry], hint: str | None, ev: Evidence, village: bool,
+    def _choose(self, name: str, text: str, cands: list[Entry], hint: str | None, ev: Evidence, village: bool,
                 exact: set[str], primary: set[str]) -> tuple[Entry, Entry | None, bool]:
         """The best candidate, the runner-up, and whether the text itself decided between them."""
         region_hint = self.gaz.region(hint) if hint else None
         towns = self._nearby_hint(hint)
-        anchors = [a for a in ev.anchors if skeleton(a.name) != skeleton(name)]  # "X near X" anchors nothing
+        anchors = [a for a in self.anchors_in(text) if skeleton(a.name) != skeleton(name)]  # "X near X": nothing
         era = front_era(ev.on)
 
         def score(e: Entry) -> tuple[float, bool]:
@@ -370,8 +371,10 @@ class Geocoder:
                 region = self.gaz.region(next(iter(evidence.regions)))
                 if region is not None:
                     resolution = Resolution(region.to_place(3, region.admin1))
-            if resolution.place is not None and resolution.place.precision < 3:
-                evidence.context.append(resolution.place)
+            place = resolution.place
+            if place is not None and place.precision < 3 and \
+                    all((p.lat, p.lon) != (place.lat, place.lon) for p in evidence.context):
+                evidence.context.append(place)  # each place once: a long report names the same towns again
             out.append(inc.model_copy(update={"place": resolution.place, "place_reason": resolution.reason}))
         return out
 
