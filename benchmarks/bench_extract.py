@@ -63,6 +63,24 @@ def main() -> None:
     print(f"spaCy {MODEL_PACKAGE} alone: {n / spacy_secs:8.1f} texts/s ({chars / spacy_secs / 1000:.0f} kchar/s)")
     print(f"ceasefire extract:          {n / ours_secs:8.1f} texts/s ({chars / ours_secs / 1000:.0f} kchar/s)")
     print(f"ratio ours/spaCy = {ratio:.2f} (target >= 0.50): {'PASS' if ratio >= 0.5 else 'FAIL'}")
+    long_report(baseline)
+
+
+def long_report(baseline) -> None:
+    """One long report (our own text repeated, about 80 kB): the cost must grow with the length, not its square."""
+    paragraph = ("Russian forces shelled Stepove, Zaporizhia, and struck Kupiansk with drones. Officials in Kharkiv "
+                 "said two people were hurt near Vovchansk. Troops repelled 12 attacks near Pokrovsk. Masked men "
+                 "beat a driver.\n")
+    for repeats in (100, 400):
+        text = paragraph * repeats
+        t = time.perf_counter()
+        baseline(text)
+        spacy_secs = time.perf_counter() - t
+        t = time.perf_counter()
+        result = next(extract_many([make_document(text.encode(), text, published=dt.date(2024, 6, 1)).document]))
+        secs = time.perf_counter() - t
+        print(f"long report {len(text) / 1000:.0f} kB: {len(result.incidents)} incidents in {secs:.1f} s "
+              f"(spaCy alone {spacy_secs:.1f} s, ratio {spacy_secs / secs:.2f})")
 
 
 if __name__ == "__main__":

@@ -100,7 +100,7 @@ def place_mentions(text: str) -> list[PlaceMention]:
         name = " ".join(words)
         if re.search(r"['’]s$|\bRepublic$|People['’]s", name):  # "Kyiv's general staff", "Luhansk People's
             continue  # Republic": a name inside an actor, not the place of the event
-        if _MEASURED_BEFORE.search(text, 0, m.start()) and m.group("prep").lower() in ("of", "from"):
+        if _ends_with(_MEASURED_BEFORE, text, m.start()) and m.group("prep").lower() in ("of", "from"):
             continue  # "18km north of Luhansk": a town measured from, not the place
         if _FACILITY_AFTER.match(text, m.end("name")) or _SPEAKS_AFTER.match(text, m.end("name")) \
                 or _SECTOR_AFTER.match(text, m.end("name")):
@@ -120,8 +120,8 @@ def place_mentions(text: str) -> list[PlaceMention]:
         rank = _PREP_RANK.get(prep, 2)
         if hint and re.fullmatch(r"region|oblast|province", hint, re.I):
             rank = 3  # "… fired on Zolote and Popasna in the Luhansk region": the villages are the place
-        before = _NAME_BEFORE.search(text, 0, m.start()) if prep in _NEAR_PREPS or _DIRECTION_BEFORE.search(
-            text, 0, m.start()) else None
+        before = _ends_with(_NAME_BEFORE, text, m.start()) \
+            if prep in _NEAR_PREPS or _ends_with(_DIRECTION_BEFORE, text, m.start()) else None
         if before and before.group("name").split()[0] not in _STOP and not _REGION_WORDS.search(before.group(0)):
             # "Shchastya, near Luhansk city", "Zaitsevo settlement on the western outskirts of Gorlovka",
             # "Alexandrovka, west of Donetsk": the first town is the place, the second only locates it.
@@ -194,7 +194,7 @@ def candidate_mentions(text: str, names_of_others: tuple[str, ...] = ()) -> Iter
         words = [(w.group(), m.start() + w.end()) for w in re.finditer(r"\S+", m.group(0))]  # (word, its end)
         while words and words[0][0] in _STOP:
             words.pop(0)
-        if _CYRILLIC_WORD.match(m.group(0)) and _SENTENCE_START.search(text, 0, m.start()):
+        if _CYRILLIC_WORD.match(m.group(0)) and _ends_with(_SENTENCE_START, text, m.start()):
             words = words[1:]  # Cyrillic words open sentences in capitals and may stem-match a village
         if _SPEAKS_AFTER.match(text, m.end()) or in_person(m.start(), m.end()):
             continue
@@ -225,6 +225,12 @@ def candidate_mentions(text: str, names_of_others: tuple[str, ...] = ()) -> Iter
     yield from named_after
     # Regions last: "… fired on Zolote and Popasna in the Luhansk region" is about the villages.
     yield from regional
+
+
+def _ends_with(pattern: re.Pattern, text: str, end: int, window: int = 120) -> re.Match | None:
+    """`pattern` (anchored with \\Z) matched against the text just before `end`: a window, not the whole
+    text before it, so that long reports cost time in proportion to their length."""
+    return pattern.search(text, max(0, end - window), end)
 
 
 def _with_hint(text: str, end: int, name: str) -> str:
