@@ -86,9 +86,19 @@ class PlaceMention:
         return f"{self.name}, {self.hint}" if self.hint else self.name
 
 
+_Ranked = tuple[int, int, PlaceMention]  # (rank, position, mention): lower ranks first, then text order
+
+
 def place_mentions(text: str) -> list[PlaceMention]:
     """Candidate place names in `text`, best first (locative prepositions, then order of appearance)."""
-    found = []
+    found = _english_mentions(text) + _cyrillic_mentions(text) + _marked_mentions(text)
+    found.sort(key=lambda x: (x[0], x[1]))
+    return [f[2] for f in found]
+
+
+def _english_mentions(text: str) -> list[_Ranked]:
+    """Names after an English locative preposition ("near Sudzha", "in the village of Hornal")."""
+    found: list[_Ranked] = []
     for m in _MENTION.finditer(text):
         words = m.group("name").split()
         while words and words[0] in _STOP:
@@ -129,7 +139,13 @@ def place_mentions(text: str) -> list[PlaceMention]:
                                                           start=before.start(), prep="in")))
             rank = 4
         found.append((rank, m.start(), PlaceMention(name=name, hint=hint, start=m.start("name"), prep=prep)))
-    for m in _CYR_MENTION.finditer(text):  # "у Покровську", "в районе населенного пункта Степовое"
+    return found
+
+
+def _cyrillic_mentions(text: str) -> list[_Ranked]:
+    """Names after a Ukrainian or Russian locative ("у Покровську", "в районе населенного пункта Степовое")."""
+    found: list[_Ranked] = []
+    for m in _CYR_MENTION.finditer(text):
         region = m.group("region")
         if region:  # "в Курской области": the region itself
             found.append((3, m.start(), PlaceMention(name=m.group("name"), hint=region.split()[-1],
@@ -142,6 +158,12 @@ def place_mentions(text: str) -> list[PlaceMention]:
         found.append((0 if m.group("near") else 1, m.start(),
                       PlaceMention(name=m.group("name"), hint=hint.split()[0] if hint else None,
                                    start=m.start("name"), prep="near" if m.group("near") else "in")))
+    return found
+
+
+def _marked_mentions(text: str) -> list[_Ranked]:
+    """City districts and places the text itself calls a settlement, whatever the preposition."""
+    found: list[_Ranked] = []
     for m in _CITY_DISTRICT.finditer(text):  # "Donetsk's Kirov district", "Petrovsky district/suburb of Donetsk"
         found.append((0, m.start(), PlaceMention(name=f"{m.group('city') or m.group('city2')} - "
                                                       f"{m.group('district') or m.group('district2')}",
@@ -150,8 +172,7 @@ def place_mentions(text: str) -> list[PlaceMention]:
         name = m.group("name") or m.group("after")
         if name.split()[0] not in _STOP:
             found.append((0, m.start(), PlaceMention(name=name, hint=None, start=m.start(), prep="in")))
-    found.sort(key=lambda x: (x[0], x[1]))
-    return [f[2] for f in found]
+    return found
 
 
 def candidate_mentions(text: str, names_of_others: tuple[str, ...] = ()) -> Iterator[str]:
