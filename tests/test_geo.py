@@ -120,7 +120,7 @@ def test_geo_front_lines_follow_named_places():
 
     text = resources.files("ceasefire").joinpath("data/front_lines.csv").read_text(encoding="utf-8")
     rows = list(csv.DictReader(line for line in io.StringIO(text) if not line.startswith("#")))
-    assert {r["line"] for r in rows} >= {"2014-war", "2014", "2022", "2023", "2024", "kursk-2024", "border"}
+    assert {r["line"] for r in rows} >= {"2014-war", "2014", "2022", "2023", "2024", "2025", "kursk-2024", "border"}
     for r in rows:
         if r["source"] == "approximate":
             continue
@@ -136,6 +136,9 @@ def test_geo_front_of_2024_is_west_of_avdiivka():
     pokrovsk = (48.28, 37.18)
     assert front_era(dt.date(2024, 9, 1)) == "2024" and front_era(dt.date(2023, 6, 1)) == "2023"
     assert distance_to_front(*pokrovsk, "2024") < 5 < 20 < distance_to_front(*pokrovsk, "2023")
+    dobropillia = (48.47, 37.09)  # reached by the front in 2025
+    assert front_era(dt.date(2025, 9, 1)) == "2025"
+    assert distance_to_front(*dobropillia, "2025") < 5 < distance_to_front(*dobropillia, "2023")
 
 
 @pytest.mark.parametrize("a,b,one", [("horinka", "horenka", True), ("tsukurune", "tsukurine", True),

@@ -6,7 +6,7 @@ Choosing among homonyms, evidence in order:
    ("Andreevka near Slavyansk") or measured from ("18km north of Luhansk");
 2. other places already resolved in the same document (nearest wins);
 3. the conflict area, and nearness to the front line of the time (data/front_lines.csv: the war of 2014, the
-   2015-2022 line of contact, the fronts of the full-scale war, the Kursk salient, the Russian border);
+   2015-2022 line of contact, the fronts of the full-scale war to 2025, the Kursk salient, the Russian border);
 4. "the village of X" is not a city; since 2022 a place's current name over a former one; the spelling exactly
    as written; regional seats;
 5. population.
@@ -33,6 +33,7 @@ MINSK_II_HELD = dt.date(2015, 2, 20)  # Debaltseve taken; from here on the line 
 FULL_SCALE_INVASION = dt.date(2022, 2, 24)
 KHERSON_LIBERATED = dt.date(2022, 11, 11)
 AVDIIVKA_FELL = dt.date(2024, 2, 17)  # from here on the front moves west of the 2023 line around Pokrovsk
+FRONT_OF_2025 = dt.date(2025, 1, 1)  # the 2025 line (data/front_lines.csv) from here, with the 2024 one
 FRONT_BONUS = 60.0
 FRONT_BONUS_KM = 100.0  # the bonus falls from FRONT_BONUS on the line to 0 at this distance (tuned on three dev sets)
 CONFLICT_AREA = {"Donetsk", "Luhansk", "Zaporizhia", "Kherson", "Kharkiv", "Dnipropetrovsk", "Sumy", "Mykolaiv",
@@ -88,14 +89,16 @@ def front_era(on: dt.date | None) -> str:
         return "2014"
     if on <= KHERSON_LIBERATED:
         return "2022"
-    return "2023" if on < AVDIIVKA_FELL else "2024"
+    if on < AVDIIVKA_FELL:
+        return "2023"
+    return "2024" if on < FRONT_OF_2025 else "2025"
 
 
 # The lines (data/front_lines.csv) that make up the front of each era.
 ERA_LINES = {"2014-war": ("2014", "2014-war"), "2014": ("2014",),
              "2022": ("2014", "2022", "2023", "border"), "2023": ("2023", "border"),
-             "2024": ("2023", "2024", "kursk-2024", "border"),
-             "any": ("2014", "2014-war", "2022", "2023", "2024", "kursk-2024", "border")}
+             "2024": ("2023", "2024", "kursk-2024", "border"), "2025": ("2024", "2025", "kursk-2024", "border"),
+             "any": ("2014", "2014-war", "2022", "2023", "2024", "2025", "kursk-2024", "border")}
 
 
 @lru_cache(maxsize=1)
