@@ -301,3 +301,12 @@ def test_geo_front_of_march_2022_north_of_kyiv():
 
     place = default_geocoder().locate_text("A bridge was blown up outside Ivankiv.", on=dt.date(2022, 3, 5)).place
     assert place.admin1 == "Kyiv"
+
+
+def test_geo_unknown_population_counts_as_a_typical_village():
+    import datetime as dt
+
+    assert 100 < gazetteer().typical_village_population() < 2000
+    # Two Sadoves in Kherson oblast: one of unknown size on the Dnipro front, one of 683 people 24 km from it.
+    place = default_geocoder().locate_text("Artillery hit Sadove, Kherson region.", on=dt.date(2023, 3, 15)).place
+    assert place.admin1 == "Kherson" and abs(place.lat - 46.70) < 0.05 and abs(place.lon - 32.82) < 0.05

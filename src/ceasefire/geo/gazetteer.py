@@ -225,6 +225,15 @@ class Gazetteer:
                     out.setdefault(e.admin1, {}).setdefault(len(key), []).append((key, i))
         return out
 
+    @lru_cache(maxsize=1)  # noqa: B019 - one gazetteer per process
+    def typical_village_population(self) -> int:
+        """The median population of the Ukrainian villages whose population GeoNames knows (about 400). Most
+        villages' population is unknown (0): scoring them as empty would make any village of known size win.
+        (Russia's rows come from cities500, which has no village under 500, so they would bias the median.)"""
+        known = sorted(e.population for e in self.entries
+                       if e.fcode == "PPL" and e.country == "Ukraine" and e.population > 0)
+        return known[len(known) // 2] if known else 0
+
     def region(self, name: str) -> Entry | None:
         """The oblast (or Russian region) a name refers to ("Donetsk", "Zaporizhia region", "Курской области")."""
         key = region_key(name)

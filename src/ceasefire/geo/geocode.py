@@ -284,6 +284,8 @@ class Geocoder:
         towns = self._nearby_hint(hint)
         anchors = [a for a in self.anchors_in(text) if skeleton(a.name) != skeleton(name)]  # "X near X": nothing
         era = front_era(ev.on)
+        typical = self.gaz.typical_village_population()  # GeoNames' 0 means unknown, not empty
+        conflict_area = CONFLICT_AREA | ({"Kyiv"} if era in ("2022", "any") else set())  # the spring of 2022
 
         def score(e: Entry) -> tuple[float, bool]:
             s, decided = 0.0, False
@@ -303,13 +305,13 @@ class Geocoder:
                 nearest = min(km(e.lat, e.lon, p.lat, p.lon) for p in ev.context)
                 s += max(0.0, 200 - nearest)
                 decided = decided or nearest < 100
-            if e.admin1 in CONFLICT_AREA:
+            if e.admin1 in conflict_area:
                 s += 50
             to_front = distance_to_front(e.lat, e.lon, era)
             s += max(0.0, FRONT_BONUS * (1 - to_front / FRONT_BONUS_KM))
             if village and e.population > VILLAGE_MAX_POPULATION:
                 s -= 100
-            s += 6 * math.log10(e.population + 1) + SEAT_BONUS.get(e.fcode, 5 if e.fclass == "P" else 0)
+            s += 6 * math.log10((e.population or (typical if e.fclass == "P" else 0)) + 1) + SEAT_BONUS.get(e.fcode, 5 if e.fclass == "P" else 0)
             if e.geonameid in exact:
                 s += EXACT_BONUS
             if e.geonameid in primary and era not in ("2014-war", "2014", "any"):  # see PRIMARY_BONUS
@@ -323,7 +325,7 @@ class Geocoder:
             # The conflict area decides when exactly one of the two lies inside it; so does the front line when
             # one of them lies on it and the other far from it.
             to_front = {id(e): distance_to_front(e.lat, e.lon, era) for e in (best, runner_up)}
-            decided = (best.admin1 in CONFLICT_AREA) != (runner_up.admin1 in CONFLICT_AREA) \
+            decided = (best.admin1 in conflict_area) != (runner_up.admin1 in conflict_area) \
                 or to_front[id(best)] <= ON_FRONT_KM < 4 * ON_FRONT_KM <= to_front[id(runner_up)]
         return best, runner_up, decided
 
