@@ -9,7 +9,7 @@ Choosing among homonyms, evidence in order:
    2015-2022 line of contact, the fronts of the full-scale war to 2025, the Kursk salient, the Russian border);
 4. "the village of X" is not a city; since 2022 a place's current name over a former one; the spelling exactly
    as written; regional seats;
-5. population.
+5. population (unknown, 0 in GeoNames, counts as a typical village's).
 Precision: 1 a settlement, 2 near a settlement ("near", "outskirts") or a part of a region, 3 only a region
 (its centre). When two far-apart candidates remain and nothing in the text prefers one, it abstains.
 """
