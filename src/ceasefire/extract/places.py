@@ -128,8 +128,6 @@ def _english_mentions(text: str) -> list[_Ranked]:
                                                     "city", "settlement", "proximity", "close", "next")),
                     prep_words[0])
         rank = _PREP_RANK.get(prep, 2)
-        if hint and re.fullmatch(r"region|oblast|province", hint, re.I):
-            rank = 3  # "… fired on Zolote and Popasna in the Luhansk region": the villages are the place
         before = _ends_with(_NAME_BEFORE, text, m.start()) \
             if prep in _NEAR_PREPS or _ends_with(_DIRECTION_BEFORE, text, m.start()) else None
         if before and before.group("name").split()[0] not in _STOP and not _REGION_WORDS.search(before.group(0)):
