@@ -76,6 +76,11 @@ class _Report:
         return json.dumps(self.scores())
 
 
+# The check part of an ACLED-format file is read for its scores only, never row by row: rules are tuned on the
+# rest. The split is by time (events of 2024 on) so that the check part is weeks the rules were not written on.
+CHECK_FROM = dt.date(2024, 1, 1)
+
+
 @dataclass
 class AcledReport(_Report):
     rows: int
@@ -88,12 +93,60 @@ class AcledReport(_Report):
     parity: float
     rate: float
     oblast: float = 0.0  # ours, beyond the reference scorer: the first incident's region is ACLED's admin1
+    # Ours as well: each side's accuracy (sub-event type and party both right) and each side's party accuracy.
+    ru_right: float = 0.0
+    ua_right: float = 0.0
+    ru_party: float = 0.0
+    ua_party: float = 0.0
+    no_incident: float = 0.0
+    parts: dict[str, "AcledReport"] = field(default_factory=dict, repr=False)
     errors: list[str] = field(default_factory=list, repr=False)
 
+    def scores(self) -> dict:
+        out = {k: v for k, v in asdict(self).items() if k not in ("errors", "parts")}
+        out["parts"] = {name: part.scores() for name, part in self.parts.items()}
+        return out
+
     def summary(self) -> str:
-        return (f"rows={self.rows} sub={self.sub:.3f} f1={self.f1:.3f} party={self.party:.3f} loc5={self.loc5:.3f} "
-                f"date={self.date:.3f} fatal={self.fatal:.3f} parity={self.parity:.3f} rate={self.rate:.0f}/s "
-                f"oblast={self.oblast:.3f}")
+        lines = [self._line("all")] + [part._line(name) for name, part in self.parts.items()]
+        return "\n".join(lines)
+
+    def _line(self, name: str) -> str:
+        return (f"{name}: rows={self.rows} sub={self.sub:.3f} f1={self.f1:.3f} party={self.party:.3f} "
+                f"loc5={self.loc5:.3f} date={self.date:.3f} fatal={self.fatal:.3f} parity={self.parity:.3f} "
+                f"rate={self.rate:.0f}/s oblast={self.oblast:.3f} ru_right={self.ru_right:.3f} "
+                f"ua_right={self.ua_right:.3f} ru_party={self.ru_party:.3f} ua_party={self.ua_party:.3f} "
+                f"no_incident={self.no_incident:.3f}")
+
+
+@dataclass(frozen=True)
+class _AcledOutcome:
+    """How the first incident of one row compares with ACLED's coding."""
+
+    gold_sub: str
+    predicted_sub: str | None
+    gold_party: str
+    party_right: bool
+    loc5: bool | None  # None: the row is not coded to a settlement
+    oblast: bool | None
+    date: bool
+    fatal: bool
+    no_incident: bool
+    error: str | None
+
+
+def _aggregate(outcomes: list[_AcledOutcome], rate: float) -> AcledReport:
+    subs = [(o.gold_sub, o.predicted_sub) for o in outcomes]
+    side = {p: [o for o in outcomes if o.gold_party == p] for p in ("RU", "UA")}
+    right = {p: _avg([o.party_right and o.gold_sub == o.predicted_sub for o in rows]) for p, rows in side.items()}
+    return AcledReport(
+        rows=len(outcomes), sub=_avg([g == q for g, q in subs]), f1=macro_f1(subs),
+        party=_avg([o.party_right for o in outcomes if o.gold_party in side]),
+        loc5=_avg([o.loc5 for o in outcomes if o.loc5 is not None]), date=_avg([o.date for o in outcomes]),
+        fatal=_avg([o.fatal for o in outcomes]), parity=abs(right["RU"] - right["UA"]), rate=rate,
+        oblast=_avg([o.oblast for o in outcomes if o.oblast is not None]), ru_right=right["RU"], ua_right=right["UA"],
+        ru_party=_avg([o.party_right for o in side["RU"]]), ua_party=_avg([o.party_right for o in side["UA"]]),
+        no_incident=_avg([o.no_incident for o in outcomes]), errors=[o.error for o in outcomes if o.error])
 
 
 def _read_csv(path: Path) -> list[dict[str, str]]:
@@ -106,8 +159,18 @@ def _read_csv(path: Path) -> list[dict[str, str]]:
         raise InputError(str(path), f"not a readable UTF-8 CSV ({exc})") from None
 
 
+def is_check_row(row: dict[str, str]) -> bool:
+    """Whether a dev-file row belongs to the check part (see CHECK_FROM)."""
+    return dt.date.fromisoformat(_acled_date(row["event_date"])) >= CHECK_FROM
+
+
 def score_acled(path: Path) -> AcledReport:
-    """Score the first incident of each row against ACLED's coding (see module docstring)."""
+    """Score the first incident of each row against ACLED's coding (see module docstring).
+
+    The report covers the whole file, as the reference scorer does, and its `parts` the tuning part and the
+    check part (rows from CHECK_FROM on); its `errors` list only rows of the tuning part, so that the check part
+    is never read row by row.
+    """
     all_rows = _read_csv(path)
     required = {"event_type", "sub_event_type", "notes", "timestamp", "actor1", "event_date", "fatalities",
                 "geo_precision", "latitude", "longitude", "event_id_cnty"}
@@ -116,53 +179,55 @@ def score_acled(path: Path) -> AcledReport:
     rows = [r for r in all_rows if r["event_type"] in ACLED_TYPES]
     docs = []
     for r in rows:
-        published = dt.datetime.fromtimestamp(int(r["timestamp"]), dt.timezone.utc).date()
+        try:
+            published = dt.datetime.fromtimestamp(int(r["timestamp"]), dt.timezone.utc).date()
+        except (ValueError, OverflowError, OSError):
+            raise InputError(str(path), f"row {r['event_id_cnty']}: bad timestamp {r['timestamp']!r}") from None
         docs.append(make_document(r["notes"].encode("utf-8"), r["notes"], published=published,
                                   source=r.get("source")).document)
     t = time.perf_counter()
     results: list[Extraction] = list(extract_many(docs))
     secs = time.perf_counter() - t
-    subs, party, loc5, date, fatal, oblast = [], [], [], [], [], []
-    side: dict[str, list[bool]] = {"RU": [], "UA": []}
-    errors = []
-    for r, res in zip(rows, results):
-        inc: Incident | None = res.incidents[0] if res.incidents else None
-        predicted_sub = inc.acled_sub_event_type if inc else None
-        subs.append((r["sub_event_type"], predicted_sub))
-        gold_party = party_of_acled_actor(r["actor1"])
-        wrong = []
-        if predicted_sub != r["sub_event_type"]:
-            wrong.append(f"sub {predicted_sub!r} != {r['sub_event_type']!r}")
-        if gold_party in side:
-            right = _norm_party(inc.actor_party if inc else None) == gold_party
-            party.append(right)
-            side[gold_party].append(right and r["sub_event_type"] == predicted_sub)
-            if not right:
-                wrong.append(f"party {inc.actor_party if inc else None} != {gold_party}")
-        if r["geo_precision"] == "1":
-            ok = bool(inc and inc.place) and km(float(r["latitude"]), float(r["longitude"]),
-                                                inc.place.lat, inc.place.lon) <= 5
-            loc5.append(ok)
-            if not ok:
-                wrong.append(f"place {inc.place.name if inc and inc.place else None} "
-                             f"({inc.place.lat if inc and inc.place else None}, {inc.place.lon if inc and inc.place else None}) "
-                             f"!= {r['location']} ({r['latitude']}, {r['longitude']})")
-        if r.get("admin1"):
-            oblast.append(bool(inc and inc.place and inc.place.admin1 == _province(r["admin1"])))
-        day_ok = (str(inc.when.start) if inc and inc.when else "") == _acled_date(r["event_date"])
-        date.append(day_ok)
-        if not day_ok:
-            wrong.append(f"date {inc.when.start if inc and inc.when else None} != {_acled_date(r['event_date'])}")
-        fat_ok = int((inc.fatalities if inc else None) or 0) == int(r["fatalities"] or 0)
-        fatal.append(fat_ok)
-        if not fat_ok:
-            wrong.append(f"fatalities {inc.fatalities if inc else None} != {r['fatalities']}")
-        if wrong:
-            errors.append(f"{r['event_id_cnty']}: {'; '.join(wrong)}\n    {r['notes'][:300]}")
-    return AcledReport(rows=len(rows), sub=_avg([g == q for g, q in subs]), f1=macro_f1(subs), party=_avg(party),
-                       loc5=_avg(loc5), date=_avg(date), fatal=_avg(fatal),
-                       parity=abs(_avg(side["RU"]) - _avg(side["UA"])), rate=len(rows) / secs if secs else 0.0,
-                       oblast=_avg(oblast), errors=errors)
+    outcomes = [_acled_outcome(r, res) for r, res in zip(rows, results)]
+    rate = len(rows) / secs if secs else 0.0
+    check = [is_check_row(r) for r in rows]
+    report = _aggregate(outcomes, rate)
+    report.parts = {"tune": _aggregate([o for o, c in zip(outcomes, check) if not c], rate),
+                    "check": _aggregate([o for o, c in zip(outcomes, check) if c], rate)}
+    report.errors = report.parts["tune"].errors
+    report.parts["check"].errors = []
+    return report
+
+
+def _acled_outcome(r: dict[str, str], res: Extraction) -> _AcledOutcome:
+    inc: Incident | None = res.incidents[0] if res.incidents else None
+    predicted_sub = inc.acled_sub_event_type if inc else None
+    gold_party = party_of_acled_actor(r["actor1"])
+    wrong = []
+    if predicted_sub != r["sub_event_type"]:
+        wrong.append(f"sub {predicted_sub!r} != {r['sub_event_type']!r}")
+    party_right = _norm_party(inc.actor_party if inc else None) == gold_party
+    if gold_party in ("RU", "UA") and not party_right:
+        wrong.append(f"party {inc.actor_party if inc else None} != {gold_party}")
+    loc5 = None
+    if r["geo_precision"] == "1":
+        loc5 = bool(inc and inc.place) and km(float(r["latitude"]), float(r["longitude"]),
+                                              inc.place.lat, inc.place.lon) <= 5
+        if not loc5:
+            wrong.append(f"place {inc.place.name if inc and inc.place else None} "
+                         f"({inc.place.lat if inc and inc.place else None}, {inc.place.lon if inc and inc.place else None}) "
+                         f"!= {r['location']} ({r['latitude']}, {r['longitude']})")
+    oblast = bool(inc and inc.place and inc.place.admin1 == _province(r["admin1"])) if r.get("admin1") else None
+    day_ok = (str(inc.when.start) if inc and inc.when else "") == _acled_date(r["event_date"])
+    if not day_ok:
+        wrong.append(f"date {inc.when.start if inc and inc.when else None} != {_acled_date(r['event_date'])}")
+    fat_ok = int((inc.fatalities if inc else None) or 0) == int(r["fatalities"] or 0)
+    if not fat_ok:
+        wrong.append(f"fatalities {inc.fatalities if inc else None} != {r['fatalities']}")
+    error = f"{r['event_id_cnty']}: {'; '.join(wrong)}\n    {r['notes'][:300]}" if wrong else None
+    return _AcledOutcome(gold_sub=r["sub_event_type"], predicted_sub=predicted_sub, gold_party=gold_party,
+                         party_right=party_right, loc5=loc5, oblast=oblast, date=day_ok, fatal=fat_ok,
+                         no_incident=inc is None, error=error)
 
 
 @dataclass

@@ -18,26 +18,14 @@ from dataclasses import dataclass, field
 from spacy.tokens import Doc, Span as SpacySpan, Token
 
 from ceasefire.actors import ActorRegistry, registry
+from ceasefire.extract.lexicon import lexicon
 from ceasefire.records import Claim, Contradiction, Span, TimeSpan, content_id
 from ceasefire.timeparse import TimeMention
 
-CUE_STANCE: dict[str, str] = {
-    "say": "assert", "tell": "assert", "state": "assert", "claim": "assert", "report": "assert",
-    "announce": "assert", "post": "assert", "write": "assert", "add": "assert", "note": "assert",
-    "confirm": "assert", "insist": "assert", "stress": "assert", "declare": "assert", "assert": "assert",
-    "explain": "assert", "argue": "assert", "emphasise": "assert", "emphasize": "assert",
-    "acknowledge": "assert", "admit": "assert", "inform": "assert", "publish": "assert", "believe": "assert",
-    "estimate": "assert", "assess": "assert", "read": "assert",
-    "record": "assert", "observe": "assert", "tweet": "assert", "maintain": "assert", "allege": "accuse",
-    "accuse": "accuse", "blame": "accuse", "deny": "deny", "dismiss": "deny", "refute": "deny",
-    "reject": "reject", "refuse": "reject", "warn": "warn", "threaten": "warn", "propose": "propose",
-    "suggest": "propose", "offer": "propose", "urge": "propose", "call": "propose", "demand": "propose",
-    "accept": "accept", "agree": "accept", "welcome": "accept", "endorse": "accept", "support": "accept",
-    "condemn": "accuse", "decry": "accuse",
-}
+# Speech verbs and their stances live in data/lexicon/en.yaml.
+CUE_STANCE: dict[str, str] = lexicon().speech_verbs
 # Verbs that are claims only with a clausal complement ("added that …"), never with an object alone.
-_NEEDS_CLAUSE = {"read", "believe", "add", "note", "support", "call", "offer", "agree", "accept", "welcome",
-                 "assess", "insist", "stress", "explain", "argue"}
+_NEEDS_CLAUSE = lexicon().needs_clause
 _ACCUSE_LIKE = {"accuse", "blame", "condemn", "warn", "threaten", "decry", "urge", "call"}
 _DENIAL = re.compile(r"\b(?:not\s+true|untrue|false|fake|baseless|groundless|no\s+truth|lies?|"
                      r"disinformation|propaganda|fabricat\w*|did\s+not\s+happen|never\s+happened)\b", re.I)

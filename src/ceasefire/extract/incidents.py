@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from spacy.tokens import Doc, Span as SpacySpan, Token
 
 from ceasefire.actors import registry
+from ceasefire.extract.frames import Roles, phrase, roles_of, verb_of
 from ceasefire.extract.places import place_mention
 from ceasefire.extract.quantities import find_count, find_fatalities, find_injured
 from ceasefire.extract.tallies import Tally, find_tallies
@@ -208,44 +209,6 @@ def _cue_token(sent: SpacySpan, char: int) -> Token | None:
     return None
 
 
-def _verb_of(tok: Token) -> Token:
-    cur = tok
-    for _ in range(6):
-        if cur.pos_ in ("VERB", "AUX") or cur.dep_ == "ROOT":
-            return cur
-        cur = cur.head
-    return cur
-
-
-def _phrase(tok: Token) -> str:
-    return "".join(t.text_with_ws for t in tok.subtree).strip()
-
-
-def _subject_and_object(verb: Token) -> tuple[str | None, str | None, bool]:
-    """(subject phrase, object phrase, passive?) of a verb, following conjunctions up to the shared subject."""
-    cur = verb
-    for _ in range(3):
-        kids = list(cur.children) + [g for c in cur.children if c.dep_ in ("aux", "auxpass") for g in c.children]
-        subj = [c for c in kids if c.dep_ in ("nsubj", "nsubjpass", "csubj") and c.lower_ not in _REFLEXIVE]
-        if subj:
-            break
-        if cur.dep_ in ("conj", "xcomp", "advcl", "relcl") and cur.head != cur:
-            cur = cur.head
-        else:
-            break
-    passive = any(c.dep_ in ("nsubjpass", "auxpass") for c in verb.children) \
-        or any(c.dep_ == "nsubjpass" for c in cur.children)
-    subject = _phrase(subj[0]) if subj else None
-    agent = next((gc for c in verb.children if c.dep_ == "agent" for gc in c.children if gc.dep_ == "pobj"), None)
-    obj = next((c for c in verb.children if c.dep_ in ("dobj", "obj")), None)
-    if obj is None:
-        obj = next((gc for c in verb.children if c.dep_ == "prep" and c.lower_ in ("at", "on", "upon", "against")
-                    for gc in c.children if gc.dep_ == "pobj"), None)
-    if passive:
-        return (_phrase(agent) if agent is not None else None), subject, True
-    return subject, (_phrase(obj) if obj is not None else None), False
-
-
 _BY_AGENT = re.compile(r"\b(?:by|from)\s+((?:the\s+)?[^,.;]{3,60}?(?:forces|troops|rebels|military|army|"
                        r"formations|units|militants|fighters|separatists))\b", re.IGNORECASE)
 _REFLEXIVE = {"itself", "themselves", "himself", "herself"}
@@ -260,7 +223,7 @@ def _accused_of(verb: Token) -> str | None:
         head = cur.head
         if cur.dep_ == "pcomp" and head.lower_ in ("of", "for") and head.head.lemma_.lower() in _ACCUSE_LEMMAS:
             obj = next((c for c in head.head.children if c.dep_ in ("dobj", "obj")), None)
-            return _phrase(obj) if obj is not None else None
+            return phrase(obj) if obj is not None else None
         if head == cur:
             return None
         cur = head
@@ -270,7 +233,7 @@ def _accused_of(verb: Token) -> str | None:
 def _party_near_cue(cue_tok: Token) -> str | None:
     for child in cue_tok.children:
         if child.dep_ in ("amod", "compound", "poss", "nmod"):
-            party = registry().party_of(_phrase(child))
+            party = registry().party_of(phrase(child))
             if party:
                 return party
     return None
@@ -326,13 +289,14 @@ def _actor_and_target(kind: str, clause: _Clause, match: re.Match, ctx: Incident
     actor = target = None
     actor_party = target_party = None
     if cue_tok is not None:
-        verb = _verb_of(cue_tok)
-        subject, obj, _passive = _subject_and_object(verb)
-        if subject and not re.match(r"(?i)(it|this|that|there|which|who)$", subject):
-            actor, actor_party = subject, reg.party_of(_strip_attribution(subject))
-        if obj:
-            target, target_party = obj, reg.party_of(obj)
-        accused = _accused_of(verb)
+        roles = roles_of(cue_tok)
+        if roles.agent is not None and roles.agent.lower_ not in ("it", "this", "that", "there", "which", "who"):
+            actor = phrase(roles.agent)
+            actor_party = reg.party_of(_strip_attribution(actor))
+        if roles.patient is not None:
+            target = phrase(roles.patient)
+            target_party = reg.party_of(target)
+        accused = _accused_of(verb_of(cue_tok))
         if accused is not None:
             # "X accused Ukraine of striking …": the accused is the alleged actor.
             actor, actor_party = accused, reg.party_of(accused)
@@ -341,10 +305,12 @@ def _actor_and_target(kind: str, clause: _Clause, match: re.Match, ctx: Incident
             # target ("X repelled Y's attacks", "Y's attacks were repelled by X"), as ACLED mostly codes.
             kind = "attack_repelled"
             repel_tok = _cue_token(sent, clause.start + repel.start())
-            repeller, attacker, _ = _subject_and_object(_verb_of(repel_tok)) if repel_tok else (None,) * 3
-            actor, actor_party = attacker, reg.party_of(attacker) if attacker else None
-            target, target_party = repeller, reg.party_of(repeller) if repeller else None
-        if actor_party is None:
+            repel_roles = roles_of(repel_tok) if repel_tok is not None else Roles(None, None, "none")
+            actor = phrase(repel_roles.patient) if repel_roles.patient is not None else None
+            actor_party = reg.party_of(actor) if actor else None
+            target = phrase(repel_roles.agent) if repel_roles.agent is not None else None
+            target_party = reg.party_of(target) if target else None
+        if actor_party is None and roles.basis == "none":
             actor_party = _party_near_cue(cue_tok)
     if actor_party is None and previous_actor[1] is not None:
         actor, actor_party = previous_actor

@@ -1,0 +1,139 @@
+"""Frames: who did a violent act and to whom, read from the dependency parse of the word that names the act.
+
+An act is named by a verb ("Russian forces shelled Kherson", "Kherson was shelled by Russian forces") or by a
+noun ("a Russian drone attack on Odesa", "Russia's shelling of Kherson", "Kyiv came under missile attack from
+Russia", "Russian forces launched a drone attack on Odesa"). The agent is read from the structure that belongs
+to the act, never from a verb that only reports, records or judges it: in "Secretary X condemned today's Russian
+missile attack on Sumy" the agent is "Russian", not the Secretary; in "the Mission recorded eight explosions"
+there is none.
+
+Order for a noun: its possessor ("Russia's"), a party modifier ("Russian"), a "by"/"from" phrase on it or, for
+"came under attack from X", on the verb; the subject of a light verb whose object it is ("launched an attack").
+Order for a verb: the passive agent ("by X") or the active subject, following conjunctions and open clausal
+complements up to the shared subject; the object, or a phrase with "at/on/upon/against", is the patient.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from spacy.tokens import Token
+
+from ceasefire.actors import registry
+from ceasefire.extract.lexicon import lexicon
+
+_TIME_WORDS = {"DATE", "TIME"}
+
+
+@dataclass(frozen=True)
+class Roles:
+    """The agent and patient of an act, as parse tokens (heads of their phrases), and how the agent was found."""
+
+    agent: Token | None
+    patient: Token | None
+    basis: str  # subject | passive_agent | possessor | modifier | from_phrase | light_verb_subject | none
+    passive: bool = False
+
+
+def phrase(tok: Token) -> str:
+    """The words a token heads."""
+    return "".join(t.text_with_ws for t in tok.subtree).strip()
+
+
+def roles_of(cue: Token) -> Roles:
+    """The roles of the act that `cue` names (a verb, a noun, or a modifier of one)."""
+    head = cue
+    while head.dep_ in ("compound", "amod", "nmod") and head.head.pos_ in ("NOUN", "PROPN") and head.head != head:
+        head = head.head  # "missile" in "missile attack": the act is the attack
+    if head.pos_ in ("NOUN", "PROPN"):
+        return _nominal_roles(head)
+    return _verbal_roles(verb_of(head))
+
+
+def verb_of(tok: Token) -> Token:
+    """The nearest verb at or above a token (at most six steps), else the last token reached."""
+    cur = tok
+    for _ in range(6):
+        if cur.pos_ in ("VERB", "AUX") or cur.dep_ == "ROOT":
+            return cur
+        cur = cur.head
+    return cur
+
+
+def _pobj(prep: Token) -> Token | None:
+    return next((c for c in prep.children if c.dep_ == "pobj"), None)
+
+
+def _prep_object(tok: Token, words: set[str]) -> Token | None:
+    for child in tok.children:
+        if child.dep_ in ("prep", "agent") and child.lower_ in words:
+            found = _pobj(child)
+            if found is not None:
+                return found
+    return None
+
+
+def _nominal_roles(noun: Token) -> Roles:
+    lex = lexicon()
+    patient = _prep_object(noun, {"on", "against", "of", "at", "upon"})
+    for child in noun.children:
+        if child.dep_ == "poss" and child.ent_type_ not in _TIME_WORDS and child.lower_ not in lex.time_nouns:
+            return Roles(child, patient, "possessor")
+    for child in noun.children:
+        if child.dep_ in ("amod", "compound", "nmod") and registry().party_of(child.text):
+            return Roles(child, patient, "modifier")
+    by = _prep_object(noun, {"by", "from"})
+    if by is not None:
+        return Roles(by, patient, "from_phrase")
+    governor = noun.head
+    if noun.dep_ == "pobj" and governor.lower_ == "under":
+        # "Kyiv came under missile attack from Russia": the source hangs on the verb, the subject was hit.
+        verb = governor.head
+        source = _prep_object(verb, {"from", "by"})
+        subject = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+        return Roles(source, patient or subject, "from_phrase" if source is not None else "none")
+    if noun.dep_ in ("dobj", "obj") and governor.lemma_.lower() in lex.light_verbs:
+        subject, _patient, passive = _subject_and_object(governor)
+        return Roles(subject, patient, "light_verb_subject" if subject is not None else "none", passive)
+    verb = verb_of(noun)
+    if verb != noun and noun.dep_ not in ("nsubj", "nsubjpass") and not lex.only_reports(verb.lemma_.lower()):
+        # The weapon or label of an act the verb names ("struck a depot with HIMARS", "Interception: … downed").
+        roles = _verbal_roles(verb)
+        if roles.agent is not None and roles.agent != noun:
+            return roles
+    return Roles(None, patient, "none")
+
+
+def _verbal_roles(verb: Token) -> Roles:
+    subject, obj, passive = _subject_and_object(verb)
+    if passive:
+        return Roles(subject, obj, "passive_agent" if subject is not None else "none", True)
+    return Roles(subject, obj, "subject" if subject is not None else "none")
+
+
+def _subject_and_object(verb: Token) -> tuple[Token | None, Token | None, bool]:
+    """(agent, patient, passive?) of a verb, following conjunctions up to the shared subject."""
+    lex = lexicon()
+    cur = verb
+    subj: list[Token] = []
+    for _ in range(3):
+        kids = list(cur.children) + [g for c in cur.children if c.dep_ in ("aux", "auxpass") for g in c.children]
+        subj = [c for c in kids if c.dep_ in ("nsubj", "nsubjpass", "csubj") and c.lower_ not in lex.reflexives]
+        if subj:
+            break
+        if cur.dep_ in ("conj", "xcomp", "advcl", "relcl") and cur.head != cur \
+                and cur.head.lemma_.lower() not in lex.speech_verbs:
+            cur = cur.head
+        else:
+            break
+    passive = any(c.dep_ in ("nsubjpass", "auxpass") for c in verb.children) \
+        or any(c.dep_ == "nsubjpass" for c in cur.children)
+    subject = subj[0] if subj else None
+    if subject is not None and verb.dep_ == "relcl" and subject.lower_ in ("which", "that", "who"):
+        subject = verb.head  # "Russian troops, who shelled …": the antecedent
+    agent = next((gc for c in verb.children if c.dep_ == "agent" for gc in c.children if gc.dep_ == "pobj"), None)
+    obj = next((c for c in verb.children if c.dep_ in ("dobj", "obj")), None)
+    if obj is None:
+        obj = _prep_object(verb, {"at", "on", "upon", "against"})
+    if passive:
+        return agent, subject, True
+    return subject, obj, False

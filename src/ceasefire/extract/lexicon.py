@@ -1,0 +1,66 @@
+"""Word lists as data: data/lexicon/en.yaml, loaded and checked once.
+
+    >>> lexicon().stance_of("deny")
+    'deny'
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+import yaml
+
+STANCES = ("assert", "accuse", "deny", "reject", "warn", "propose", "accept")
+_LISTS = ("needs_clause", "light_verbs", "time_nouns", "reflexives", "negation_words", "irrealis_words",
+          "reaction_verbs", "observer_nouns", "observer_events", "perception_verbs")
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    speech_verbs: dict[str, str]  # lemma -> stance
+    needs_clause: frozenset[str]
+    light_verbs: frozenset[str]
+    time_nouns: frozenset[str]
+    reflexives: frozenset[str]
+    negation_words: frozenset[str]
+    irrealis_words: frozenset[str]
+    reaction_verbs: frozenset[str]
+    observer_nouns: frozenset[str]
+    observer_events: frozenset[str]
+    perception_verbs: frozenset[str]
+
+    def stance_of(self, lemma: str) -> str | None:
+        return self.speech_verbs.get(lemma)
+
+    def only_reports(self, lemma: str) -> bool:
+        """Whether a verb reports, perceives or judges an act rather than carrying it out."""
+        return lemma in self.speech_verbs or lemma in self.reaction_verbs or lemma in self.perception_verbs
+
+
+def load_lexicon(data: dict) -> Lexicon:
+    """Build and check a lexicon from the parsed YAML (raises ValueError on a malformed file)."""
+    missing = [k for k in ("speech_verbs", *_LISTS) if k not in data]
+    if missing:
+        raise ValueError(f"lexicon lacks {', '.join(missing)}")
+    speech: dict[str, str] = {}
+    for stance, verbs in data["speech_verbs"].items():
+        if stance not in STANCES:
+            raise ValueError(f"lexicon: unknown stance {stance!r}")
+        for verb in verbs:
+            if verb in speech:
+                raise ValueError(f"lexicon: {verb!r} has two stances ({speech[verb]}, {stance})")
+            speech[verb] = stance
+    lists = {}
+    for key in _LISTS:
+        words = [str(w).lower() for w in data[key]]
+        if len(set(words)) != len(words):
+            raise ValueError(f"lexicon: {key} repeats a word")
+        lists[key] = frozenset(words)
+    return Lexicon(speech_verbs=speech, **lists)
+
+
+@lru_cache(maxsize=1)
+def lexicon() -> Lexicon:
+    text = resources.files("ceasefire.data").joinpath("lexicon/en.yaml").read_text(encoding="utf-8")
+    return load_lexicon(yaml.safe_load(text))
