@@ -532,6 +532,19 @@ def eval_monitor(jsonl_file: str, as_json: bool, show_errors: int) -> None:
     _print_report(score_monitor_counts(Path(jsonl_file)), as_json, show_errors)
 
 
+@eval_group.command(name="passages")
+@click.argument("jsonl_file", metavar="FILE.jsonl", default="tests/check/passages.jsonl")
+@click.option("--json", "as_json", is_flag=True, help="Print the scores as JSON.")
+@click.option("--errors", "show_errors", type=int, default=0, metavar="N",
+              help="Also print N wrong passages (of the tuning part only).")
+@reports_input_errors
+def eval_passages(jsonl_file: str, as_json: bool, show_errors: int) -> None:
+    """Score extraction on our own hand-annotated passages (attacker, non-events, stance, contradictions …)."""
+    from ceasefire.evaluate_passages import score_passages
+
+    _print_report(score_passages(Path(jsonl_file)), as_json, show_errors)
+
+
 @eval_group.command(name="replay")
 @click.argument("csv_file", metavar="FILE.csv")
 @click.option("--agreement", "agreement_name", required=True, metavar="NAME|FILE", help="Agreement to replay.")

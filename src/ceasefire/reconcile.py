@@ -142,6 +142,12 @@ def _independent_sources(members: list[Incident], documents: dict[str, Document]
     return keys
 
 
+def _strongest_basis(members: list[Incident]) -> str | None:
+    """"stated" when any report says who acted, else the first report's inference."""
+    bases = [m.actor_basis for m in members if m.actor_basis]
+    return "stated" if "stated" in bases else (bases[0] if bases else None)
+
+
 def reconcile(incidents: list[Incident], documents: dict[str, Document], claims: dict[str, Claim],
               contradictions: list[Contradiction]) -> list[Event]:
     """Events from incident reports, each with its sources, contradiction and grade."""
@@ -158,6 +164,7 @@ def reconcile(incidents: list[Incident], documents: dict[str, Document], claims:
         events.append(Event(
             id=content_id("evt", *sorted(m.id for m in members)),
             type=first.type, acled_sub_event_type=first.acled_sub_event_type, actor_party=first.actor_party,
+            actor_basis=_strongest_basis(members),
             target_party=first.target_party, facility=first.facility,
             count=max((m.count for m in members if m.count), default=None),
             fatalities=max((m.fatalities for m in members if m.fatalities is not None), default=None),

@@ -14,6 +14,9 @@ from pydantic import BaseModel, ConfigDict, Field
 Party = Literal["UA", "RU", "US", "NATO", "EU", "UN", "OTHER"]
 Stance = Literal["assert", "deny", "propose", "accept", "reject", "accuse", "warn"]
 Precision = Literal["day", "week", "month", "year", "range"]
+# How an incident's actor party was found: said in the text, or inferred (and from what).
+ActorBasis = Literal["stated", "inferred_from_context", "inferred_from_claimant", "inferred_from_target",
+                     "inferred_from_line_of_contact"]
 FindingStatus = Literal["alleged", "corroborated", "confirmed", "disputed", "not_a_violation", "out_of_scope"]
 
 
@@ -67,6 +70,16 @@ class Document(Record):
     retrieved: dt.datetime | None = None
 
 
+class Confidence(Record):
+    """Per-field scores in 0-1: how often a field read this way was right on the tuning data
+    (data/calibration.json, written by `ceasefire eval calibrate`)."""
+
+    type: float | None = None
+    party: float | None = None
+    place: float | None = None
+    date: float | None = None
+
+
 class Claim(Record):
     id: str
     doc_id: str
@@ -79,6 +92,7 @@ class Claim(Record):
     venue: str | None = None
     role: str | None = None
     span: Span
+    confidence: Confidence | None = None
 
 
 class Incident(Record):
@@ -89,12 +103,17 @@ class Incident(Record):
     acled_sub_event_type: str | None
     actor: str | None = None
     actor_party: Party | None = None
+    actor_basis: ActorBasis | None = None
     target: str | None = None
     target_party: Party | None = None
     count: int | None = None
     explosions: int | None = None
     fatalities: int | None = None
     injured: int | None = None
+    # A vague figure keeps its word ("dozens", "scores", "heavy losses"); `fatalities` then holds the number
+    # ACLED's codebook assigns to it, or null where the codebook assigns none.
+    fatalities_vague: str | None = None
+    injured_vague: str | None = None
     weapon: str | None = None
     facility: str | None = None
     place_mention: str | None = None
@@ -105,6 +124,7 @@ class Incident(Record):
     claim_ids: list[str] = Field(default_factory=list)
     claimant_party: Party | None = None
     span: Span
+    confidence: Confidence | None = None
 
 
 class Contradiction(Record):
@@ -143,6 +163,7 @@ class Event(Record):
     type: str
     acled_sub_event_type: str | None = None
     actor_party: Party | None = None
+    actor_basis: ActorBasis | None = None
     target_party: Party | None = None
     facility: str | None = None
     count: int | None = None
@@ -208,6 +229,7 @@ class Finding(Record):
     date: dt.date
     place: Place | None = None
     basis: str = ""
+    actor_basis: ActorBasis | None = None  # how the party was found (stated, or the inference named)
     claimed_by: list[Party] = Field(default_factory=list)
     grade: str | None = None
     evidence: list[Evidence] = Field(default_factory=list)

@@ -41,9 +41,7 @@ def phrase(tok: Token) -> str:
 
 def roles_of(cue: Token) -> Roles:
     """The roles of the act that `cue` names (a verb, a noun, or a modifier of one)."""
-    head = cue
-    while head.dep_ in ("compound", "amod", "nmod") and head.head.pos_ in ("NOUN", "PROPN") and head.head != head:
-        head = head.head  # "missile" in "missile attack": the act is the attack
+    head = _act_head(cue)  # "missile" in "missile attack": the act is the attack
     if head.pos_ in ("NOUN", "PROPN"):
         return _nominal_roles(head)
     return _verbal_roles(verb_of(head))
@@ -137,3 +135,50 @@ def _subject_and_object(verb: Token) -> tuple[Token | None, Token | None, bool]:
     if passive:
         return agent, subject, True
     return subject, obj, False
+
+
+_MODALS = {"will", "would", "could", "might", "may", "shall", "should", "must", "'ll", "can"}
+_CONDITIONS = {"if", "unless", "whether", "lest"}
+_DETERMINED = {"a", "an", "the", "this", "that", "these", "those", "another"}
+
+
+def mood_of(cue: Token) -> str:
+    """Whether the act `cue` names is reported as done ("realis"), denied or absent ("negated"), or only
+    possible, planned, threatened, conditional or forbidden ("irrealis").
+
+    Read from the clause: a negation or "no" on the act or its verb; a modal or an "if" on the verbs above it up to
+    the verb that reports it; a verb or noun above it that plans, threatens, bans or ends acts ("threatened to
+    strike", "a moratorium on strikes", "agreed to halt strikes"). A verb of ending with a particular act as its
+    object reports that act ("stopped a Russian attack"), so it counts only over bare plurals and gerunds.
+    """
+    lex = lexicon()
+    head = _act_head(cue)
+    if any(c.dep_ == "neg" or (c.dep_ == "det" and c.lower_ in ("no", "neither")) for c in head.children):
+        return "negated"
+    cur, below = head, None
+    for _ in range(6):
+        if cur.pos_ in ("VERB", "AUX"):
+            kids = list(cur.children)
+            if cur is not head and below is not None and below.dep_ in ("dobj", "xcomp", "ccomp", "pcomp", "prep") \
+                    and any(c.dep_ == "neg" for c in kids) and cur.lemma_.lower() not in lex.speech_verbs:
+                return "negated"
+            if any(c.dep_ == "aux" and c.lower_ in _MODALS for c in kids):
+                return "irrealis"
+            if any(c.dep_ == "mark" and c.lower_ in _CONDITIONS for c in kids):
+                return "irrealis"
+        if cur is not head and cur.lemma_.lower() in lex.irrealis_words:
+            bare = not any(c.dep_ in ("det", "nummod") and (c.lower_ in _DETERMINED or c.like_num)
+                           for c in head.children)
+            if cur.lemma_.lower() not in lex.cessation_verbs or bare or cur.dep_ in ("xcomp", "pcomp"):
+                return "irrealis"
+        if cur is not head and cur.lemma_.lower() in lex.speech_verbs or cur.dep_ == "ROOT" or cur.head is cur:
+            break
+        below, cur = cur, cur.head
+    return "realis"
+
+
+def _act_head(cue: Token) -> Token:
+    head = cue
+    while head.dep_ in ("compound", "amod", "nmod") and head.head.pos_ in ("NOUN", "PROPN") and head.head != head:
+        head = head.head
+    return head

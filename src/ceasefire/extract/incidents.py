@@ -21,7 +21,8 @@ from dataclasses import dataclass
 from spacy.tokens import Doc, Span as SpacySpan, Token
 
 from ceasefire.actors import registry
-from ceasefire.extract.frames import Roles, phrase, roles_of, verb_of
+from ceasefire.extract.frames import Roles, mood_of, phrase, roles_of, verb_of
+from ceasefire.extract.lexicon import lexicon
 from ceasefire.extract.places import place_mention
 from ceasefire.extract.quantities import find_count, find_fatalities, find_injured
 from ceasefire.extract.tallies import Tally, find_tallies
@@ -119,10 +120,6 @@ _INDIRECT_FIRE = {"artillery", "mortar", "tank", "MLRS", "rocket", "missile", "b
 _FACILITY_RX = [(cat, _rx("|".join(re.escape(w).replace(r"\ ", r"\s+") for w in words)))
                 for cat, words in FACILITY_CATEGORIES.items()]
 _CLAUSE_SPLIT = re.compile(r";\s+|,\s+(?:and|while|whereas|but)\s+(?=\S)|\s+while\s+|\.\s+")
-_NON_EVENT = _rx(r"will|would|could|plans?\s+to|threatens?|threatened\s+to|intends?|if|unless|ready\s+to|"
-                 r"capable\s+of|training|exercises?|drills?|supplies|delivered|deliver|purchase|production|"
-                 r"stop(?:ped|s|ping)?|halt(?:ed|s|ing)?|ceas(?:e|ed|es|ing)|refrain(?:ed)?\s+from|paus(?:e|ed)|"
-                 r"moratorium\s+on|ban\s+on|end\s+to|no\s+more")
 _FORCE_WORDS = _rx(r"forces|troops|military|army|positions?|soldiers?|servicem[ae]n|units?|brigades?|"
                    r"fighters|militants|rebels|formations|groups?|personnel|defenders|defen[cs]e")
 
@@ -230,6 +227,17 @@ def _accused_of(verb: Token) -> str | None:
     return None
 
 
+def _only_a_reaction(cue_tok: Token) -> bool:
+    """An act named only as the object of a reaction ("condemned the attacks"), with nothing that makes it a
+    particular act: no agent, no target, no number."""
+    roles = roles_of(cue_tok)
+    verb = verb_of(cue_tok)
+    if roles.basis != "none" or roles.patient is not None or verb.lemma_.lower() not in lexicon().reaction_verbs:
+        return False
+    head = cue_tok.head if cue_tok.dep_ == "compound" else cue_tok
+    return not any(c.like_num or c.dep_ == "prep" for c in head.children)
+
+
 def _party_near_cue(cue_tok: Token) -> str | None:
     for child in cue_tok.children:
         if child.dep_ in ("amod", "compound", "poss", "nmod"):
@@ -276,21 +284,35 @@ def _strip_attribution(text: str) -> str:
     return re.sub(r"according\s+to\s+[^,.;]+[,.;]?", " ", text, flags=re.IGNORECASE)
 
 
+@dataclass(frozen=True)
+class _Attribution:
+    """Who did it to whom, and how the actor's party was found (Incident.actor_basis)."""
+
+    kind: str
+    actor: str | None = None
+    actor_party: str | None = None
+    basis: str | None = None
+    target: str | None = None
+    target_party: str | None = None
+
+
+_PRONOUN_AGENTS = {"it", "this", "that", "there", "which", "who"}
+
+
 def _actor_and_target(kind: str, clause: _Clause, match: re.Match, ctx: IncidentContext, claim_ids: list[str],
-                      previous_actor: tuple[str | None, str | None]
-                      ) -> tuple[str, str | None, str | None, str | None, str | None]:
-    """Who did it to whom, evidence in order: the parse of the cue's verb (subject, passive agent, object; the
-    accused of "accused X of"; the attacker of a repelled attack), a party word on the cue, the previous
-    clause's actor, the claimant of an interception, a "by X" phrase, the nearest party word, and last the
+                      previous: _Attribution | None) -> _Attribution:
+    """Who did it to whom, evidence in order: the frame of the word that names the act (frames.py: subject,
+    passive agent, possessor, party modifier, "from X"; the accused of "accused X of"; the attacker of a
+    repelled attack), a party word on the cue — all "stated" —; then inferred: the previous clause's actor, the
+    claimant of an interception, a "by X" phrase, the nearest party word that is not a speaker's, and last the
     other side of a party whose positions were hit."""
     reg = registry()
     sent = clause.sentence
     cue_tok = _cue_token(sent, clause.start + match.start())
-    actor = target = None
-    actor_party = target_party = None
+    actor = target = actor_party = target_party = None
     if cue_tok is not None:
         roles = roles_of(cue_tok)
-        if roles.agent is not None and roles.agent.lower_ not in ("it", "this", "that", "there", "which", "who"):
+        if roles.agent is not None and roles.agent.lower_ not in _PRONOUN_AGENTS:
             actor = phrase(roles.agent)
             actor_party = reg.party_of(_strip_attribution(actor))
         if roles.patient is not None:
@@ -312,24 +334,56 @@ def _actor_and_target(kind: str, clause: _Clause, match: re.Match, ctx: Incident
             target_party = reg.party_of(target) if target else None
         if actor_party is None and roles.basis == "none":
             actor_party = _party_near_cue(cue_tok)
-    if actor_party is None and previous_actor[1] is not None:
-        actor, actor_party = previous_actor
-    if actor_party is None and kind == "intercept" and claim_ids:
+    found = _Attribution(kind, actor, actor_party, "stated" if actor_party else None, target, target_party)
+    if actor_party is not None:
+        return found
+    inferred = _inferred_party(kind, clause, match, ctx, claim_ids, previous, found)
+    return inferred or found
+
+
+def _inferred_party(kind: str, clause: _Clause, match: re.Match, ctx: IncidentContext, claim_ids: list[str],
+                    previous: _Attribution | None, found: _Attribution) -> _Attribution | None:
+    """The actor's party where the act's own frame names none (see _actor_and_target)."""
+    reg = registry()
+    if previous is not None and previous.actor_party is not None:
+        return _with(found, previous.actor, previous.actor_party, "inferred_from_context")
+    if kind == "intercept" and claim_ids:
         # "56 drones were shot down", says the air force: the claimant's side brought them down.
-        actor_party = next((c.party for c in ctx.claims if c.id == claim_ids[0]), None)
-    if actor_party is None:
-        by = _BY_AGENT.search(clause.text)
-        actor_party = reg.party_of(by.group(1)) if by else None
-    if actor_party is None:
-        # The party word nearest before the cue, else the first after it.
-        stripped = _strip_attribution(clause.text)
-        words = [(pos, p) for pos, p in reg.party_words_in(stripped) if p != target_party]
-        before = [p for pos, p in words if pos < match.start()]
-        actor_party = before[-1] if before else (words[0][1] if words else None)
-    if actor_party is None and target_party in ("UA", "RU") and target and _FORCE_WORDS.search(target):
+        party = next((c.party for c in ctx.claims if c.id == claim_ids[0]), None)
+        if party:
+            return _with(found, found.actor, party, "inferred_from_claimant")
+    by = _BY_AGENT.search(clause.text)
+    if by and reg.party_of(by.group(1)):
+        return _with(found, by.group(1), reg.party_of(by.group(1)), "stated")
+    # The party word nearest before the cue, else the first after it; never a speaker's or the target's.
+    speakers = _speaker_chars(clause.sentence)
+    stripped = _strip_attribution(clause.text)
+    words = [(pos, p) for pos, p in reg.party_words_in(stripped)
+             if p != found.target_party and clause.start + pos not in speakers]
+    before = [p for pos, p in words if pos < match.start()]
+    party = before[-1] if before else (words[0][1] if words else None)
+    if party is not None:
+        return _with(found, found.actor, party, "inferred_from_context")
+    if found.target_party in ("UA", "RU") and found.target and _FORCE_WORDS.search(found.target):
         # Two-sided war: fire on one side's positions with no named shooter is the other side's.
-        actor_party = "RU" if target_party == "UA" else "UA"
-    return kind, actor, actor_party, target, target_party
+        return _with(found, found.actor, "RU" if found.target_party == "UA" else "UA", "inferred_from_target")
+    return None
+
+
+def _with(found: _Attribution, actor: str | None, party: str, basis: str) -> _Attribution:
+    return _Attribution(found.kind, actor, party, basis, found.target, found.target_party)
+
+
+def _speaker_chars(sent: SpacySpan) -> set[int]:
+    """Character offsets of the words that name who speaks, perceives or reacts in a sentence, and of the source
+    of "according to X": a party word there says who reports an act, not who did it."""
+    lex = lexicon()
+    out: set[int] = set()
+    for tok in sent:
+        if tok.dep_ == "nsubj" and lex.only_reports(tok.head.lemma_.lower()) \
+                or tok.dep_ == "pobj" and tok.head.lower_ == "to" and tok.head.head.lower_ == "according":
+            out.update(t.idx for t in tok.subtree)
+    return out
 
 
 def extract_incidents(doc: Doc, ctx: IncidentContext) -> list[Incident]:
@@ -343,15 +397,18 @@ def extract_incidents(doc: Doc, ctx: IncidentContext) -> list[Incident]:
         if tallies:
             incidents.extend(_tally_incident(t, sent, ctx) for t in tallies)
             continue
-        previous_actor: tuple[str | None, str | None] = (None, None)
+        previous: _Attribution | None = None
         others = _names_of_others(sent, ents[bisect_left(ent_starts, sent.start):bisect_left(ent_starts, sent.end)])
         for clause in _clauses(sent):
             cue = _strongest_cue(clause.text)
             if cue is None:
                 continue
             kind, match = cue
-            if _NON_EVENT.search(clause.text[:match.start()][-40:]):
-                continue
+            cue_tok = _cue_token(sent, clause.start + match.start())
+            if cue_tok is not None and mood_of(cue_tok) != "realis":
+                continue  # "no violations were recorded", "could launch an attack", "a moratorium on strikes"
+            if cue_tok is not None and _only_a_reaction(cue_tok):
+                continue  # "the EU condemned the attacks": a reaction, not a report of a particular act
             label = _ACLED_LABELS.get(clause.text.split(":", 1)[0].strip().lower()) if ":" in clause.text[:15] else None
             kind = label or _refine_type(kind, clause.text, sent.text)
             if kind == "generic" and not re.search(r"strike|struck|attack|shell|fire|explosion|blast|hit", clause.text,
@@ -364,11 +421,11 @@ def extract_incidents(doc: Doc, ctx: IncidentContext) -> list[Incident]:
             covering = [c for c in ctx.claims if c.id in claim_ids]
             if covering and all(c.stance in ("deny", "reject") for c in covering):
                 continue  # "… denied that the village had been captured": a denial reports no event
-            kind, actor, actor_party, target, target_party = _actor_and_target(
-                kind, clause, match, ctx, claim_ids, previous_actor)
+            who = _actor_and_target(kind, clause, match, ctx, claim_ids, previous)
+            kind, actor_party = who.kind, who.actor_party
             if kind == "arrest" and actor_party == "RU":
                 kind = "abduction"  # detentions by an occupying force are coded as forced disappearances
-            previous_actor = (actor, actor_party)
+            previous = who
             when = _time_for(clause, ctx)
             event_type, sub_type = acled_labels(kind, actor_party)
             if kind == "energy_strike":
@@ -379,7 +436,8 @@ def extract_incidents(doc: Doc, ctx: IncidentContext) -> list[Incident]:
             incidents.append(Incident(
                 id=content_id("inc", ctx.doc_id, clause.start, clause.end, kind),
                 doc_id=ctx.doc_id, type=kind, acled_event_type=event_type, acled_sub_event_type=sub_type,
-                actor=actor, actor_party=actor_party, target=target, target_party=target_party,
+                actor=who.actor, actor_party=actor_party, actor_basis=who.basis, target=who.target,
+                target_party=who.target_party,
                 count=find_count(clause.text, intercept=kind == "intercept"), weapon=_weapon(clause.text),
                 facility=_facility(clause.text), place_mention=place_mention(clause.text, sent.text, others),
                 when=when, historical=when.historical, claim_ids=claim_ids, span=span,
@@ -406,6 +464,7 @@ def _with_claimants(incidents: list[Incident], claims: list[Claim]) -> list[Inci
         if inc.actor_party is None and party in ("RU", "UA") and inc.type in _STRIKE_TYPES:
             update["actor_party"] = "UA" if party == "RU" else "RU"
             update["actor"] = f"unnamed (alleged by {party})"
+            update["actor_basis"] = "inferred_from_claimant"
         out.append(inc.model_copy(update=update))
     return out
 

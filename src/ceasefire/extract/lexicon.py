@@ -13,7 +13,8 @@ import yaml
 
 STANCES = ("assert", "accuse", "deny", "reject", "warn", "propose", "accept")
 _LISTS = ("needs_clause", "light_verbs", "time_nouns", "reflexives", "negation_words", "irrealis_words",
-          "reaction_verbs", "observer_nouns", "observer_events", "perception_verbs")
+          "reaction_verbs", "observer_nouns", "observer_events", "perception_verbs",
+          "cessation_verbs")
 
 
 @dataclass(frozen=True)
@@ -29,6 +30,7 @@ class Lexicon:
     observer_nouns: frozenset[str]
     observer_events: frozenset[str]
     perception_verbs: frozenset[str]
+    cessation_verbs: frozenset[str]
 
     def stance_of(self, lemma: str) -> str | None:
         return self.speech_verbs.get(lemma)
