@@ -78,6 +78,8 @@ def extract(file: str | None, published: str | None, as_json: bool, jsonl: str |
     day = _date(published, "--published") or dt.date.today()
     raw = read_file(file, published=day)
     result = extract_document(raw.document)
+    for warning in result.warnings:
+        click.echo(f"ceasefire: warning: {file}: {warning}", err=True)
     if as_json:
         click.echo(json.dumps(result.to_json_dict(), ensure_ascii=False, indent=2))
         return
@@ -107,7 +109,10 @@ def _extract_jsonl(path: str) -> None:
                 out = {"id": line.item_id, "error": line.error, "document": None, "claims": [], "incidents": [],
                        "contradictions": []}
             else:
-                out = {"id": line.item_id, **next(results).to_json_dict()}
+                result = next(results)
+                for warning in result.warnings:
+                    click.echo(f"ceasefire: warning: {path}:{line.line_no}: {warning}", err=True)
+                out = {"id": line.item_id, **result.to_json_dict()}
             click.echo(json.dumps(out, ensure_ascii=False))
         batch.clear()
 

@@ -140,6 +140,8 @@ class Extraction(Record):
     claims: list[Claim] = Field(default_factory=list)
     incidents: list[Incident] = Field(default_factory=list)
     contradictions: list[Contradiction] = Field(default_factory=list)
+    # Why an extraction is empty or partial: "language 'sv' is not read (reads en, ru, uk)".
+    warnings: list[str] = Field(default_factory=list)
 
     def to_json_dict(self) -> dict:
         out = self.model_dump(mode="json")

@@ -19,6 +19,7 @@ from ceasefire.extract.nlp import english
 from ceasefire.extract.ru import extract_official, is_cyrillic
 from ceasefire.intake.datasets import DATASET_ROW_TYPES
 from ceasefire.intake.files import make_document
+from ceasefire.language import READ
 from ceasefire.records import Document, Extraction
 from ceasefire.timeparse import find_times, parse_iso_date
 
@@ -52,13 +53,25 @@ def extract_many(documents: Iterable[Document], geocoder: "Geocoder | None" = No
 
     geocoder = geocoder if geocoder is not None else default_geocoder()
     docs = list(documents) if not isinstance(documents, list) else documents
-    official = [d.language in ("ru", "uk") or is_cyrillic(d.text) for d in docs]
-    english_docs = [d for d, cyr in zip(docs, official) if not cyr]
+    reader = [_reader_of(d) for d in docs]
+    english_docs = [d for d, r in zip(docs, reader) if r == "en"]
     parsed = english().pipe((d.text for d in english_docs), batch_size=PIPE_BATCH) if english_docs else iter(())
-    for document, cyrillic in zip(docs, official):
-        # Russian and Ukrainian statements follow their own rules (extract/ru.py); English goes through spaCy.
-        result = extract_official(document) if cyrillic else _extract_parsed(document, next(parsed), geocoder)
-        yield _without_duplicates(result)
+    for document, how in zip(docs, reader):
+        # Russian and Ukrainian statements follow their own rules (extract/ru.py); English goes through spaCy;
+        # a language the project does not read gives an empty extraction that says so.
+        if how == "official":
+            yield _without_duplicates(extract_official(document))
+        elif how == "en":
+            yield _without_duplicates(_extract_parsed(document, next(parsed), geocoder))
+        else:
+            yield Extraction(document=document, warnings=[
+                f"language {document.language!r} is not read (reads {', '.join(READ)}): nothing extracted"])
+
+
+def _reader_of(document: Document) -> str:
+    if document.language in ("ru", "uk") or is_cyrillic(document.text):
+        return "official"
+    return "en" if document.language == "en" else "none"
 
 
 def _without_duplicates(result: Extraction) -> Extraction:

@@ -98,6 +98,8 @@ def _nominal_roles(noun: Token) -> Roles:
         roles = _verbal_roles(verb)
         if roles.agent is not None and roles.agent != noun:
             return roles
+        if roles.agent == noun:  # "a soldier was killed by sniper fire": the act's victim, no agent
+            return Roles(None, patient or roles.patient, "none")
     return Roles(None, patient, "none")
 
 

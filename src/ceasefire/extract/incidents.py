@@ -297,6 +297,7 @@ class _Attribution:
 
 
 _PRONOUN_AGENTS = {"it", "this", "that", "there", "which", "who"}
+_SPEAKER_POSSESSIVES = {"its", "their", "our", "we", "his", "her"}
 
 
 def _actor_and_target(kind: str, clause: _Clause, match: re.Match, ctx: IncidentContext, claim_ids: list[str],
@@ -328,12 +329,16 @@ def _actor_and_target(kind: str, clause: _Clause, match: re.Match, ctx: Incident
             kind = "attack_repelled"
             repel_tok = _cue_token(sent, clause.start + repel.start())
             repel_roles = roles_of(repel_tok) if repel_tok is not None else Roles(None, None, "none")
-            actor = phrase(repel_roles.patient) if repel_roles.patient is not None else None
-            actor_party = reg.party_of(actor) if actor else None
+            if repel_roles.patient is not None:  # else "Russian assaults repelled": the attack's own agent stands
+                actor = phrase(repel_roles.patient)
+                actor_party = reg.party_of(actor)
             target = phrase(repel_roles.agent) if repel_roles.agent is not None else None
             target_party = reg.party_of(target) if target else None
         if actor_party is None and roles.basis == "none":
             actor_party = _party_near_cue(cue_tok)
+        if actor_party is None and actor and actor.split()[0].lower() in _SPEAKER_POSSESSIVES and claim_ids:
+            # "the ministry said its forces had taken the village": "its" is the speaker's side.
+            actor_party = next((c.party for c in ctx.claims if c.id == claim_ids[0]), None)
     found = _Attribution(kind, actor, actor_party, "stated" if actor_party else None, target, target_party)
     if actor_party is not None:
         return found

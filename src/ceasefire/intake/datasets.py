@@ -103,9 +103,8 @@ def _telegram_document(channel: str, message_id: str, when: str, text: str) -> R
         published = None
     raw = json.dumps({"channel": channel, "id": message_id, "date": when, "text": text}, ensure_ascii=False,
                      sort_keys=True).encode("utf-8")
-    language = "ru" if sum("\u0400" <= c <= "\u04ff" for c in text) > len(text) / 4 else "en"
     return make_document(raw, text, published=published, source=f"{channel} (Telegram)",
-                         title=f"{channel} post {message_id}".strip(), language=language,
+                         title=f"{channel} post {message_id}".strip(),
                          content_type="application/x-telegram-post")
 
 

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
+from ceasefire.language import detect_language
 from ceasefire.errors import InputError
 from ceasefire.records import Document, RawDocument
 from ceasefire.timeparse import parse_iso_date
@@ -87,8 +88,12 @@ def html_to_text(html: str) -> tuple[str, str | None]:
 
 
 def make_document(raw: bytes, text: str, **fields) -> RawDocument:
-    """Build a document whose id is the sha256 of its raw bytes, so the same content is one document."""
+    """Build a document whose id is the sha256 of its raw bytes, so the same content is one document.
+
+    The language is detected from the text unless `language` is given."""
     sha = hashlib.sha256(raw).hexdigest()
+    if not fields.get("language"):
+        fields["language"] = detect_language(text)
     return RawDocument(document=Document(id=f"doc-{sha[:16]}", sha256=sha, text=text, **fields), raw=raw)
 
 
@@ -131,7 +136,7 @@ class JsonlItem(BaseModel):
     text: str
     published: str | None = None
     source: str | None = None
-    language: str = "en"
+    language: str | None = None  # detected when absent
     title: str | None = None
     url: str | None = None
 
@@ -172,7 +177,7 @@ def read_jsonl(path: str | Path) -> Iterator[JsonlLine]:
                 published = parse_iso_date(item.published, where) if item.published else None
                 raw = item.text.encode("utf-8")
                 doc = make_document(raw, item.text, published=published, source=item.source,
-                                    language=item.language or "en", title=item.title, url=item.url)
+                                    language=item.language, title=item.title, url=item.url)
                 yield JsonlLine(line_no=line_no, item_id=str(item.id), document=doc)
             except InputError as exc:
                 yield JsonlLine(line_no=line_no, item_id=_guess_id(raw_line), error=exc.one_line())
