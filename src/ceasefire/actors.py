@@ -35,7 +35,11 @@ class ActorMention:
     by_role: bool
 
 
-def _phrase_pattern(phrases: list[str]) -> re.Pattern:
+# "Russian-installed", "Kremlin-backed", "Ukrainian-held": a party word joined to one of these is that party's.
+_PARTY_COMPOUNDS = r"(?:-(?:installed|appointed|backed|controlled|held|led|occupied|based|made|aligned|supported))?"
+
+
+def _phrase_pattern(phrases: list[str], suffix: str = "") -> re.Pattern:
     """One alternation, longest phrase first; short all-caps abbreviations (US, UN, EU) match case-sensitively."""
     parts = []
     for phrase in sorted(set(phrases), key=len, reverse=True):
@@ -44,7 +48,7 @@ def _phrase_pattern(phrases: list[str]) -> re.Pattern:
             parts.append(f"(?-i:{body})")
         else:
             parts.append(body)
-    return re.compile(r"(?<![\w-])(?:" + "|".join(parts) + r")(?![\w-])", re.IGNORECASE)
+    return re.compile(r"(?<![\w-])(?:" + "|".join(parts) + r")" + suffix + r"(?![\w-])", re.IGNORECASE)
 
 
 class ActorRegistry:
@@ -65,7 +69,8 @@ class ActorRegistry:
         for party, words in data["party_words"].items():
             for word in words:
                 self.party_words[word.lower()] = party
-        self._party_pattern = _phrase_pattern([w for words in data["party_words"].values() for w in words])
+        self._party_pattern = _phrase_pattern([w for words in data["party_words"].values() for w in words],
+                                              _PARTY_COMPOUNDS)
 
     @staticmethod
     def _key(phrase: str) -> str:
@@ -84,7 +89,7 @@ class ActorRegistry:
         """Positions and parties of party adjectives and names ("Russian", "Kyiv's", "DPR")."""
         out = []
         for m in self._party_pattern.finditer(text):
-            party = self.party_words.get(self._key(m.group(0)))
+            party = self.party_words.get(self._key(re.sub(_PARTY_COMPOUNDS + "$", "", m.group(0))))
             if party:
                 out.append((m.start(), party))
         return out

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from spacy.tokens import Doc
 
-from ceasefire.extract.claims import extract_claims, find_contradictions
+from ceasefire.extract.claims import extract_claims, find_contradictions, infer_speaker_parties
 from ceasefire.extract.incidents import IncidentContext, extract_incidents
 from ceasefire.extract.nlp import english
 from ceasefire.extract.ru import extract_official, is_cyrillic
@@ -34,6 +34,7 @@ def _extract_parsed(document: Document, doc: Doc, geocoder: "Geocoder | None") -
     times = find_times(document.text, published)
     claims = extract_claims(doc, document.id, published, times)
     incidents = extract_incidents(doc, IncidentContext(document.id, published, times, claims, document.text))
+    claims = infer_speaker_parties(claims, incidents)
     if document.content_type in DATASET_ROW_TYPES:
         incidents = incidents[:1]  # a dataset row codes one event; later sentences only describe it
     if geocoder is not None:

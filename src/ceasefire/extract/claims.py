@@ -19,7 +19,7 @@ from spacy.tokens import Doc, Span as SpacySpan, Token
 
 from ceasefire.actors import ActorRegistry, registry
 from ceasefire.extract.lexicon import lexicon
-from ceasefire.records import Claim, Contradiction, Span, TimeSpan, content_id
+from ceasefire.records import Claim, Contradiction, Incident, Span, TimeSpan, content_id
 from ceasefire.timeparse import TimeMention
 
 # Speech verbs and their stances live in data/lexicon/en.yaml.
@@ -265,6 +265,34 @@ def _headline_claims(doc: Doc, doc_id: str, published: dt.date, memory: _Speaker
                     role=role, when=TimeSpan(start=published, end=published, precision="day"),
                     span=Span(start=start, end=end, text=line)))
         offset += len(line) + 1
+    return out
+
+
+# Unnamed officials and bodies ("the regional administration said", "police said") speak for a side the text
+# does not name; the acts they report say which.
+_OFFICIAL = re.compile(r"\b(?:administration|governor|mayor|police|ministry|staff|air\s+force|brigade|military|army|"
+                       r"command|head|officials?|authorities|spokes(?:wo)?man|spokesperson|service|council|"
+                       r"prosecutors?|guards?|navy|commander|emergency)\b", re.I)
+_OWN_SIDE_ACTS = {"intercept", "settlement_captured", "withdrawal", "base_established", "arrest"}
+
+
+def infer_speaker_parties(claims: list[Claim], incidents: list[Incident]) -> list[Claim]:
+    """Give an unnamed official speaker the side that the acts of its claim imply: a side reports its own
+    interceptions, captures and arrests, and the attacks it suffered. Only acts whose actor the text states count,
+    and only when they all point to one side."""
+    out = []
+    for claim in claims:
+        if claim.party is not None or not _OFFICIAL.search(claim.speaker):
+            out.append(claim)
+            continue
+        sides = set()
+        for inc in incidents:
+            if inc.actor_basis != "stated" or inc.actor_party not in ("RU", "UA") \
+                    or not claim.span.start <= inc.span.start < claim.span.end + 1:
+                continue
+            own = inc.type in _OWN_SIDE_ACTS
+            sides.add(inc.actor_party if own else ("UA" if inc.actor_party == "RU" else "RU"))
+        out.append(claim.model_copy(update={"party": sides.pop()}) if len(sides) == 1 else claim)
     return out
 
 

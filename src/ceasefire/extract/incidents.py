@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from spacy.tokens import Doc, Span as SpacySpan, Token
 
 from ceasefire.actors import registry
+from ceasefire.extract.claims import infer_speaker_parties
 from ceasefire.extract.frames import Roles, mood_of, phrase, roles_of, verb_of
 from ceasefire.extract.lexicon import lexicon
 from ceasefire.extract.places import place_mention
@@ -392,7 +393,7 @@ def _speaker_chars(sent: SpacySpan) -> set[int]:
 
 
 def extract_incidents(doc: Doc, ctx: IncidentContext) -> list[Incident]:
-    """All incidents in a parsed document, in text order."""
+    """All incidents in a parsed document, in text order, each with the party of the claim that reports it."""
     incidents: list[Incident] = []
     mentions_violations = "ceasefire violation" in ctx.text.lower()
     ents = list(doc.ents)  # once: a sentence's own .ents walks the whole document's
@@ -447,7 +448,8 @@ def extract_incidents(doc: Doc, ctx: IncidentContext) -> list[Incident]:
                 facility=_facility(clause.text), place_mention=place_mention(clause.text, sent.text, others),
                 when=when, historical=when.historical, claim_ids=claim_ids, span=span,
             ))
-    return _with_claimants(_with_casualties(doc, incidents, ctx.times), ctx.claims)
+    claims = infer_speaker_parties(ctx.claims, incidents)
+    return _with_claimants(_with_casualties(doc, incidents, ctx.times), claims)
 
 
 _STRIKE_TYPES = {"shelling", "missile_strike", "air_strike", "drone_strike", "energy_strike"}
