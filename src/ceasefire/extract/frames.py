@@ -72,7 +72,7 @@ def _prep_object(tok: Token, words: set[str]) -> Token | None:
 
 def _nominal_roles(noun: Token) -> Roles:
     lex = lexicon()
-    patient = _prep_object(noun, {"on", "against", "of", "at", "upon"})
+    patient = _prep_object(noun, {"on", "against", "of", "at", "upon"}) or _patient_of_governing_verb(noun)
     for child in noun.children:
         if child.dep_ == "poss" and child.ent_type_ not in _TIME_WORDS and child.lower_ not in lex.time_nouns:
             return Roles(child, patient, "possessor")
@@ -101,6 +101,18 @@ def _nominal_roles(noun: Token) -> Roles:
         if roles.agent == noun:  # "a soldier was killed by sniper fire": the act's victim, no agent
             return Roles(None, patient or roles.patient, "none")
     return Roles(None, patient, "none")
+
+
+def _patient_of_governing_verb(noun: Token) -> Token | None:
+    """What was hit when the act is named as the subject, the agent or the instrument of a verb that carries it
+    out ("Russian glide bombs hit A", "A was hit by Ukrainian drones", "struck A with HIMARS")."""
+    if noun.dep_ not in ("nsubj", "pobj", "dep", "npadvmod"):
+        return None
+    verb = verb_of(noun)
+    if verb == noun or lexicon().only_reports(verb.lemma_.lower()) or verb.lemma_.lower() in lexicon().light_verbs:
+        return None
+    _agent, patient, _passive = _subject_and_object(verb)
+    return patient if patient is not None and patient != noun else None
 
 
 def _verbal_roles(verb: Token) -> Roles:
@@ -161,19 +173,19 @@ def mood_of(cue: Token) -> str:
     for _ in range(6):
         if cur.pos_ in ("VERB", "AUX"):
             kids = list(cur.children)
-            if cur is not head and below is not None and below.dep_ in ("dobj", "xcomp", "ccomp", "pcomp", "prep") \
+            if cur != head and below is not None and below.dep_ in ("dobj", "xcomp", "ccomp", "pcomp", "prep") \
                     and any(c.dep_ == "neg" for c in kids) and cur.lemma_.lower() not in lex.speech_verbs:
                 return "negated"
             if any(c.dep_ == "aux" and c.lower_ in _MODALS for c in kids):
                 return "irrealis"
             if any(c.dep_ == "mark" and c.lower_ in _CONDITIONS for c in kids):
                 return "irrealis"
-        if cur is not head and cur.lemma_.lower() in lex.irrealis_words:
+        if cur != head and cur.lemma_.lower() in lex.irrealis_words:
             bare = not any(c.dep_ in ("det", "nummod") and (c.lower_ in _DETERMINED or c.like_num)
                            for c in head.children)
             if cur.lemma_.lower() not in lex.cessation_verbs or bare or cur.dep_ in ("xcomp", "pcomp"):
                 return "irrealis"
-        if cur is not head and cur.lemma_.lower() in lex.speech_verbs or cur.dep_ == "ROOT" or cur.head is cur:
+        if cur != head and cur.lemma_.lower() in lex.speech_verbs or cur.dep_ == "ROOT" or cur.head == cur:
             break
         below, cur = cur, cur.head
     return "realis"
@@ -184,3 +196,39 @@ def _act_head(cue: Token) -> Token:
     while head.dep_ in ("compound", "amod", "nmod") and head.head.pos_ in ("NOUN", "PROPN") and head.head != head:
         head = head.head
     return head
+
+
+def sites_of(patient: Token | None) -> list[Token]:
+    """The several things an act hit, when the text lists them: "hit A, B and C", "A and B were hit",
+    "attacked four sites: the port in A, a warehouse in B …". One token per site; [] for a single one."""
+    if patient is None:
+        return []
+    listed = [t for t in patient.subtree if t != patient and t.dep_ in ("conj", "appos")
+              and t.pos_ in ("NOUN", "PROPN") and _coordination_root(t) == patient]
+    if not listed:
+        return []
+    has_appos = any(t.dep_ == "appos" for t in listed)
+    return listed if has_appos else [patient, *listed]  # "four sites: the port …": the sites are the list
+
+
+def _coordination_root(tok: Token) -> Token:
+    """Climb conj/appos links and the prepositional phrases inside list items ("the port in A, a warehouse in B")
+    up to the head of the whole list."""
+    cur = tok
+    while True:
+        if cur.dep_ in ("conj", "appos"):
+            cur = cur.head
+        elif cur.dep_ == "pobj" and cur.head.dep_ == "prep" and cur.head.head.dep_ in ("appos", "conj"):
+            cur = cur.head.head
+        else:
+            return cur
+
+
+def own_words(tok: Token) -> str:
+    """The words of a list item without the items listed after it."""
+    nested = {t.i for c in tok.children if c.dep_ in ("conj", "appos", "cc", "punct") for t in c.subtree}
+    for c in tok.subtree:  # "in A, a warehouse in B": B's item hangs under A
+        if c != tok and c.dep_ in ("conj", "appos"):
+            nested.update(t.i for t in c.subtree)
+    words = [t for t in tok.subtree if t.i not in nested]
+    return "".join(t.text_with_ws for t in words).strip(" ,;:")

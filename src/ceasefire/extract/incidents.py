@@ -22,7 +22,7 @@ from spacy.tokens import Doc, Span as SpacySpan, Token
 
 from ceasefire.actors import registry
 from ceasefire.extract.claims import infer_speaker_parties
-from ceasefire.extract.frames import Roles, mood_of, phrase, roles_of, verb_of
+from ceasefire.extract.frames import Roles, mood_of, own_words, phrase, roles_of, sites_of, verb_of
 from ceasefire.extract.lexicon import lexicon
 from ceasefire.extract.places import place_mention
 from ceasefire.extract.quantities import find_count, find_fatalities, find_injured
@@ -171,6 +171,18 @@ def _facility(text: str) -> str | None:
     return None
 
 
+def _kind_by_weapon(weapons: set[str]) -> str | None:
+    if weapons & _CLOSE_COMBAT:
+        return "armed_clash"
+    if weapons & {"guided aerial bomb", "aircraft"}:
+        return "air_strike"
+    if weapons & {"attack drone", "FPV drone", "drone"}:
+        return "drone_strike"
+    if weapons & {"ballistic missile", "cruise missile", "missile"}:
+        return "missile_strike"
+    return "shelling" if weapons & _INDIRECT_FIRE else None
+
+
 def _refine_type(kind: str, clause: str, sentence: str) -> str:
     """Turn a generic or weapon-named cue into a type by the weapons and context of the clause (ACLED's rules)."""
     weapons = _weapons(clause)
@@ -185,16 +197,7 @@ def _refine_type(kind: str, clause: str, sentence: str) -> str:
     if kind == "generic" and _CLASH_CONTEXT.search(sentence):
         return "armed_clash"
     if kind in ("generic", "ceasefire_violation"):
-        if weapons & _CLOSE_COMBAT:
-            kind = "armed_clash"
-        elif weapons & {"guided aerial bomb", "aircraft"}:
-            kind = "air_strike"
-        elif weapons & {"attack drone", "FPV drone", "drone"}:
-            kind = "drone_strike"
-        elif weapons & {"ballistic missile", "cruise missile", "missile"}:
-            kind = "missile_strike"
-        elif weapons & _INDIRECT_FIRE:
-            kind = "shelling"
+        kind = _kind_by_weapon(weapons) or kind
     if kind in ("shelling", "missile_strike", "air_strike", "drone_strike", "generic") and _facility(clause):
         return "energy_strike"
     return kind
@@ -295,6 +298,7 @@ class _Attribution:
     basis: str | None = None
     target: str | None = None
     target_party: str | None = None
+    sites: tuple[str, ...] = ()  # the words of each thing hit, when the text lists several
 
 
 _PRONOUN_AGENTS = {"it", "this", "that", "there", "which", "who"}
@@ -312,8 +316,10 @@ def _actor_and_target(kind: str, clause: _Clause, match: re.Match, ctx: Incident
     sent = clause.sentence
     cue_tok = _cue_token(sent, clause.start + match.start())
     actor = target = actor_party = target_party = None
+    sites: tuple[str, ...] = ()
     if cue_tok is not None:
         roles = roles_of(cue_tok)
+        sites = tuple(own_words(t) for t in sites_of(roles.patient))
         if roles.agent is not None and roles.agent.lower_ not in _PRONOUN_AGENTS:
             actor = phrase(roles.agent)
             actor_party = reg.party_of(_strip_attribution(actor))
@@ -340,7 +346,7 @@ def _actor_and_target(kind: str, clause: _Clause, match: re.Match, ctx: Incident
         if actor_party is None and actor and actor.split()[0].lower() in _SPEAKER_POSSESSIVES and claim_ids:
             # "the ministry said its forces had taken the village": "its" is the speaker's side.
             actor_party = next((c.party for c in ctx.claims if c.id == claim_ids[0]), None)
-    found = _Attribution(kind, actor, actor_party, "stated" if actor_party else None, target, target_party)
+    found = _Attribution(kind, actor, actor_party, "stated" if actor_party else None, target, target_party, sites)
     if actor_party is not None:
         return found
     inferred = _inferred_party(kind, clause, match, ctx, claim_ids, previous, found)
@@ -377,7 +383,7 @@ def _inferred_party(kind: str, clause: _Clause, match: re.Match, ctx: IncidentCo
 
 
 def _with(found: _Attribution, actor: str | None, party: str, basis: str) -> _Attribution:
-    return _Attribution(found.kind, actor, party, basis, found.target, found.target_party)
+    return _Attribution(found.kind, actor, party, basis, found.target, found.target_party, found.sites)
 
 
 def _speaker_chars(sent: SpacySpan) -> set[int]:
@@ -439,7 +445,7 @@ def extract_incidents(doc: Doc, ctx: IncidentContext) -> list[Incident]:
                 if weapons & {"attack drone", "FPV drone", "drone", "aircraft", "guided aerial bomb"}:
                     sub_type = "Air/drone strike"
             span = Span(start=clause.start, end=clause.end, text=clause.text)
-            incidents.append(Incident(
+            incident = Incident(
                 id=content_id("inc", ctx.doc_id, clause.start, clause.end, kind),
                 doc_id=ctx.doc_id, type=kind, acled_event_type=event_type, acled_sub_event_type=sub_type,
                 actor=who.actor, actor_party=actor_party, actor_basis=who.basis, target=who.target,
@@ -447,9 +453,30 @@ def extract_incidents(doc: Doc, ctx: IncidentContext) -> list[Incident]:
                 count=find_count(clause.text, intercept=kind == "intercept"), weapon=_weapon(clause.text),
                 facility=_facility(clause.text), place_mention=place_mention(clause.text, sent.text, others),
                 when=when, historical=when.historical, claim_ids=claim_ids, span=span,
-            ))
+            )
+            incidents.extend(_one_per_site(incident, who.sites, others))
     claims = infer_speaker_parties(ctx.claims, incidents)
     return _with_claimants(_with_casualties(doc, incidents, ctx.times), claims)
+
+
+def _one_per_site(incident: Incident, sites: tuple[str, ...], others: tuple[str, ...]) -> list[Incident]:
+    """An act on several listed places is one incident per place ("hit A, B and C"; "four sites: the port in A,
+    a warehouse in B …"), each named once; a list that names fewer than two places stays one incident."""
+    places = [(site, place_mention(site, "", others)) for site in sites]
+    named = [(site, mention) for site, mention in places if mention]
+    if len({mention for _site, mention in named}) < 2:
+        return [incident]
+    out = []
+    for site, mention in named:
+        kind, facility = incident.type, _facility(site)
+        if kind == "energy_strike" and facility is None:  # "a substation in A and a farm in B": only A is energy
+            kind = _kind_by_weapon(_weapons(incident.span.text)) or "shelling"
+        event_type, sub_type = acled_labels(kind, incident.actor_party)
+        out.append(incident.model_copy(update={
+            "id": content_id("inc", incident.id, mention), "place_mention": mention, "target": site, "count": None,
+            "type": kind, "facility": facility, "acled_event_type": event_type,
+            "acled_sub_event_type": incident.acled_sub_event_type if kind == incident.type else sub_type}))
+    return out
 
 
 _STRIKE_TYPES = {"shelling", "missile_strike", "air_strike", "drone_strike", "energy_strike"}
@@ -510,6 +537,21 @@ def _tally_incident(tally: Tally, sent: SpacySpan, ctx: IncidentContext) -> Inci
                     span=Span(start=start, end=end, text=clause.text))
 
 
+_DEAD_WORD = re.compile(r"\b(?:kill\w*|dead|died|deaths?)\b", re.IGNORECASE)
+_HURT_WORD = re.compile(r"\b(?:wound\w*|injur\w*|hurt)\b", re.IGNORECASE)
+
+
+def _casualty_owner(owners: list[int], incidents: list[Incident], sentence: str, words: re.Pattern) -> int:
+    """The incident a sentence's casualty figures belong to: when one act hit several listed places, the place
+    named right after the casualty words ("killing two people in B"); else the last incident before them."""
+    for m in words.finditer(sentence):
+        after = sentence[m.end():m.end() + 60]
+        named = [i for i in owners if incidents[i].place_mention and incidents[i].place_mention in after]
+        if named:
+            return named[0]
+    return owners[-1]
+
+
 def _with_casualties(doc: Doc, incidents: list[Incident], times: list[TimeMention]) -> list[Incident]:
     """Attach casualty figures: a sentence's figures go to the last incident at or before it in the same
     paragraph; figures in a sentence about another, past time ("In 2014 …") go nowhere."""
@@ -526,15 +568,14 @@ def _with_casualties(doc: Doc, incidents: list[Incident], times: list[TimeMentio
         owners = [i for i, inc in enumerate(out) if paragraph_start <= inc.span.start < sent.end_char]
         if not owners:
             continue
-        idx = owners[-1]
-        if any(sent.start_char <= t.start < sent.end_char and t.span.historical
-               and t.span.start != (out[idx].when.start if out[idx].when else None) for t in times):
-            continue  # figures of another, past time are not this incident's
-        inc = out[idx]
-        out[idx] = inc.model_copy(update={
-            "fatalities": (inc.fatalities or 0) + dead if dead is not None else inc.fatalities,
-            "injured": (inc.injured or 0) + hurt if hurt is not None else inc.injured,
-        })
+        for field, figure, words in (("fatalities", dead, _DEAD_WORD), ("injured", hurt, _HURT_WORD)):
+            if figure is None:
+                continue
+            idx = _casualty_owner(owners, out, sent.text, words)
+            if any(sent.start_char <= t.start < sent.end_char and t.span.historical
+                   and t.span.start != (out[idx].when.start if out[idx].when else None) for t in times):
+                continue  # figures of another, past time are not this incident's
+            out[idx] = out[idx].model_copy(update={field: (getattr(out[idx], field) or 0) + figure})
     # ACLED's bracketed split notes apply to the whole text: they override summed sentence figures.
     if re.search(r"fatalit(?:y|ies)\s+(?:split|coded\s+to\s+this)", text, re.IGNORECASE):
         out[0] = out[0].model_copy(update={"fatalities": find_fatalities(text)})
