@@ -27,7 +27,7 @@ from ceasefire.extract.lexicon import lexicon
 from ceasefire.extract.places import place_mention
 from ceasefire.extract.quantities import find_count, find_fatalities, find_injured
 from ceasefire.extract.tallies import Tally, find_tallies
-from ceasefire.extract.taxonomy import FACILITY_CATEGORIES, acled_labels
+from ceasefire.extract.taxonomy import FACILITY_CATEGORIES, acled_labels, codebook
 from ceasefire.records import Claim, Incident, Span, TimeSpan, content_id
 from ceasefire.timeparse import TimeMention, default_span
 
@@ -36,86 +36,14 @@ def _rx(words: str) -> re.Pattern:
     return re.compile(r"(?<![\w-])(?:" + words + r")(?![\w-])", re.IGNORECASE)
 
 
-# Cue lexicon: (incident type, strength, pattern). Higher strength wins inside one clause.
-CUES: list[tuple[str, int, re.Pattern]] = [
-    ("intercept", 90, _rx(r"shot\s+down|shoot\s+down|shooting\s+down|downed|intercept(?:ed|s|ing|ion|ions)?|"
-                          r"neutrali[sz]ed|destroyed\s+in\s+the\s+air|air\s+defen[cs]e\s+(?:systems?\s+)?"
-                          r"(?:destroyed|repelled)|suppressed|defused|defusal|demined|jammed|electronic\s+warfare")),
-    ("settlement_captured", 85, _rx(r"captured|took\s+(?:full\s+)?control\s+(?:of|over)|taken\s+control|seized|"
-                                    r"liberated|liberation\s+of|regained\s+control|recaptured|retook|"
-                                    r"fell\s+to|raised\s+(?:the|a)\s+flag")),
-    ("withdrawal", 84, _rx(r"withdrew\s+from|withdrawn\s+from|pulled\s+out\s+of|retreated\s+from|left\s+the\s+city")),
-    ("base_established", 83, _rx(r"established\s+(?:a\s+|their\s+|its\s+)?(?:military\s+)?(?:presence|base|"
-                                 r"headquarters|camp|command\s+post)")),
-    ("protest", 80, _rx(r"protest(?:ed|ers|s|ing)?|rall(?:y|ied|ies)|demonstrat(?:ed|ion|ions|ors)|picket(?:ed)?")),
-    ("civilian_harm", 76, _rx(r"shot\s+(?:dead|and\s+killed)|executed|tortured|beat(?:en)?|stabbed|raped|"
-                              r"(?:shot(?:\s+at)?|fired\s+(?:at|on|upon)|opened\s+fire\s+(?:at|on|upon))\s+(?:a\s+|an\s+|the\s+|two\s+|"
-                              r"several\s+)?(?:civilians?|residents?|civilian\s+cars?|cars?|vehicles?|bus|people|man|"
-                              r"woman|family|evacuation|volunteers?)")),
-    ("abduction", 75, _rx(r"abduct(?:ed|ion)|kidnapp?(?:ed|ing)|forcibly\s+(?:disappeared|relocated|deported|"
-                          r"transferred)|taken\s+hostage")),
-    ("arrest", 72, _rx(r"arrested|detained|apprehended|detention\s+of")),
-    ("armed_clash", 70, _rx(r"clash(?:ed|es)?|fighting|fought|battles?|firefights?|skirmish(?:es)?|"
-                            r"exchange(?:d)?\s+(?:of\s+)?fire|combat\s+engagements?|engaged|ground\s+attacks?|"
-                            r"small\s+arms|machine[\s-]guns?|grenade\s+launchers?|sniper|assault(?:s|ed)?|"
-                            r"offensive\s+actions?|repell?(?:ed|ing)|repuls(?:ed|ing)|storm(?:ed|ing)|"
-                            r"counter-?attack(?:s|ed)?|counter-?offensive|advanced|infiltrat(?:ed|ion)|"
-                            r"sabotage\s+(?:and\s+reconnaissance\s+)?group|reconnaissance")),
-    ("grenade", 65, _rx(r"(?:threw|thrown|throwing|lobbed|tossed)\s+(?:a\s+|two\s+)?(?:hand\s+)?grenades?")),
-    ("remote_explosive", 60, _rx(r"land\s?mines?|mines?|IEDs?|improvised\s+explosive|explosive\s+devices?|"
-                                 r"booby[\s-]trap(?:ped|s)?|tripwire|unexploded|UXO|explosive\s+remnants|"
-                                 r"ordnance|detonated|car\s+bomb|blew\s+up|hand\s+grenades?|grenade")),
-    ("air_strike", 55, _rx(r"air\s?strikes?|airstrikes?|air\s+raids?|air\s+attacks?|bombed|bombing|bombardment|"
-                           r"aerial\s+bombs?|guided\s+bombs?|glide\s+bombs?|KABs?|FABs?|UMPKs?|aviation|"
-                           r"warplanes?|aircraft|fighter\s+jets?|helicopters?|Su-\d+|Ka-52|Mi-\d+|"
-                           r"air\s+forces?\s+(?:struck|hit|attacked|targeted|conducted|launched)")),
-    ("drone_strike", 50, _rx(r"drones?|UAVs?|unmanned\s+aerial|Shaheds?|Geran(?:-2)?s?|Lancets?|FPV|kamikaze|"
-                             r"loitering\s+munitions?|quadcopters?|copters?|munitions?\s+dropped|dropped")),
-    ("missile_strike", 45, _rx(r"missiles?|Iskanders?|Kalibrs?|Kh-\d+\w*|ballistic|cruise|S-300|S-400|Tochka|"
-                               r"Kinzhals?|Oniks|Tornado-S|HIMARS|ATACMS|Storm\s+Shadow")),
-    ("shelling", 40, _rx(r"shell(?:ed|ing|ings|s)?|artillery|mortars?|MLRS|multiple\s+(?:launch\s+)?rocket|"
-                         r"Grads?|Uragans?|Smerch|howitzers?|tanks?|rockets?|cannons?|bombard(?:ed|ing)|"
-                         r"anti-aircraft\s+guns?|Hurricane|Tornado|BM-21|D-30|Msta|Gvozdika|Akatsiya")),
-    ("ceasefire_violation", 35, _rx(r"ceasefire\s+violations?|violat(?:ed|ing|ion\s+of)\s+the\s+(?:ceasefire|truce)|"
-                                    r"broke\s+the\s+(?:ceasefire|truce)")),
-    ("property_destruction", 30, _rx(r"loot(?:ed|ing)|set\s+(?:on\s+)?fire\s+to|arson|vandali[sz]ed|plundered|"
-                                     r"illegally\s+confiscat\w+|confiscated|burn(?:ed|t)\s+down")),
-    ("agreement", 20, _rx(r"prisoner\s+(?:exchange|swap)|exchanged\s+prisoners|swapped\s+prisoners|"
-                          r"humanitarian\s+corridors?|signed\s+an?\s+(?:agreement|memorandum)|agreed\s+(?:on|to)\s+"
-                          r"(?:a\s+)?(?:ceasefire|truce|exchange)")),
-    ("generic", 10, _rx(r"strikes?|struck|hit|attack(?:s|ed|ing)?|fired|firing|opened\s+fire|explosions?|"
-                        r"blasts?|targeted|shot|killed|wounded|injured|destroyed|damaged|launched")),
-]
-# ACLED notes open with a label for some kinds of event ("Interception: On 10 October …").
-_ACLED_LABELS = {"interception": "intercept", "defusal": "intercept", "looting": "property_destruction",
-                 "arrest": "arrest", "arrests": "arrest", "abduction": "abduction", "agreement": "agreement"}
+# Cue words, note labels and weapons live in data/codebook.yaml: (incident type, strength, pattern).
+CUES: list[tuple[str, int, re.Pattern]] = [(t.name, t.strength, t.cues) for t in codebook().types.values()]
+_ACLED_LABELS = codebook().note_labels
 _AIRCRAFT = _rx(r"aircraft|Su-\d+\w*|MiG-\d+|fighter\s+jets?|jets?|helicopters?|planes?|Ka-52|Mi-\d+|bombers?")
 _CLASH_CONTEXT = re.compile(r"clash|fight|battle|assault|storm|repell?|repuls|engag|advanc|offensive|ground\s+attack",
                             re.IGNORECASE)
 
-# Weapons named in a clause, in order of specificity; the first hit is reported.
-WEAPONS: list[tuple[str, re.Pattern]] = [
-    ("guided aerial bomb", _rx(r"guided\s+(?:aerial\s+)?bombs?|glide\s+bombs?|KABs?|UMPKs?|FABs?")),
-    ("ballistic missile", _rx(r"ballistic\s+missiles?|Iskanders?|Kinzhals?|KN-23|Tochka(?:-U)?|ATACMS")),
-    ("cruise missile", _rx(r"cruise\s+missiles?|Kalibrs?|Kh-101|Kh-555|Kh-55|Storm\s+Shadow|Neptune")),
-    ("missile", _rx(r"missiles?|S-300|S-400|Kh-\d+\w*")),
-    ("attack drone", _rx(r"Shaheds?|Geran(?:-2)?s?|kamikaze\s+drones?|loitering\s+munitions?|Lancets?|"
-                         r"attack\s+drones?|strike\s+drones?|long-range\s+drones?")),
-    ("FPV drone", _rx(r"FPV(?:\s+drones?)?")),
-    ("drone", _rx(r"drones?|UAVs?|unmanned\s+aerial\s+vehicles?|quadcopters?|copters?")),
-    ("aircraft", _rx(r"aircraft|warplanes?|fighter\s+jets?|helicopters?|Su-\d+|Ka-52|aviation")),
-    ("MLRS", _rx(r"MLRS|multiple\s+(?:launch\s+)?rocket(?:\s+launchers?|\s+systems?)?|Grads?|Uragans?|Smerch|"
-                 r"BM-21|HIMARS|Tornado(?:-S)?|Hurricane")),
-    ("artillery", _rx(r"artillery|howitzers?|cannons?|D-30|Msta|Gvozdika|Akatsiya|(?:\d+\s?mm\s+)?shells?")),
-    ("mortar", _rx(r"mortars?")),
-    ("tank", _rx(r"tanks?")),
-    ("rocket", _rx(r"rockets?")),
-    ("grenade launcher", _rx(r"grenade\s+launchers?|RPGs?|AGS-17")),
-    ("heavy machine gun", _rx(r"heavy\s+machine[\s-]guns?")),
-    ("small arms", _rx(r"small\s+arms|machine[\s-]guns?|rifles?|sniper")),
-    ("landmine", _rx(r"land\s?mines?|anti-(?:tank|personnel)\s+mines?")),
-    ("explosive device", _rx(r"IEDs?|improvised\s+explosive\s+devices?|explosive\s+devices?")),
-]
+WEAPONS: list[tuple[str, re.Pattern]] = codebook().weapons  # most specific first
 _CLOSE_COMBAT = {"grenade launcher", "heavy machine gun", "small arms"}
 _INDIRECT_FIRE = {"artillery", "mortar", "tank", "MLRS", "rocket", "missile", "ballistic missile", "cruise missile"}
 _FACILITY_RX = [(cat, _rx("|".join(re.escape(w).replace(r"\ ", r"\s+") for w in words)))

@@ -26,29 +26,65 @@
 """
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+import yaml
+
+
+def whole_words(words: str) -> re.Pattern:
+    """A case-insensitive pattern for alternatives matched as whole words (a hyphen joins words)."""
+    return re.compile(r"(?<![\w-])(?:" + words + r")(?![\w-])", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class IncidentType:
+    name: str
+    event_type: str | None
+    sub_event_type: str | None
+    definition: str
+    strength: int  # the strongest cue in a clause names the act
+    cues: re.Pattern
+    sub_event_type_if_ukraine: str | None = None
+
+
+@dataclass(frozen=True)
+class Codebook:
+    types: dict[str, IncidentType]
+    note_labels: dict[str, str]
+    weapons: list[tuple[str, re.Pattern]]  # most specific first
+
+
+def load_codebook(data: dict) -> Codebook:
+    """Build and check the codebook from the parsed YAML (raises ValueError on a malformed file)."""
+    types = {}
+    for name, entry in data["types"].items():
+        event_type, sub = entry["acled"]
+        try:
+            cues = whole_words("|".join(entry["cues"]))
+        except re.error as exc:
+            raise ValueError(f"codebook: {name}: bad cue pattern ({exc})") from None
+        types[name] = IncidentType(name, event_type, sub, " ".join(entry["definition"].split()), int(entry["strength"]),
+                                   cues, entry.get("acled_if_ukraine"))
+    unknown = set(data["note_labels"].values()) - set(types)
+    if unknown:
+        raise ValueError(f"codebook: note labels name unknown types {sorted(unknown)}")
+    weapons = [(name, whole_words(pattern)) for name, pattern in data["weapons"].items()]
+    return Codebook(types=types, note_labels=dict(data["note_labels"]), weapons=weapons)
+
+
+@lru_cache(maxsize=1)
+def codebook() -> Codebook:
+    text = resources.files("ceasefire.data").joinpath("codebook.yaml").read_text(encoding="utf-8")
+    return load_codebook(yaml.safe_load(text))
+
+
 INCIDENT_TYPES: dict[str, tuple[str | None, str | None]] = {
-    "shelling": ("Explosions/Remote violence", "Shelling/artillery/missile attack"),
-    "missile_strike": ("Explosions/Remote violence", "Shelling/artillery/missile attack"),
-    "air_strike": ("Explosions/Remote violence", "Air/drone strike"),
-    "drone_strike": ("Explosions/Remote violence", "Air/drone strike"),
-    "energy_strike": ("Explosions/Remote violence", "Shelling/artillery/missile attack"),
-    "intercept": ("Strategic developments", "Disrupted weapons use"),
-    "ground_assault": ("Battles", "Armed clash"),
-    "attack_repelled": ("Battles", "Armed clash"),
-    "armed_clash": ("Battles", "Armed clash"),
-    "settlement_captured": ("Battles", "Non-state actor overtakes territory"),
-    "withdrawal": ("Strategic developments", "Non-violent transfer of territory"),
-    "base_established": ("Strategic developments", "Headquarters or base established"),
-    "agreement": ("Strategic developments", "Agreement"),
-    "remote_explosive": ("Explosions/Remote violence", "Remote explosive/landmine/IED"),
-    "grenade": ("Explosions/Remote violence", "Grenade"),
-    "civilian_harm": ("Violence against civilians", "Attack"),
-    "abduction": ("Violence against civilians", "Abduction/forced disappearance"),
-    "property_destruction": ("Strategic developments", "Looting/property destruction"),
-    "arrest": ("Strategic developments", "Arrests"),
-    "protest": ("Protests", "Peaceful protest"),
-    "ceasefire_violation": (None, None),
-}
+    name: (t.event_type, t.sub_event_type) for name, t in codebook().types.items() if name != "generic"}
+INCIDENT_TYPES["attack_repelled"] = INCIDENT_TYPES["armed_clash"]  # the attack of "X repelled Y's attack"
+INCIDENT_TYPES["energy_strike"] = INCIDENT_TYPES["shelling"]  # by its weapon: see extract/incidents.py
 
 # Facility categories of the 2025 energy moratorium, with the words that name each.
 FACILITY_CATEGORIES: dict[str, tuple[str, ...]] = {
@@ -71,6 +107,7 @@ FACILITY_CATEGORIES: dict[str, tuple[str, ...]] = {
 def acled_labels(incident_type: str, actor_party: str | None = None) -> tuple[str | None, str | None]:
     """ACLED's (event type, sub-event type) for one of our incident types."""
     event_type, sub = INCIDENT_TYPES[incident_type]
-    if incident_type == "settlement_captured" and actor_party == "UA":
-        sub = "Government regains territory"
+    entry = codebook().types.get(incident_type)
+    if entry is not None and entry.sub_event_type_if_ukraine and actor_party == "UA":
+        sub = entry.sub_event_type_if_ukraine
     return event_type, sub
