@@ -29,12 +29,15 @@ test: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks
 
-## eval: extraction and geocoding scores on the human-coded dev sets in ../shared/data
+## eval: extraction scores on our own check sets (tests/check), then the human-coded dev sets in ../shared/data
 eval: $(STAMP)
-	@if [ ! -d "$(SHARED)" ]; then echo "skipped: $(SHARED) is absent (the dev sets are internal-use only)"; exit 0; fi
-	$(BIN)/ceasefire eval acled $(SHARED)/acled-dev/acled-ukraine-dev.csv
-	$(BIN)/ceasefire eval geocode $(SHARED)/geocoding-dev/events.csv
-	$(BIN)/ceasefire eval ucdp $(SHARED)/ucdp/UCDP-Ukraine_db049a9c.csv
+	$(BIN)/ceasefire eval acled tests/check/acled_style.csv
+	$(BIN)/ceasefire eval passages tests/check/passages.jsonl
+	@if [ ! -d "$(SHARED)" ]; then echo "skipped the dev sets: $(SHARED) is absent (internal-use only)"; exit 0; fi; \
+	set -e; \
+	$(BIN)/ceasefire eval acled $(SHARED)/acled-dev/acled-ukraine-dev.csv; \
+	$(BIN)/ceasefire eval geocode $(SHARED)/geocoding-dev/events.csv; \
+	$(BIN)/ceasefire eval ucdp $(SHARED)/ucdp/UCDP-Ukraine_db049a9c.csv; \
 	$(BIN)/ceasefire eval monitor $(SHARED)/osce-smm/osce_smm_2022_daily_counts.jsonl
 
 ## bench: extraction speed against spaCy's pipeline alone on the same texts

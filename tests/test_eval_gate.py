@@ -32,6 +32,42 @@ def test_eval_gate_acled_parity(acled_report):
     assert acled_report.parts["check"].parity <= FLOORS["acled_max"]["parity"]
 
 
+OWN = Path(__file__).parent / "check"
+
+
+@pytest.fixture(scope="module")
+def own_acled_report():
+    """Our own ACLED-style notes (tests/check/acled_style.csv, written for the project): always present."""
+    return score_acled(OWN / "acled_style.csv")
+
+
+@pytest.mark.parametrize("metric", sorted(FLOORS["acled_own"]))
+def test_eval_gate_own_notes_floor(own_acled_report, metric):
+    score = own_acled_report.parts["check"].scores()[metric]
+    assert round(score, 3) >= FLOORS["acled_own"][metric], f"own notes check {metric} fell to {score:.3f}"
+
+
+def test_eval_gate_own_notes_parity(own_acled_report):
+    assert own_acled_report.parts["check"].parity <= FLOORS["acled_own_max"]["parity"]
+
+
+@pytest.fixture(scope="module")
+def passage_report():
+    from ceasefire.evaluate_passages import score_passages
+
+    return score_passages(OWN / "passages.jsonl")
+
+
+@pytest.mark.parametrize("metric", sorted(FLOORS["passages"]))
+def test_eval_gate_passages_floor(passage_report, metric):
+    score = passage_report.parts["check"].scores()[metric]
+    assert round(score, 3) >= FLOORS["passages"][metric], f"passages check {metric} fell to {score:.3f}"
+
+
+def test_eval_gate_passages_side_gap(passage_report):
+    assert passage_report.parts["check"].attacker_gap <= FLOORS["passages_max"]["attacker_gap"]
+
+
 def test_eval_acled_check_part_is_not_listed_row_by_row(acled_report):
     assert acled_report.parts["check"].errors == []
     assert len(acled_report.errors) == len(acled_report.parts["tune"].errors)

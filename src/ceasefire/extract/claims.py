@@ -159,12 +159,13 @@ def _cue_claims(sent: SpacySpan) -> list[tuple[Token, list[Token], list[Token]]]
         if _inside_reported_speech(tok):
             continue  # "Peskov said Russia would not accept a truce": the truce is Peskov's claim, not Russia's
         subj = next((c for c in tok.children if c.dep_ in ("nsubj", "nsubjpass")), None)
-        if subj is None and tok.dep_ == "conj":  # "denied and said": shared subject
+        if subj is None and (tok.dep_ == "conj" or tok.dep_ == "advcl" and tok.head.lemma_.lower() in CUE_STANCE):
+            # "denied and said", "denied it, adding that …": the subject is shared, the stance is the verb's own
             subj = next((c for c in tok.head.children if c.dep_ == "nsubj"), None)
         if subj is None or tok.dep_ in ("amod", "acl") and subj is None:
             continue
-        comps = [c for c in tok.children if c.dep_ in ("ccomp", "xcomp", "advcl") and not (c.dep_ == "advcl"
-                                                                                          and c.i < tok.i)]
+        comps = [c for c in tok.children if c.dep_ in ("ccomp", "xcomp", "advcl") and not (
+            c.dep_ == "advcl" and (c.i < tok.i or c.lemma_.lower() in CUE_STANCE))]  # "…, adding that": its own claim
         objects = [c for c in tok.children if c.dep_ in ("dobj", "obj")]
         if lemma in _ACCUSE_LIKE:
             # "accused Ukraine of striking …": the accused and the act are the content.

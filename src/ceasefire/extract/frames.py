@@ -72,6 +72,15 @@ def _prep_object(tok: Token, words: set[str]) -> Token | None:
 
 def _nominal_roles(noun: Token) -> Roles:
     lex = lexicon()
+    if noun.lemma_.lower() not in lex.act_nouns and noun.dep_ in ("dobj", "nsubjpass", "pobj"):
+        # A weapon named as what was hit or used ("destroyed a Russian tank", "struck X with HIMARS"): the verb's
+        # subject acted, whatever the weapon's own modifiers say.
+        verb = verb_of(noun)
+        transitive = noun.dep_ != "pobj" or any(c.dep_ in ("dobj", "obj") for c in verb.children)
+        if verb != noun and transitive and not lex.only_reports(verb.lemma_.lower()):
+            roles = _verbal_roles(verb)  # not "troops died in a Ukrainian counter-attack": dying is not acting
+            if roles.agent is not None and roles.agent != noun:
+                return roles
     patient = _prep_object(noun, {"on", "against", "of", "at", "upon"}) or _patient_of_governing_verb(noun)
     for child in noun.children:
         if child.dep_ == "poss" and child.ent_type_ not in _TIME_WORDS and child.lower_ not in lex.time_nouns:
@@ -232,3 +241,27 @@ def own_words(tok: Token) -> str:
             nested.update(t.i for t in c.subtree)
     words = [t for t in tok.subtree if t.i not in nested]
     return "".join(t.text_with_ws for t in words).strip(" ,;:")
+
+
+_RESPONSIBILITY_VERBS = {"claim", "acknowledge", "admit", "take", "accept", "assume", "bear"}
+
+
+def held_responsible(sent) -> list[Token]:
+    """Who a sentence says is behind an act told elsewhere in the text: "X claimed responsibility", "attributed
+    the blast to X", "blamed X", "accused X of mining the road", "X was responsible". Heads of the phrases."""
+    out = []
+    for tok in sent:
+        lemma = tok.lemma_.lower()
+        if tok.pos_ not in ("VERB", "AUX", "ADJ"):
+            continue
+        if lemma in _RESPONSIBILITY_VERBS and any(c.dep_ == "dobj" and c.lemma_.lower() == "responsibility"
+                                                  for c in tok.children):
+            subject, _patient, _passive = _subject_and_object(tok)
+            out.extend([subject] if subject is not None else [])
+        elif lemma == "attribute":
+            out.extend(x for x in [_prep_object(tok, {"to"})] if x is not None)
+        elif lemma in ("blame", "accuse"):
+            out.extend(c for c in tok.children if c.dep_ in ("dobj", "obj"))
+        elif lemma == "responsible" and tok.dep_ == "acomp":
+            out.extend(c for c in tok.head.children if c.dep_ == "nsubj")
+    return out

@@ -22,7 +22,7 @@ from spacy.tokens import Doc, Span as SpacySpan, Token
 
 from ceasefire.actors import registry
 from ceasefire.extract.claims import infer_speaker_parties
-from ceasefire.extract.frames import Roles, mood_of, own_words, phrase, roles_of, sites_of, verb_of
+from ceasefire.extract.frames import Roles, held_responsible, mood_of, own_words, phrase, roles_of, sites_of, verb_of
 from ceasefire.extract.lexicon import lexicon
 from ceasefire.extract.places import place_mention
 from ceasefire.extract.quantities import find_count, find_fatalities, find_injured
@@ -95,13 +95,21 @@ def _strongest_cue(clause: _Clause) -> tuple[str, re.Match, Token | None] | None
     return (best[1], best[2], best[3]) if best else None
 
 
+def _is_background(tok: Token) -> bool:
+    """A clause that describes a participant rather than reporting the act: a participle ("militants holding the
+    town", "positions held by") or a relative clause in the perfect ("who had seized the airport"). A relative
+    clause in the simple past reports news ("117 drones, of which 56 were shot down")."""
+    if tok.dep_ == "acl" and tok.pos_ == "VERB":
+        return True
+    return tok.dep_ == "relcl" and any(c.dep_ == "aux" and c.lemma_.lower() == "have" for c in tok.children)
+
+
 # Weapon cues keep ACLED's order among themselves (an air strike and shelling together are an air strike).
 _FIRE_KINDS = {"air_strike", "drone_strike", "missile_strike", "shelling", "remote_explosive", "grenade", "generic"}
 
 
 def _prominence(tok: Token, kind: str) -> int:
-    if any(a.dep_ in ("relcl", "acl") for a in [tok, *tok.ancestors] if a.sent == tok.sent and a.pos_ != "NOUN"
-           and a.dep_ != "ROOT") or tok.dep_ == "relcl":
+    if any(_is_background(a) for a in [tok, *tok.ancestors]):
         return -BACKGROUND_PENALTY
     if kind not in _FIRE_KINDS and tok.pos_ == "VERB" \
             and (tok.dep_ == "ROOT" or tok.dep_ in ("conj", "ccomp") and tok.head.pos_ == "VERB"):
@@ -258,7 +266,8 @@ class _Attribution:
 
 
 _PRONOUN_AGENTS = {"it", "this", "that", "there", "which", "who"}
-_SPEAKER_POSSESSIVES = {"its", "their", "our", "we", "his", "her"}
+# In reported speech these name the speaker's own side: "the ministry said it had liberated …", "its forces".
+_SPEAKER_WORDS = {"it", "they", "we", "its", "their", "our"}
 
 
 def _actor_and_target(kind: str, clause: _Clause, match: re.Match, ctx: IncidentContext, claim_ids: list[str],
@@ -276,7 +285,7 @@ def _actor_and_target(kind: str, clause: _Clause, match: re.Match, ctx: Incident
     if cue_tok is not None:
         roles = roles_of(cue_tok)
         sites = tuple(own_words(t) for t in sites_of(roles.patient))
-        if roles.agent is not None and roles.agent.lower_ not in _PRONOUN_AGENTS:
+        if roles.agent is not None and (roles.agent.lower_ not in _PRONOUN_AGENTS or claim_ids):
             actor = phrase(roles.agent)
             actor_party = reg.party_of(_strip_attribution(actor))
         if roles.patient is not None:
@@ -299,14 +308,34 @@ def _actor_and_target(kind: str, clause: _Clause, match: re.Match, ctx: Incident
             target_party = reg.party_of(target) if target else None
         if actor_party is None and roles.basis == "none":
             actor_party = _party_near_cue(cue_tok)
-        if actor_party is None and actor and actor.split()[0].lower() in _SPEAKER_POSSESSIVES and claim_ids:
+        if actor_party is None and actor and actor.split()[0].lower() in _SPEAKER_WORDS and claim_ids:
             # "the ministry said its forces had taken the village": "its" is the speaker's side.
             actor_party = next((c.party for c in ctx.claims if c.id == claim_ids[0]), None)
+        if kind == "withdrawal" and actor_party in ("RU", "UA"):
+            # ACLED codes a transfer without fighting to the side that gains the place.
+            actor, actor_party = _side_taking_over(sent, actor_party) or (
+                f"the side taking over from {actor}", "UA" if actor_party == "RU" else "RU")
+            found = _Attribution(kind, actor, actor_party, "inferred_from_target", target, target_party, sites)
+            return found if actor.startswith("the side taking over") else _with(found, actor, actor_party, "stated")
     found = _Attribution(kind, actor, actor_party, "stated" if actor_party else None, target, target_party, sites)
     if actor_party is not None:
         return found
     inferred = _inferred_party(kind, clause, match, ctx, claim_ids, previous, found)
     return inferred or found
+
+
+_TAKING_OVER = {"enter", "take", "occupy", "land", "move", "return", "raise", "establish", "assume"}
+
+
+def _side_taking_over(sent: SpacySpan, leaving: str) -> tuple[str, str] | None:
+    """The other side named as entering or taking over in the sentence of a withdrawal, with its party."""
+    for tok in sent:
+        if tok.lemma_.lower() in _TAKING_OVER and tok.pos_ == "VERB":
+            subject = next((c for c in tok.children if c.dep_ == "nsubj"), None)
+            party = registry().party_of(phrase(subject)) if subject is not None else None
+            if party in ("RU", "UA") and party != leaving:
+                return phrase(subject), party
+    return None
 
 
 def _inferred_party(kind: str, clause: _Clause, match: re.Match, ctx: IncidentContext, claim_ids: list[str],
@@ -381,7 +410,9 @@ def extract_incidents(doc: Doc, ctx: IncidentContext) -> list[Incident]:
                 continue
             if kind == "generic":
                 kind = "shelling"
+            at = clause.start + match.start()  # the claim that holds the act's own word reports it
             claim_ids = [c.id for c in ctx.claims if c.span.start <= clause.start < c.span.end + 1
+                         or c.span.start <= at < c.span.end
                          or (c.span.start <= sent.start_char and sent.end_char <= c.span.end + 1)]
             covering = [c for c in ctx.claims if c.id in claim_ids]
             if covering and all(c.stance in ("deny", "reject") for c in covering):
@@ -408,8 +439,28 @@ def extract_incidents(doc: Doc, ctx: IncidentContext) -> list[Incident]:
                 when=when, historical=when.historical, claim_ids=claim_ids, span=span,
             )
             incidents.extend(_one_per_site(incident, who.sites, others))
+    incidents = _with_responsibility(doc, incidents)
     claims = infer_speaker_parties(ctx.claims, incidents)
     return _with_claimants(_with_casualties(doc, incidents, ctx.times), claims)
+
+
+def _with_responsibility(doc: Doc, incidents: list[Incident]) -> list[Incident]:
+    """Acts whose own words name no actor take the side a later sentence of the same paragraph holds responsible
+    ("… a truck bomb exploded on the bridge. The SBU later acknowledged responsibility.")."""
+    text = doc.text
+    out = list(incidents)
+    for sent in doc.sents:
+        parties = {registry().party_of(phrase(t)) for t in held_responsible(sent)} - {None}
+        if len(parties) != 1:
+            continue
+        party = parties.pop()
+        paragraph_start = text.rfind("\n", 0, sent.start_char) + 1
+        for i, inc in enumerate(out):
+            if paragraph_start <= inc.span.start < sent.end_char and inc.actor_basis != "stated" \
+                    and inc.type not in ("intercept", "withdrawal"):
+                out[i] = inc.model_copy(update={"actor_party": party, "actor_basis": "stated",
+                                                "actor": inc.actor or f"held responsible ({party})"})
+    return out
 
 
 def _one_per_site(incident: Incident, sites: tuple[str, ...], others: tuple[str, ...]) -> list[Incident]:

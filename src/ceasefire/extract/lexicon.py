@@ -14,7 +14,7 @@ import yaml
 STANCES = ("assert", "accuse", "deny", "reject", "warn", "propose", "accept")
 _LISTS = ("needs_clause", "light_verbs", "time_nouns", "reflexives", "negation_words", "irrealis_words",
           "reaction_verbs", "observer_nouns", "observer_events", "perception_verbs",
-          "cessation_verbs")
+          "cessation_verbs", "act_nouns")
 
 
 @dataclass(frozen=True)
@@ -31,6 +31,7 @@ class Lexicon:
     observer_events: frozenset[str]
     perception_verbs: frozenset[str]
     cessation_verbs: frozenset[str]
+    act_nouns: frozenset[str]
 
     def stance_of(self, lemma: str) -> str | None:
         return self.speech_verbs.get(lemma)
