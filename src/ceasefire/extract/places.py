@@ -281,6 +281,15 @@ _NEAR_BEFORE = r"(?:near|outside|around|outskirts\s+of|vicinity\s+of|direction\s
                r"селищ\w*|посел\w*)\s+)?«?"
 
 
+_NEAR_ENDING = re.compile(_NEAR_BEFORE + r"$", re.IGNORECASE)
+
+
 def written_near(text: str, name: str) -> bool:
     """Whether `text` places the event near `name` rather than in it (ACLED precision 2)."""
-    return re.search(_NEAR_BEFORE + re.escape(name), text, re.IGNORECASE) is not None
+    lowered, key = text.lower(), name.lower()
+    start = lowered.find(key)
+    while start != -1:
+        if _NEAR_ENDING.search(text, max(0, start - 60), start):
+            return True
+        start = lowered.find(key, start + 1)
+    return False
