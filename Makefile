@@ -43,6 +43,7 @@ eval: $(STAMP)
 ## bench: extraction speed against spaCy's pipeline alone on the same texts
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_extract.py
+	$(BIN)/python benchmarks/bench_extract_cli.py
 
 serve: $(STAMP)
 	$(BIN)/ceasefire serve --db $(DB)

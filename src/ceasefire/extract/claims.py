@@ -19,6 +19,7 @@ from spacy.tokens import Doc, Span as SpacySpan, Token
 
 from ceasefire.actors import ActorRegistry, registry
 from ceasefire.extract.lexicon import lexicon
+from ceasefire.extract.nlp import proper_names
 from ceasefire.records import Claim, Contradiction, Incident, Span, TimeSpan, content_id
 from ceasefire.timeparse import TimeMention
 
@@ -65,8 +66,8 @@ def _span_of(tokens: list[Token]) -> tuple[int, int]:
 def _person_parties(doc: Doc, reg: ActorRegistry) -> dict[str, str]:
     """Party of people outside the registry, read from party words beside their name."""
     out: dict[str, str] = {}
-    for ent in doc.ents:
-        if ent.label_ != "PERSON":
+    for ent in proper_names(doc):
+        if len(ent) < 2:
             continue
         # Titles come before a name ("Ukrainian commander Oleh Ivanov"); words after it may be about others.
         before = doc[max(ent.start - 5, ent.sent.start):ent.start].text

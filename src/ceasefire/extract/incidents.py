@@ -24,6 +24,7 @@ from ceasefire.actors import registry
 from ceasefire.extract.claims import infer_speaker_parties
 from ceasefire.extract.frames import Roles, held_responsible, mood_of, own_words, phrase, roles_of, sites_of, verb_of
 from ceasefire.extract.lexicon import lexicon
+from ceasefire.extract.nlp import proper_names
 from ceasefire.extract.places import place_mention
 from ceasefire.extract.quantities import find_count, find_fatalities, find_injured
 from ceasefire.extract.tallies import Tally, find_tallies
@@ -168,10 +169,11 @@ def _refine_type(kind: str, clause: str, sentence: str) -> str:
 
 
 def _cue_token(sent: SpacySpan, char: int) -> Token | None:
-    for tok in sent:
-        if tok.idx <= char < tok.idx + len(tok.text) + 1:
-            return tok
-    return None
+    """The token at a character offset of the document, if it lies in the sentence."""
+    if not sent.start_char <= char < sent.end_char:
+        return None
+    found = sent.doc.char_span(char, char + 1, alignment_mode="expand")
+    return found[0] if found is not None and len(found) else None
 
 
 _BY_AGENT = re.compile(r"\b(?:by|from)\s+((?:the\s+)?[^,.;]{3,60}?(?:forces|troops|rebels|military|army|"
@@ -387,7 +389,7 @@ def extract_incidents(doc: Doc, ctx: IncidentContext) -> list[Incident]:
     """All incidents in a parsed document, in text order, each with the party of the claim that reports it."""
     incidents: list[Incident] = []
     mentions_violations = "ceasefire violation" in ctx.text.lower()
-    ents = list(doc.ents)  # once: a sentence's own .ents walks the whole document's
+    ents = proper_names(doc)
     ent_starts = [e.start for e in ents]
     for sent in doc.sents:
         tallies = find_tallies(sent.text, mentions_violations)
@@ -516,15 +518,14 @@ _TITLE_BEFORE = re.compile(r"(?:President|Minister|Mr|Mrs|Ms|Governor|Mayor|Gene
 def _names_of_others(sent: SpacySpan, ents: list[SpacySpan]) -> tuple[str, ...]:
     """Names of organisations and people in a sentence, which may contain place names but are not places.
 
-    The NER often reads a village as a person or an organisation, so only its confident cases count: an
-    organisation whose name says so ("Donetsk People's Republic") and a person after a title.
+    A run of proper nouns may be a village, so only the clear cases count: an organisation whose name says so
+    ("Donetsk People's Republic") and a person after a title.
     """
     out = []
     for ent in ents:
-        if ent.label_ == "ORG" and _ORG_WORDS.search(ent.text):
+        if _ORG_WORDS.search(ent.text):
             out.append(ent.text)
-        elif ent.label_ == "PERSON" and len(ent) >= 2 and _TITLE_BEFORE.search(
-                sent.text[:ent.start_char - sent.start_char][-30:]):
+        elif len(ent) >= 2 and _TITLE_BEFORE.search(sent.text[:ent.start_char - sent.start_char][-30:]):
             out.append(ent.text)
     return tuple(out)
 

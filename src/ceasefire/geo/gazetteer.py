@@ -12,20 +12,27 @@ Near misses inside a named region ("Tsukurune" for Tsukuryne) are found by `near
 from __future__ import annotations
 
 import csv
+import gc
 import gzip
+import hashlib
 import io
 import math
+import os
+import pickle
 import re
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
+from typing import NamedTuple
+from pathlib import Path
 
 from ceasefire.records import Place
 
 
-@dataclass(frozen=True)
-class Entry:
+class Entry(NamedTuple):
+    """One GeoNames entry (a named tuple: 40,000 of them load from the cache several times faster than objects)."""
+
     geonameid: str
     name: str
     lat: float
@@ -55,6 +62,7 @@ _CYR_ENDINGS = ("ській", "ськом", "ского", "ської", "ськ�
                 "ому", "ій", "ої", "ою", "ом", "ах", "ях", "ов", "ев", "ки", "ці", "і", "и", "у", "ю", "е", "а", "я")
 
 
+@lru_cache(maxsize=65536)  # pure, and the same names recur in every document
 def normal(name: str) -> str:
     """Lower case, no diacritics (й and ї keep their base letter), no apostrophes or soft signs."""
     s = unicodedata.normalize("NFKD", name)
@@ -64,6 +72,7 @@ def normal(name: str) -> str:
     return " ".join(s.split())
 
 
+@lru_cache(maxsize=65536)  # pure, and the same names recur in every document
 def skeleton(name: str) -> str:
     """Fold Latin transliteration variants; Cyrillic is left as normal() leaves it."""
     return _skeleton_of(normal(name))
@@ -328,6 +337,7 @@ REGION_ALIASES = {
 }
 
 
+@lru_cache(maxsize=65536)  # pure, and the same names recur in every document
 def region_key(name: str) -> str:
     s = normal(name)
     s = re.sub(r"\b(?:oblast|region|province|obl|raion|district|область|области|області|областю|областью|облась|обл|"
@@ -350,6 +360,7 @@ def _one_edit(a: str, b: str) -> bool:
     return a[i + 1:] == b[i + 1:] if len(a) == len(b) else a[i:] == b[i + 1:]
 
 
+@lru_cache(maxsize=65536)  # pure, and the same names recur in every document
 def raion_key(name: str) -> str:
     """Fold the ways a raion is written to one key: "Beryslavskyi district", "Beryslav Raion", "Бериславський район"
     -> "berislav"; Russian g and Ukrainian h are folded too ("Stanichno-Lugansky" = "Stanychno-Luhanskyi")."""
@@ -374,10 +385,49 @@ def _cyrillic_stems(word: str) -> list[str]:
     return stems
 
 
+def _cache_dir() -> Path:
+    return Path(os.environ.get("CEASEFIRE_CACHE") or Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+                / "ceasefire")
+
+
 @lru_cache(maxsize=1)
 def gazetteer() -> Gazetteer:
-    """The bundled gazetteer, loaded on first use (about a second)."""
+    """The bundled gazetteer, loaded on first use.
+
+    Building its name indexes takes about four seconds, so the built gazetteer is kept in a cache file named by
+    the sha256 of the bundled data and of this module ($CEASEFIRE_CACHE, else ~/.cache/ceasefire) and read back in a fraction of that;
+    a cache that cannot be read or written is simply rebuilt.
+    """
     raw = resources.files("ceasefire").joinpath("data/gazetteer.tsv.gz").read_bytes()
+    # Named by the data and by this module's code, so that a change to either never reads a stale index.
+    digest = hashlib.sha256(raw + Path(__file__).read_bytes()).hexdigest()[:16]
+    cache = _cache_dir() / f"gazetteer-{digest}.pickle"
+    gc.disable()  # the collector would walk the half-built object graph again and again (0.4 s instead of 1.1 s)
+    try:
+        with cache.open("rb") as fh:
+            found = pickle.load(fh)
+        if isinstance(found, Gazetteer):
+            return found
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
+        pass
+    finally:
+        gc.enable()
+    built = _build_gazetteer(raw)
+    try:
+        cache.parent.mkdir(parents=True, exist_ok=True)
+        partial = cache.with_suffix(f".{os.getpid()}.tmp")
+        with partial.open("wb") as fh:
+            pickle.dump(built, fh, protocol=pickle.HIGHEST_PROTOCOL)
+        partial.replace(cache)  # atomic: a reader never sees half a file
+        for stale in cache.parent.glob("gazetteer-*.pickle"):
+            if stale != cache:
+                stale.unlink(missing_ok=True)
+    except OSError:
+        pass
+    return built
+
+
+def _build_gazetteer(raw: bytes) -> Gazetteer:
     entries, names = [], []
     with io.TextIOWrapper(gzip.GzipFile(fileobj=io.BytesIO(raw)), encoding="utf-8") as fh:
         for row in csv.DictReader(fh, delimiter="\t"):
