@@ -60,7 +60,7 @@ def main() -> None:
         ours_secs = timed([cli, "extract", "--jsonl", str(path)])
     words = sum(len(t.split()) for t in texts)
     ratio = spacy_secs / ours_secs
-    print(f"| run (load included, one process) | reports/s | words/s | seconds |\n|---|---|---|---|")
+    print("| run (load included, one process) | reports/s | words/s | seconds |\n|---|---|---|---|")
     print(f"| spaCy en_core_web_sm alone | {len(texts) / spacy_secs:.0f} | {words / spacy_secs:.0f} | {spacy_secs:.1f} |")
     print(f"| ceasefire extract --jsonl | {len(texts) / ours_secs:.0f} | {words / ours_secs:.0f} | {ours_secs:.1f} |")
     print(f"ratio ours/spaCy = {ratio:.2f} (target >= 1.0): {'PASS' if ratio >= 1.0 else 'FAIL'}")

@@ -32,7 +32,14 @@ _YEAR = r"(?P<year>(?:19|20)\d{2})"
 _PATTERNS: list[tuple[str, re.Pattern]] = [(name, re.compile(rx, re.IGNORECASE)) for name, rx in [
     ("iso", r"\b(?P<y>(?:19|20)\d{2})-(?P<m>\d{2})-(?P<d>\d{2})\b"),
     ("dmy_dots", r"\b(?P<d>\d{1,2})[./](?P<m>\d{1,2})[./](?P<y>(?:19|20)\d{2})\b"),
-    ("range_dm", r"\b(?:between\s+|from\s+|night\s+of\s+)?(?P<d1>\d{1,2})(?:st|nd|rd|th)?\s*(?:-|–|to|and|into)\s*"
+    # "from 18 March to 16 April", "between 28 February and 2 March 2022": a range across months
+    ("range_dmdm", r"\b(?:between|from)\s+(?:the\s+\w+\s+of\s+)?(?P<d1>\d{1,2})(?:st|nd|rd|th)?\s+"
+                   r"(?P<m1>January|February|March|April|May|June|July|August|September|October|November|December)"
+                   r"(?:,?\s+(?P<y1>(?:19|20)\d{2}))?\s*(?:-|–|to|and|until|till)\s*(?P<d2>\d{1,2})(?:st|nd|rd|th)?\s+"
+                   + _MONTH + r"(?:,?\s+" + _YEAR + r")?"),
+    # "between the evenings of 15 and 17 January" (the monitors' reporting periods), "from 2 to 5 September"
+    ("range_dm", r"\b(?:(?:between|from)\s+(?:the\s+(?:evenings?|nights?|mornings?|days?)\s+of\s+)?|night\s+of\s+)?"
+                 r"(?P<d1>\d{1,2})(?:st|nd|rd|th)?\s*(?:-|–|to|and|into)\s*"
                  r"(?P<d2>\d{1,2})(?:st|nd|rd|th)?\s+" + _MONTH + r"(?:,?\s+" + _YEAR + r")?"),
     ("dm", r"\b(?P<d>\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?" + _MONTH + r"(?:,?\s+" + _YEAR + r")?"),
     ("md", r"\b" + _MONTH + r"\s+(?P<d>\d{1,2})(?:st|nd|rd|th)?\b(?!\s*(?:km|kilomet|miles|people|%))"
@@ -108,6 +115,14 @@ def _resolve(kind: str, m: re.Match, published: dt.date) -> TimeSpan | None:
         day = _safe_date(int(g["y"]), int(g["m"]), int(g["d"]))
         return day and TimeSpan(start=day, end=day, precision="day", text=text,
                                 historical=day.year < published.year - 1)
+    if kind == "range_dmdm":
+        m1, m2 = MONTHS[g["m1"].lower()], MONTHS[g["month"].lower().rstrip(".")]
+        y2 = int(g["year"]) if g.get("year") else _year_for(m2, int(g["d2"]), published)
+        y1 = int(g["y1"]) if g.get("y1") else (y2 if m1 <= m2 else y2 - 1)
+        start, end = _safe_date(y1, m1, int(g["d1"])), _safe_date(y2, m2, int(g["d2"]))
+        if not start or not end or end < start:
+            return None
+        return TimeSpan(start=start, end=end, precision="range", text=text, historical=historical)
     if kind in ("dm", "md", "range_dm"):
         month = MONTHS[g["month"].lower().rstrip(".")]
         if kind == "range_dm":

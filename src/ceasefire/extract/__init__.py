@@ -16,6 +16,7 @@ from spacy.tokens import Doc
 from ceasefire.extract.claims import extract_claims, find_contradictions, infer_speaker_parties
 from ceasefire.extract.incidents import IncidentContext, extract_incidents
 from ceasefire.extract.nlp import english
+from ceasefire.geo.frontline import attribute_by_line_of_contact
 from ceasefire.extract.ru import extract_official, is_cyrillic
 from ceasefire.intake.datasets import DATASET_ROW_TYPES
 from ceasefire.intake.files import make_document
@@ -38,7 +39,7 @@ def _extract_parsed(document: Document, doc: Doc, geocoder: "Geocoder | None") -
     if document.content_type in DATASET_ROW_TYPES:
         incidents = incidents[:1]  # a dataset row codes one event; later sentences only describe it
     if geocoder is not None:
-        incidents = geocoder.locate_incidents(document.text, incidents)
+        incidents = attribute_by_line_of_contact(geocoder.locate_incidents(document.text, incidents))
     return Extraction(document=document, claims=claims, incidents=incidents,
                       contradictions=find_contradictions(claims))
 

@@ -26,6 +26,7 @@ from ceasefire.extract.frames import Roles, held_responsible, mood_of, own_words
 from ceasefire.extract.lexicon import lexicon
 from ceasefire.extract.nlp import proper_names
 from ceasefire.extract.places import place_mention
+from ceasefire.extract.observers import Observation, find_observations
 from ceasefire.extract.quantities import find_count, find_fatalities, find_injured
 from ceasefire.extract.tallies import Tally, find_tallies
 from ceasefire.extract.taxonomy import FACILITY_CATEGORIES, acled_labels, codebook
@@ -394,10 +395,15 @@ def extract_incidents(doc: Doc, ctx: IncidentContext) -> list[Incident]:
     for sent in doc.sents:
         tallies = find_tallies(sent.text, mentions_violations)
         if tallies:
-            incidents.extend(_tally_incident(t, sent, ctx) for t in tallies)
+            incidents.extend(_tally_incident(t, sent, ctx) for t in tallies if t.count)  # "no violations": none
+            continue
+        others = _names_of_others(sent, ents[bisect_left(ent_starts, sent.start):bisect_left(ent_starts, sent.end)])
+        # A monitor's count of fire; a sentence that names a side is read as any other ("saw Ukrainian drones …").
+        observations = [] if registry().party_words_in(sent.text) else find_observations(sent)
+        if observations:
+            incidents.extend(_observed_incident(o, sent, ctx, others) for o in observations)
             continue
         previous: _Attribution | None = None
-        others = _names_of_others(sent, ents[bisect_left(ent_starts, sent.start):bisect_left(ent_starts, sent.end)])
         for clause in _clauses(sent):
             cue = _strongest_cue(clause)
             if cue is None:
@@ -528,6 +534,19 @@ def _names_of_others(sent: SpacySpan, ents: list[SpacySpan]) -> tuple[str, ...]:
         elif len(ent) >= 2 and _TITLE_BEFORE.search(sent.text[:ent.start_char - sent.start_char][-30:]):
             out.append(ent.text)
     return tuple(out)
+
+
+def _observed_incident(obs: Observation, sent: SpacySpan, ctx: IncidentContext, others: tuple[str, ...]) -> Incident:
+    kind = "shelling" if obs.kind == "indirect" else "armed_clash"
+    event_type, sub_type = acled_labels(kind)
+    text = ctx.text[obs.start:obs.end]
+    own = [t for t in ctx.times if sent.start_char <= t.start < sent.end_char]
+    when = own[0].span if own else default_span(ctx.published)
+    return Incident(id=content_id("inc", ctx.doc_id, obs.start, obs.end, kind), doc_id=ctx.doc_id, type=kind,
+                    acled_event_type=event_type, acled_sub_event_type=sub_type, actor="undetermined (observed)",
+                    count=obs.count, explosions=obs.explosions, weapon=_weapon(sent.text),
+                    place_mention=place_mention(obs.words, sent.text, others), when=when, historical=when.historical,
+                    span=Span(start=sent.start_char, end=sent.end_char, text=sent.text))
 
 
 def _tally_incident(tally: Tally, sent: SpacySpan, ctx: IncidentContext) -> Incident:

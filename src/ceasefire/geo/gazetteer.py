@@ -21,7 +21,6 @@ import os
 import pickle
 import re
 import unicodedata
-from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 from typing import NamedTuple

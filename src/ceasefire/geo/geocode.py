@@ -15,27 +15,18 @@ Precision: 1 a settlement, 2 near a settlement ("near", "outskirts") or a part o
 """
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 import math
 import re
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
-from functools import lru_cache
-from importlib import resources
 
-import numpy as np
 
 from ceasefire.extract.places import candidate_mentions, written_near
+from ceasefire.geo.frontline import distance_to_front, front_era
 from ceasefire.geo.gazetteer import Entry, Gazetteer, gazetteer, km, skeleton
 from ceasefire.records import Incident, Place
 
-MINSK_II_HELD = dt.date(2015, 2, 20)  # Debaltseve taken; from here on the line of contact barely moved until 2022
-FULL_SCALE_INVASION = dt.date(2022, 2, 24)
-KHERSON_LIBERATED = dt.date(2022, 11, 11)
-AVDIIVKA_FELL = dt.date(2024, 2, 17)  # from here on the front moves west of the 2023 line around Pokrovsk
-FRONT_OF_2025 = dt.date(2025, 1, 1)  # the 2025 line (data/front_lines.csv) from here, with the 2024 one
 FRONT_BONUS = 60.0
 FRONT_BONUS_KM = 100.0  # the bonus falls from FRONT_BONUS on the line to 0 at this distance (tuned on three dev sets)
 CONFLICT_AREA = {"Donetsk", "Luhansk", "Zaporizhia", "Kherson", "Kharkiv", "Dnipropetrovsk", "Sumy", "Mykolaiv",
@@ -70,59 +61,6 @@ _RAION = re.compile(r"([A-Z][\w'’-]+(?:[\s-][A-Z][\w'’-]+)?)\s+(?:district|r
                     r"(?!\s+of\b)|([А-ЯІЇЄ][\w'’-]+)\s+район")
 _REGION_WORD = re.compile(r"^(?:region|oblast|province|raion|district|област\w*|обл\b|край)", re.I)
 _VILLAGE = re.compile(r"\b(?:village|settlement|hamlet)\s+of\s+$|\bvillage\s+$", re.I)
-
-
-def _densify(line: list[tuple[float, float]], step_km: float = 5.0) -> list[tuple[float, float]]:
-    """Points every few kilometres along a polyline, so that distance to the line is distance to a point."""
-    out = []
-    for (a_lat, a_lon), (b_lat, b_lon) in zip(line, line[1:]):
-        n = max(1, int(km(a_lat, a_lon, b_lat, b_lon) / step_km))
-        out.extend((a_lat + (b_lat - a_lat) * i / n, a_lon + (b_lon - a_lon) * i / n) for i in range(n))
-    return out + line[-1:]
-
-
-def front_era(on: dt.date | None) -> str:
-    """Which front lines were in force on a date ("any" when the date is unknown)."""
-    if on is None:
-        return "any"
-    if on < MINSK_II_HELD:
-        return "2014-war"
-    if on < FULL_SCALE_INVASION:
-        return "2014"
-    if on <= KHERSON_LIBERATED:
-        return "2022"
-    if on < AVDIIVKA_FELL:
-        return "2023"
-    return "2024" if on < FRONT_OF_2025 else "2025"
-
-
-# The lines (data/front_lines.csv) that make up the front of each era.
-ERA_LINES = {"2014-war": ("2014", "2014-war"), "2014": ("2014",),
-             "2022": ("2014", "2022", "2023", "border"), "2023": ("2023", "border"),
-             "2024": ("2023", "2024", "kursk-2024", "border"), "2025": ("2024", "2025", "kursk-2024", "border"),
-             "any": ("2014", "2014-war", "2022", "2023", "2024", "2025", "kursk-2024", "border")}
-
-
-@lru_cache(maxsize=1)
-def _era_points() -> dict[str, np.ndarray]:
-    """Each era's front points as an array of (latitude, longitude) in radians."""
-    text = resources.files("ceasefire").joinpath("data/front_lines.csv").read_text(encoding="utf-8")
-    lines: dict[str, list[tuple[float, float]]] = {}
-    for row in csv.DictReader(line for line in io.StringIO(text) if not line.startswith("#")):
-        lines.setdefault(row["line"], []).append((float(row["lat"]), float(row["lon"])))
-    dense = {name: _densify(points) for name, points in lines.items()}
-    return {era: np.radians(np.array([p for name in names for p in dense[name]]))
-            for era, names in ERA_LINES.items()}
-
-
-@lru_cache(maxsize=200_000)
-def distance_to_front(lat: float, lon: float, era: str) -> float:
-    """Kilometres from a point to the nearest front line of the era (haversine over all its points at once;
-    cached: candidates recur)."""
-    points = _era_points()[era]
-    p1, l1 = math.radians(lat), math.radians(lon)
-    h = np.sin((points[:, 0] - p1) / 2) ** 2 + math.cos(p1) * np.cos(points[:, 0]) * np.sin((points[:, 1] - l1) / 2) ** 2
-    return float(12742 * np.arcsin(np.sqrt(h.min())))
 
 
 @dataclass(frozen=True)
