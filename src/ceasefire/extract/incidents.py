@@ -27,7 +27,7 @@ from ceasefire.extract.lexicon import lexicon
 from ceasefire.extract.nlp import proper_names
 from ceasefire.extract.places import place_mention
 from ceasefire.extract.observers import Observation, find_observations
-from ceasefire.extract.quantities import find_count, find_fatalities, find_injured
+from ceasefire.extract.quantities import find_count, find_fatalities, find_injured, vague_casualties
 from ceasefire.extract.tallies import Tally, find_tallies
 from ceasefire.extract.taxonomy import FACILITY_CATEGORIES, acled_labels, codebook
 from ceasefire.records import Claim, Incident, Span, TimeSpan, content_id
@@ -586,12 +586,17 @@ def _with_casualties(doc: Doc, incidents: list[Incident], times: list[TimeMentio
     for sent in doc.sents:
         dead = find_fatalities(sent.text)
         hurt = find_injured(sent.text)
-        if dead is None and hurt is None:
+        dead_word, hurt_word = vague_casualties(sent.text)
+        if dead is None and hurt is None and dead_word is None and hurt_word is None:
             continue
         paragraph_start = text.rfind("\n", 0, sent.start_char) + 1
         owners = [i for i, inc in enumerate(out) if paragraph_start <= inc.span.start < sent.end_char]
         if not owners:
             continue
+        for field, word in (("fatalities_vague", dead_word), ("injured_vague", hurt_word)):
+            if word is not None:  # "scores of civilians dead": the word is kept, never turned into a number
+                idx = owners[-1]
+                out[idx] = out[idx].model_copy(update={field: word})
         for field, figure, words in (("fatalities", dead, _DEAD_WORD), ("injured", hurt, _HURT_WORD)):
             if figure is None:
                 continue

@@ -1,7 +1,9 @@
 """Numbers in words and digits, counts of attacks, and fatalities and injured, with ACLED's conventions.
 
-ACLED's conservative convention for vague quantities: "dozens" -> 12, "tens" -> 10, "hundreds" -> 100,
-"several" / "a few" -> 3.
+Vague quantities keep their word (`vague_casualties`). A number is given to one only where a convention asks for
+it; the ACLED-compatible fields follow ACLED's conservative reading of a vague total, the smallest number the word
+can mean: "dozens" -> 12, "tens" -> 10, "hundreds" -> 100, "thousands" -> 1000, "several" / "a few" -> 3.
+Words with no such reading ("scores", "many", "numerous", "heavy losses") give no number, only the word.
 """
 from __future__ import annotations
 
@@ -12,8 +14,9 @@ _UNITS = {"zero": 0, "no": 0, "one": 1, "a": 1, "an": 1, "single": 1, "two": 2, 
           "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19,
           "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80,
           "ninety": 90, "both": 2, "another": 1, "dozen": 12, "couple": 2}
-VAGUE = {"dozens": 12, "tens": 10, "hundreds": 100, "thousands": 1000, "several": 3, "few": 3, "numerous": 3,
-         "multiple": 2, "scores": 40, "many": 3}
+VAGUE = {"dozens": 12, "tens": 10, "hundreds": 100, "thousands": 1000, "several": 3, "few": 3, "multiple": 2}
+# Vague words with no conventional number: kept as words, never counted.
+VAGUE_ONLY = ("scores", "many", "numerous", "countless", "heavy", "significant", "massive", "mass", "large")
 
 _NUMBER_WORD = "|".join(sorted(list(_UNITS) + list(VAGUE), key=len, reverse=True))
 NUMBER = (r"(?:\d{1,3}(?:,\d{3})+|\d+|(?:(?:" + _NUMBER_WORD + r")(?:[\s-](?:one|two|three|four|five|six|seven|"
@@ -32,7 +35,15 @@ PERSON_NOUNS = (r"people|persons?|civilians?|residents?|soldiers?|servicem[ae]n|
                 r"policem[ae]n|volunteers?|workers?|employees?|staff|combatants?|personnel|militiam[ae]n|"
                 r"guards?|pilots?|crew|individuals?|others?|adults?|passengers?|journalists?|medics?|"
                 r"mercenaries|nationalists|militia|sappers|pensioners?|elderly|farmers?|drivers?|victims?|"
-                r"deminers?|firefighters?|rescuers?|infants?|minors?|dead|bodies|inhabitants|locals?")
+                r"deminers?|firefighters?|rescuers?|infants?|minors?|dead|bodies|inhabitants|locals?|"
+                r"man|woman|person|teachers?|doctors?|nurses?|priests?|officials?|mayors?|students?|miners?|"
+                r"engineers?|paramedics?|guardsm[ae]n|commanders?|electricians?|shoppers?|patients?|relatives?|"
+                r"sons?|daughters?|mothers?|fathers?|husbands?|wives|wife|grandmothers?|grandfathers?|family\s+members?")
+# One person named by role ("the mayor", "a driver"): counted as one in a casualty clause.
+_ONE_PERSON = re.compile(r"\b(?:the|a|an|one|his|her|their|its)\s+(?:\w+\s+){0,2}?"
+                         r"(?:man|woman|person|boy|girl|child|mayor|governor|head|driver|teacher|doctor|nurse|priest|"
+                         r"official|commander|soldier|serviceman|civilian|resident|volunteer|journalist|pensioner|"
+                         r"policeman|officer|worker|farmer|son|daughter|mother|father|husband|wife)\b", re.IGNORECASE)
 _KILLED = r"(?:killed|dead|died|perished|slain|lost\s+their\s+lives|lost\s+his\s+life|lost\s+her\s+life|fatally\s+wounded|fatally\s+injured)"
 _INJURED = r"(?:wounded|injured|hurt|hospitali[sz]ed)"
 
@@ -96,10 +107,17 @@ def _count_people(clause: str, outcome: str) -> int | None:
     """Sum the people counted in a clause that ends in `outcome` ("one soldier and three rebels were killed")."""
     total = 0
     found = False
+    numbered: list[tuple[int, int]] = []
     for m in _PERSON_NUM.finditer(clause):
         value = parse_number(m.group(1))
         if value is not None:
             total += value
+            found = True
+            numbered.append((m.start(), m.end()))
+    for m in _ONE_PERSON.finditer(clause):  # "the mayor and two volunteers": the mayor counts as one
+        if m.group(0).split()[0].lower() not in ("a", "an", "one") \
+                and not any(s <= m.start() < e for s, e in numbered):
+            total += 1
             found = True
     if not found:
         bare = _BARE_NUM_BEFORE.search(clause)
@@ -126,9 +144,21 @@ def _casualties(text: str, outcome_rx: str, verb_forms: str) -> int | None:
             total += value
             found = True
         consumed.append((m.start(), m.end()))
+    counted: list[tuple[int, int]] = []
     for m in re.finditer(r"\b(?:" + verb_forms + r")\s+" + _QUALIFIER + r"(" + NUMBER + r")(?:\s+(?:[\w'’-]+\s+){0,3}?(?:"
                          + PERSON_NOUNS + r")\b|(?=\s*(?:[.,;)]|and\b|$)))", text, re.IGNORECASE):
         value = parse_number(m.group(1))
+        if value is not None:
+            total += value
+            found = True
+            counted.append((m.start(), m.end()))
+    # "killed the mayor and two volunteers": the object of the verb, counted person by person.
+    for m in re.finditer(r"\b(?:" + verb_forms + r")\s+(?P<object>(?:the|a|an|his|her|their)\s[^.;,]{0,60}?)"
+                         r"(?=\s+(?:in|near|on|at|when|while|after|during|and\s+(?:wounded|injured|wounding|injuring))"
+                         r"\b|[.;,]|$)", text, re.IGNORECASE):
+        if any(s <= m.start() < e for s, e in counted):
+            continue
+        value = _count_people(m.group("object"), outcome_rx)
         if value is not None:
             total += value
             found = True
@@ -156,6 +186,27 @@ def find_fatalities(text: str) -> int | None:
         m = _NUM_KILLED.search(text)
         value = parse_number(m.group(1)) if m else None
     return value
+
+
+_VAGUE_FIGURE = re.compile(
+    r"\b(?P<word>" + "|".join(list(VAGUE) + list(VAGUE_ONLY)) + r"|a\s+few)\s+(?:of\s+)?(?:[\w'’-]+\s+){0,3}?"
+    r"(?P<noun>" + PERSON_NOUNS + r"|losses|casualties)\b(?P<after>[^.;]{0,40})", re.IGNORECASE)
+
+
+def vague_casualties(text: str) -> tuple[str | None, str | None]:
+    """The vague words of the dead and of the injured in a passage ("scores of civilians dead" -> "scores";
+    "heavy losses" -> "heavy losses"), kept as written; (None, None) when the figures are exact or absent."""
+    dead = hurt = None
+    text = re.sub(r"\[[^\]]*\]", " ", text)
+    for m in _VAGUE_FIGURE.finditer(text):
+        word = f"{m.group('word')} {m.group('noun')}" if m.group("noun").lower() in ("losses", "casualties") \
+            else m.group("word")
+        around = text[max(0, m.start() - 30):m.start()] + m.group("after")
+        if m.group("noun").lower() in ("losses", "casualties") or re.search(_KILLED, around, re.IGNORECASE):
+            dead = dead or word.lower()
+        elif re.search(_INJURED, around, re.IGNORECASE):
+            hurt = hurt or word.lower()
+    return dead, hurt
 
 
 def find_injured(text: str) -> int | None:
