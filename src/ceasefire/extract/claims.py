@@ -91,6 +91,7 @@ def _resolve_speaker(phrase: str, memory: _SpeakerMemory, reg: ActorRegistry) ->
     word; a bare "the ministry" to the last ministry named with a party; a party word in the phrase.
     """
     clean = re.sub(r"^(?:the|a|an)\s+", "", _DATELINE.sub("", phrase.strip()), flags=re.I)
+    clean = re.sub(r"\s*['’]s?$", "", clean)  # "Moscow's claim that …": the speaker is Moscow
     if clean.lower() in _PRONOUNS and memory.last:
         return memory.last[0], memory.last[1], None
     found = reg.find(clean)
@@ -141,13 +142,24 @@ def _stance(lemma: str, verb: Token, content: str) -> str:
 
 
 def _inside_reported_speech(tok: Token) -> bool:
-    """Whether a verb sits in the clausal complement of a speech verb above it."""
+    """Whether a verb sits in what a speech verb above it reports: its clausal complement, or a phrase with "for"
+    or "on" ("pushed for Russia to accept the truce" is the pusher's proposal, not Russia accepting). A relative
+    clause with a speaker of its own ("…, which Kyiv denied") is that speaker's claim."""
+    if tok.dep_ == "relcl" and any(c.dep_ == "nsubj" and c.lower_ not in ("which", "that", "who") for c in tok.children):
+        return False
     child, head = tok, tok.head
     while head != child:
-        if child.dep_ in ("ccomp", "xcomp") and head.lemma_.lower() in CUE_STANCE and head.pos_ in ("VERB", "AUX"):
+        if head.lemma_.lower() in CUE_STANCE and head.pos_ in ("VERB", "AUX") and (
+                child.dep_ in ("ccomp", "xcomp") or child.dep_ == "prep" and child.lower_ in ("for", "on")
+                or child.dep_ == "advcl" and any(c.dep_ in ("mark", "aux") and c.lower_ in ("for", "to", "that")
+                                                 for c in child.children)):
             return True
         child, head = head, head.head
     return False
+
+
+def _has_no_subject(verb: Token) -> bool:
+    return not any(c.dep_ in ("nsubj", "nsubjpass") for c in verb.children)
 
 
 def _cue_claims(sent: SpacySpan) -> list[tuple[Token, list[Token], list[Token]]]:
@@ -166,7 +178,8 @@ def _cue_claims(sent: SpacySpan) -> list[tuple[Token, list[Token], list[Token]]]
         if subj is None or tok.dep_ in ("amod", "acl") and subj is None:
             continue
         comps = [c for c in tok.children if c.dep_ in ("ccomp", "xcomp", "advcl") and not (
-            c.dep_ == "advcl" and (c.i < tok.i or c.lemma_.lower() in CUE_STANCE))]  # "…, adding that": its own claim
+            c.dep_ == "advcl" and (c.i < tok.i or c.lemma_.lower() in CUE_STANCE and _has_no_subject(c)))]
+        # "…, adding that": its own claim; "pushed for Russia to accept": the pusher's content
         objects = [c for c in tok.children if c.dep_ in ("dobj", "obj")]
         if lemma in _ACCUSE_LIKE:
             # "accused Ukraine of striking …": the accused and the act are the content.
@@ -190,6 +203,14 @@ def _cue_claims(sent: SpacySpan) -> list[tuple[Token, list[Token], list[Token]]]
             if conj.dep_ == "conj" and conj.pos_ in ("VERB", "AUX") and conj.lemma_.lower() not in CUE_STANCE:
                 content.extend(conj.subtree)
         out.append((tok, _phrase_tokens(subj), content))
+    # "Kyiv denied Moscow's claim that its forces had encircled …": the claim inside the denial is Moscow's.
+    for tok in sent:
+        if tok.pos_ == "NOUN" and tok.lower_ in lexicon().speech_nouns:
+            owner = next((c for c in tok.children if c.dep_ == "poss"), None)
+            clause = next((c for c in tok.children if c.dep_ in ("acl", "ccomp", "relcl")
+                           and any(m.dep_ == "mark" and m.lower_ == "that" for m in c.children)), None)
+            if owner is not None and clause is not None:
+                out.append((tok, _phrase_tokens(owner), list(clause.subtree)))
     # "according to X, …": X speaks the whole sentence.
     for tok in sent:
         if tok.lower_ == "according" and tok.i + 1 < sent.end and tok.nbor().lower_ == "to":
@@ -237,7 +258,10 @@ def extract_claims(doc: Doc, doc_id: str, published: dt.date, times: list[TimeMe
             start, end = min(c_start, *_span_of(speaker_toks)), max(c_end, verb.idx + len(verb.text))
             content = _content_text(doc, content_toks)
             lemma = "according to" if verb.lower_ == "according" else verb.lemma_.lower()
-            stance = "assert" if lemma == "according to" else _stance(lemma, verb, content)
+            if verb.lower_ in lexicon().speech_nouns and verb.pos_ == "NOUN":
+                stance = lexicon().speech_nouns[verb.lower_]
+            else:
+                stance = "assert" if lemma == "according to" else _stance(lemma, verb, content)
             memory.last = (speaker, party)
             memory.last_sentence = sent_no
             claims.append(Claim(
@@ -344,8 +368,10 @@ def find_contradictions(claims: list[Claim]) -> list[Contradiction]:
     out = []
     topics = {c.id: _topic_words(c) for c in claims}
     for denial in (c for c in claims if c.stance in ("deny", "reject") and c.party):
-        earlier = [o for o in claims if o.span.start < denial.span.start and o.party not in (None, denial.party)
-                   and o.stance in ("assert", "accuse")]
+        # Claims before the denial, and claims the denial itself quotes ("denied Moscow's claim that …").
+        earlier = [o for o in claims if o.id != denial.id and o.party not in (None, denial.party)
+                   and o.stance in ("assert", "accuse")
+                   and (o.span.start < denial.span.start or denial.span.start <= o.span.start < denial.span.end)]
         answered = [o for o in earlier if len(topics[denial.id] & topics[o.id]) >= 2]
         if not answered and earlier and _BARE_REFERENCE.match(denial.text.split(" … ")[0]) \
                 or not answered and earlier and not topics[denial.id]:

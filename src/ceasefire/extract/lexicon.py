@@ -20,6 +20,7 @@ _LISTS = ("needs_clause", "light_verbs", "time_nouns", "reflexives", "negation_w
 @dataclass(frozen=True)
 class Lexicon:
     speech_verbs: dict[str, str]  # lemma -> stance
+    speech_nouns: dict[str, str]  # noun -> stance
     needs_clause: frozenset[str]
     light_verbs: frozenset[str]
     time_nouns: frozenset[str]
@@ -54,13 +55,17 @@ def load_lexicon(data: dict) -> Lexicon:
             if verb in speech:
                 raise ValueError(f"lexicon: {verb!r} has two stances ({speech[verb]}, {stance})")
             speech[verb] = stance
+    nouns = {str(k).lower(): v for k, v in data.get("speech_nouns", {}).items()}
+    bad = sorted(set(nouns.values()) - set(STANCES))
+    if bad:
+        raise ValueError(f"lexicon: speech_nouns has unknown stances {bad}")
     lists = {}
     for key in _LISTS:
         words = [str(w).lower() for w in data[key]]
         if len(set(words)) != len(words):
             raise ValueError(f"lexicon: {key} repeats a word")
         lists[key] = frozenset(words)
-    return Lexicon(speech_verbs=speech, **lists)
+    return Lexicon(speech_verbs=speech, speech_nouns=nouns, **lists)
 
 
 @lru_cache(maxsize=1)
