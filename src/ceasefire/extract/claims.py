@@ -132,13 +132,25 @@ def _venue(text: str) -> str | None:
     return None
 
 
-def _stance(lemma: str, verb: Token, content: str) -> str:
+def _stance(lemma: str, verb: Token, content: str, content_toks: list[Token]) -> str:
+    """The stance of the cue verb, turned by what it says: a negated cue ("did not confirm") or a negated report
+    ("the village was not captured, the brigade said") denies; rejecting a statement ("rejected this", "rejected
+    the allegation") denies it, rejecting a proposal rejects it."""
     stance = CUE_STANCE.get(lemma, "assert")
     if any(c.dep_ == "neg" for c in verb.children):
         stance = {"confirm": "deny", "assert": "deny", "accept": "reject"}.get(stance, stance)
-    if stance == "assert" and _DENIAL.search(content):
+    if stance == "assert" and (_DENIAL.search(content) or _reports_a_negation(content_toks)):
+        stance = "deny"
+    if stance == "reject" and _BARE_REFERENCE.match(content):
         stance = "deny"
     return stance
+
+
+def _reports_a_negation(content: list[Token]) -> bool:
+    """Whether the main verb of what is said is negated ("… was not captured")."""
+    inside = {t.i for t in content}
+    tops = [t for t in content if t.head.i not in inside or t.head == t]
+    return any(c.dep_ == "neg" for top in tops if top.pos_ in ("VERB", "AUX") for c in top.children)
 
 
 def _inside_reported_speech(tok: Token) -> bool:
@@ -261,7 +273,7 @@ def extract_claims(doc: Doc, doc_id: str, published: dt.date, times: list[TimeMe
             if verb.lower_ in lexicon().speech_nouns and verb.pos_ == "NOUN":
                 stance = lexicon().speech_nouns[verb.lower_]
             else:
-                stance = "assert" if lemma == "according to" else _stance(lemma, verb, content)
+                stance = "assert" if lemma == "according to" else _stance(lemma, verb, content, content_toks)
             memory.last = (speaker, party)
             memory.last_sentence = sent_no
             claims.append(Claim(

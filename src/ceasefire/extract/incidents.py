@@ -358,8 +358,8 @@ def _inferred_party(kind: str, clause: _Clause, match: re.Match, ctx: IncidentCo
     # The party word nearest before the cue, else the first after it; never a speaker's or the target's.
     speakers = _speaker_chars(clause.sentence)
     stripped = _strip_attribution(clause.text)
-    words = [(pos, p) for pos, p in reg.party_words_in(stripped)
-             if p != found.target_party and clause.start + pos not in speakers]
+    words = [(pos, p) for pos, p in reg.party_words_in(stripped)  # the warring sides only: "British-made" says
+             if p in ("RU", "UA") and p != found.target_party and clause.start + pos not in speakers]  # no actor
     before = [p for pos, p in words if pos < match.start()]
     party = before[-1] if before else (words[0][1] if words else None)
     if party is not None:
