@@ -147,10 +147,22 @@ def _stance(lemma: str, verb: Token, content: str, content_toks: list[Token]) ->
 
 
 def _reports_a_negation(content: list[Token]) -> bool:
-    """Whether the main verb of what is said is negated ("… was not captured")."""
+    """Whether what is said is that an act did not happen: its main verb names a violent act or a capture and is
+    negated ("the village was not captured", "no unit had fired"). A negative judgement ("Russia could not be
+    trusted") is an assertion."""
+    from ceasefire.extract.taxonomy import codebook  # the act words live in the codebook
+
     inside = {t.i for t in content}
     tops = [t for t in content if t.head.i not in inside or t.head == t]
-    return any(c.dep_ == "neg" for top in tops if top.pos_ in ("VERB", "AUX") for c in top.children)
+    for top in tops:
+        if top.pos_ not in ("VERB", "AUX") or not any(c.dep_ == "neg" or c.lower_ == "no" and c.dep_ == "det"
+                                                      for c in [*top.children, *(g for c in top.children
+                                                                                 if c.dep_ == "nsubj"
+                                                                                 for g in c.children)]):
+            continue
+        if any(t.cues.fullmatch(top.text) for t in codebook().types.values()):
+            return True
+    return False
 
 
 def _inside_reported_speech(tok: Token) -> bool:
