@@ -446,10 +446,33 @@ def extract_incidents(doc: Doc, ctx: IncidentContext) -> list[Incident]:
                 facility=_facility(clause.text), place_mention=place_mention(clause.text, sent.text, others),
                 when=when, historical=when.historical, claim_ids=claim_ids, span=span,
             )
+            if cue_tok is not None and _refers_back(cue_tok) and _same_act(incidents, incident):
+                continue  # "The strike cut power to 20,000 homes": the strike told before, not a second one
             incidents.extend(_one_per_site(incident, who.sites, others))
     incidents = _with_responsibility(doc, incidents)
     claims = infer_speaker_parties(ctx.claims, incidents)
     return _with_claimants(_with_casualties(doc, incidents, ctx.times), claims)
+
+
+_STRIKE_FAMILY = {"shelling", "missile_strike", "air_strike", "drone_strike", "energy_strike"}
+
+
+def _refers_back(cue: Token) -> bool:
+    """An act named as one already known: a noun with "the", "this" or "that" ("the strike", "this attack")."""
+    head = cue.head if cue.dep_ == "compound" else cue
+    return head.pos_ == "NOUN" and any(c.dep_ == "det" and c.lower_ in ("the", "this", "that", "these")
+                                       for c in head.children)
+
+
+def _same_act(earlier: list[Incident], incident: Incident) -> bool:
+    """Whether an earlier incident of the document is the act a back-reference names: the same kind and time, a
+    party that does not differ, and no other place."""
+    def family(kind: str) -> str:
+        return "strike" if kind in _STRIKE_FAMILY else kind
+
+    return any(family(e.type) == family(incident.type) and e.when == incident.when
+               and incident.actor_party in (None, e.actor_party)
+               and incident.place_mention in (None, e.place_mention) for e in earlier)
 
 
 def _with_responsibility(doc: Doc, incidents: list[Incident]) -> list[Incident]:

@@ -173,6 +173,12 @@ def _marked_mentions(text: str) -> list[_Ranked]:
     return found
 
 
+# A town's name before one of these names a time zone, a government, a church or a negotiation, not a place:
+# "10:20 Moscow time", "the Kyiv regime", "the Minsk agreements", "the Istanbul talks", "the Normandy format".
+_NAMES_A_NON_PLACE = re.compile(r"\b[A-Z][\w'’-]+(?=\s+(?:time|regime|patriarchate|agreements?|accords?|protocols?|"
+                                r"talks|format|process|summit|declaration|communiqu[eé]|memorandum)\b)")
+
+
 def candidate_mentions(text: str, names_of_others: tuple[str, ...] = ()) -> Iterator[str]:
     """Place mentions in `text` as "Name" or "Name, Hint", best first.
 
@@ -190,6 +196,7 @@ def candidate_mentions(text: str, names_of_others: tuple[str, ...] = ()) -> Iter
 
     gaz = gazetteer()
     people = [(m.start, m.end) for m in registry().find(text) if m.actor.kind == "person"]
+    people.extend((m.start(), m.end()) for m in _NAMES_A_NON_PLACE.finditer(text))  # "10:20 Moscow time"
     for other in names_of_others:
         people.extend((m.start(), m.end()) for m in re.finditer(re.escape(other), text))
 
