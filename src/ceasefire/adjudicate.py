@@ -161,7 +161,8 @@ def adjudicate(events: Iterable[Event], agreement: Agreement) -> list[Finding]:
                     event_id=event.id, agreement_id=agreement.id, clause=clause.id, party=_party(agreement, event),
                     status=status, confidence=CONFIDENCE_BY_CREDIBILITY[event.credibility] if in_force[basis] else 0.0,
                     rationale=_rationale(agreement, clause, event, basis, in_force[basis]), date=day,
-                    place=event.place, basis=basis, actor_basis=event.actor_basis, claimed_by=event.claimed_by, grade=event.grade,
+                    place=event.place, basis=basis, actor_basis=event.actor_basis,
+                    party_confidence=event.party_confidence, claimed_by=event.claimed_by, grade=event.grade,
                     evidence=event.evidence))
     return findings
 

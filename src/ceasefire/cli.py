@@ -189,8 +189,12 @@ def agreements(as_json: bool) -> None:
 @click.option("--from", "start", metavar="YYYY-MM-DD", help="First day.")
 @click.option("--to", "end", metavar="YYYY-MM-DD", help="Last day.")
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON list of findings.")
+@click.option("--min-party-confidence", type=click.FloatRange(0, 1), default=None, metavar="X",
+              help="Only findings whose alleged party was read with at least this calibrated confidence.")
+@click.option("--stated-only", is_flag=True, help="Only findings whose party the reports state (no inference).")
 @reports_input_errors
-def findings(db: str | None, agreement_name: str, start: str | None, end: str | None, as_json: bool) -> None:
+def findings(db: str | None, agreement_name: str, start: str | None, end: str | None, as_json: bool,
+             min_party_confidence: float | None, stated_only: bool) -> None:
     """Reconcile the stored reports into events, judge them clause by clause and list the findings."""
     from ceasefire.adjudicate import load_agreement
     from ceasefire.pipeline import adjudicate_store, reconcile_store
@@ -201,14 +205,19 @@ def findings(db: str | None, agreement_name: str, start: str | None, end: str | 
     store = Store.open(db)
     adjudicate_store(store, agreement, reconcile_store(store))
     rows = store.findings(agreement.id, first, last)
+    if min_party_confidence is not None:
+        rows = [f for f in rows if (f.party_confidence or 0.0) >= min_party_confidence]
+    if stated_only:
+        rows = [f for f in rows if f.actor_basis == "stated"]
     if as_json:
         click.echo(json.dumps([f.model_dump(mode="json") for f in rows], ensure_ascii=False, indent=2))
         return
     for f in rows:
         place = f"{f.place.name}, {f.place.admin1}" if f.place and f.place.admin1 else (f.place.name if f.place else "?")
         basis = f.basis.split(" ", 2)[1] if f.basis.startswith("start ") else f.basis
-        click.echo(f"{f.date}  {f.clause:<26} {f.party:<12} {f.status:<13} {f.grade or '':<3} from {basis}  {place}"
-                   f"  [{f.id}]")
+        inferred = f" ({f.actor_basis.replace('_', ' ')})" if f.actor_basis and f.actor_basis != "stated" else ""
+        click.echo(f"{f.date}  {f.clause:<26} {f.party + inferred:<12} {f.status:<13} {f.grade or '':<3} from {basis}"
+                   f"  {place}  [{f.id}]")
     click.echo(f"{len(rows)} findings under {agreement.id}")
 
 
@@ -548,6 +557,21 @@ def eval_passages(jsonl_file: str, as_json: bool, show_errors: int) -> None:
     from ceasefire.evaluate_passages import score_passages
 
     _print_report(score_passages(Path(jsonl_file)), as_json, show_errors)
+
+
+@eval_group.command(name="calibrate")
+@click.argument("csv_files", nargs=-1, required=True, metavar="FILE.csv...")
+@click.option("--out", "out", default=None, metavar="FILE.json",
+              help="Where to write the table (default: the package's data/calibration.json).")
+@reports_input_errors
+def eval_calibrate(csv_files: tuple[str, ...], out: str | None) -> None:
+    """Calibrate per-field confidence on the tuning parts of ACLED-format files (see extract/confidence.py)."""
+    from ceasefire.evaluate import calibrate
+
+    target = Path(out) if out else Path(__file__).with_name("data") / "calibration.json"
+    table = calibrate([Path(f) for f in csv_files])
+    target.write_text(json.dumps(table, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+    click.echo(f"wrote {target}")
 
 
 @eval_group.command(name="replay")

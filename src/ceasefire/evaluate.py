@@ -101,9 +101,10 @@ class AcledReport(_Report):
     no_incident: float = 0.0
     parts: dict[str, "AcledReport"] = field(default_factory=dict, repr=False)
     errors: list[str] = field(default_factory=list, repr=False)
+    tune_outcomes: list = field(default_factory=list, repr=False)
 
     def scores(self) -> dict:
-        out = {k: v for k, v in asdict(self).items() if k not in ("errors", "parts")}
+        out = {k: v for k, v in asdict(self).items() if k not in ("errors", "parts", "tune_outcomes")}
         out["parts"] = {name: part.scores() for name, part in self.parts.items()}
         return out
 
@@ -133,6 +134,7 @@ class _AcledOutcome:
     fatal: bool
     no_incident: bool
     error: str | None
+    incident: Incident | None = None
 
 
 def _aggregate(outcomes: list[_AcledOutcome], rate: float) -> AcledReport:
@@ -196,7 +198,29 @@ def score_acled(path: Path) -> AcledReport:
                     "check": _aggregate([o for o, c in zip(outcomes, check) if c], rate)}
     report.errors = report.parts["tune"].errors
     report.parts["check"].errors = []
+    report.tune_outcomes = [o for o, c in zip(outcomes, check) if not c]
     return report
+
+
+def calibrate(paths: list[Path]) -> dict:
+    """The confidence calibration table (extract/confidence.py) from the tuning parts of ACLED-format files: per
+    field and basis, how many first incidents were read that way and how many of those were right."""
+    from ceasefire.extract.confidence import calibration_table
+
+    pairs = []
+    for path in paths:
+        for o in score_acled(path).tune_outcomes:
+            if o.incident is None:
+                continue
+            right = {"type": o.predicted_sub == o.gold_sub, "date": o.date}
+            if o.gold_party in ("RU", "UA"):
+                right["party"] = o.party_right
+            if o.loc5 is not None:
+                right["place"] = o.loc5
+            pairs.append((o.incident, right))
+    return {"_comment": "Written by `ceasefire eval calibrate` from the tuning parts of: "
+                        + ", ".join(p.name for p in paths) + ". [right, rows] per field and basis.",
+            "table": calibration_table(pairs)}
 
 
 def _acled_outcome(r: dict[str, str], res: Extraction) -> _AcledOutcome:
@@ -227,7 +251,7 @@ def _acled_outcome(r: dict[str, str], res: Extraction) -> _AcledOutcome:
     error = f"{r['event_id_cnty']}: {'; '.join(wrong)}\n    {r['notes'][:300]}" if wrong else None
     return _AcledOutcome(gold_sub=r["sub_event_type"], predicted_sub=predicted_sub, gold_party=gold_party,
                          party_right=party_right, loc5=loc5, oblast=oblast, date=day_ok, fatal=fat_ok,
-                         no_incident=inc is None, error=error)
+                         no_incident=inc is None, error=error, incident=inc)
 
 
 @dataclass

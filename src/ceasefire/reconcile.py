@@ -165,6 +165,8 @@ def reconcile(incidents: list[Incident], documents: dict[str, Document], claims:
             id=content_id("evt", *sorted(m.id for m in members)),
             type=first.type, acled_sub_event_type=first.acled_sub_event_type, actor_party=first.actor_party,
             actor_basis=_strongest_basis(members),
+            party_confidence=max((m.confidence.party for m in members if m.confidence and m.confidence.party),
+                                 default=None),
             target_party=first.target_party, facility=first.facility,
             count=max((m.count for m in members if m.count), default=None),
             fatalities=max((m.fatalities for m in members if m.fatalities is not None), default=None),

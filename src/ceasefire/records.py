@@ -80,6 +80,14 @@ class Confidence(Record):
     date: float | None = None
 
 
+class FieldBasis(Record):
+    """How an incident's type and date were read (the party's basis is actor_basis; the place's its precision):
+    the keys under which data/calibration.json gives each field's confidence."""
+
+    type: str | None = None  # note_label | verb | noun | weapon | generic | observation | tally
+    date: str | None = None  # clause | sentence | earlier | publication
+
+
 class Claim(Record):
     id: str
     doc_id: str
@@ -124,6 +132,7 @@ class Incident(Record):
     claim_ids: list[str] = Field(default_factory=list)
     claimant_party: Party | None = None
     span: Span
+    basis: FieldBasis | None = None
     confidence: Confidence | None = None
 
 
@@ -166,6 +175,7 @@ class Event(Record):
     acled_sub_event_type: str | None = None
     actor_party: Party | None = None
     actor_basis: ActorBasis | None = None
+    party_confidence: float | None = None  # the best calibrated party confidence of its reports
     target_party: Party | None = None
     facility: str | None = None
     count: int | None = None
@@ -232,6 +242,7 @@ class Finding(Record):
     place: Place | None = None
     basis: str = ""
     actor_basis: ActorBasis | None = None  # how the party was found (stated, or the inference named)
+    party_confidence: float | None = None
     claimed_by: list[Party] = Field(default_factory=list)
     grade: str | None = None
     evidence: list[Evidence] = Field(default_factory=list)

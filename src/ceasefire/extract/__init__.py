@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 from spacy.tokens import Doc
 
 from ceasefire.extract.claims import extract_claims, find_contradictions, infer_speaker_parties
+from ceasefire.extract.confidence import with_confidence
 from ceasefire.extract.incidents import IncidentContext, extract_incidents
 from ceasefire.extract.nlp import english
 from ceasefire.geo.frontline import attribute_by_line_of_contact
@@ -40,6 +41,7 @@ def _extract_parsed(document: Document, doc: Doc, geocoder: "Geocoder | None") -
         incidents = incidents[:1]  # a dataset row codes one event; later sentences only describe it
     if geocoder is not None:
         incidents = attribute_by_line_of_contact(geocoder.locate_incidents(document.text, incidents))
+    incidents = [with_confidence(i) for i in incidents]
     return Extraction(document=document, claims=claims, incidents=incidents,
                       contradictions=find_contradictions(claims))
 

@@ -30,7 +30,7 @@ from ceasefire.extract.observers import Observation, find_observations
 from ceasefire.extract.quantities import find_count, find_fatalities, find_injured, vague_casualties
 from ceasefire.extract.tallies import Tally, find_tallies
 from ceasefire.extract.taxonomy import FACILITY_CATEGORIES, acled_labels, codebook
-from ceasefire.records import Claim, Incident, Span, TimeSpan, content_id
+from ceasefire.records import Claim, FieldBasis, Incident, Span, TimeSpan, content_id
 from ceasefire.timeparse import TimeMention, default_span
 
 
@@ -233,8 +233,9 @@ _SPEECH_BEFORE = re.compile(r"\b(?:said|says|told|announced|reported|stated|clai
                             r"accused|warned)\s+(?:\w+\s+){0,2}$", re.IGNORECASE)
 
 
-def _time_for(clause: _Clause, ctx: IncidentContext) -> TimeSpan:
-    """The clause's own time, else its sentence's, else the latest before it, else publication.
+def _time_for(clause: _Clause, ctx: IncidentContext) -> tuple[TimeSpan, str]:
+    """The clause's own time, else its sentence's, else the latest before it, else publication; with which it was
+    (FieldBasis.date).
 
     A time right after a speech verb ("said on Thursday that …") dates the statement, not the event, and
     is used only when the sentence has no other.
@@ -242,12 +243,12 @@ def _time_for(clause: _Clause, ctx: IncidentContext) -> TimeSpan:
     sentence = clause.sentence
     in_clause = [t for t in ctx.times if clause.start <= t.start < clause.end]
     in_sentence = [t for t in ctx.times if sentence.start_char <= t.start < sentence.end_char]
-    for group in (in_clause, in_sentence):
+    for name, group in (("clause", in_clause), ("sentence", in_sentence)):
         event_times = [t for t in group if not _SPEECH_BEFORE.search(ctx.text[sentence.start_char:t.start])]
         if event_times or group:
-            return (event_times or group)[0].span
+            return (event_times or group)[0].span, name
     before = [t for t in ctx.times if t.start < clause.start and not t.span.historical]
-    return before[-1].span if before else default_span(ctx.published)
+    return (before[-1].span, "earlier") if before else (default_span(ctx.published), "publication")
 
 
 def _strip_attribution(text: str) -> str:
@@ -412,7 +413,11 @@ def extract_incidents(doc: Doc, ctx: IncidentContext) -> list[Incident]:
             if cue_tok is not None and _only_a_reaction(cue_tok):
                 continue  # "the EU condemned the attacks": a reaction, not a report of a particular act
             label = _ACLED_LABELS.get(clause.text.split(":", 1)[0].strip().lower()) if ":" in clause.text[:15] else None
-            kind = label or _refine_type(kind, clause.text, sent.text)
+            refined = label or _refine_type(kind, clause.text, sent.text)
+            type_basis = "note_label" if label else ("generic" if refined == "generic" else "weapon"
+                                                     if kind == "generic" else "verb" if cue_tok is not None
+                                                     and cue_tok.pos_ == "VERB" else "noun")
+            kind = refined
             if kind == "generic" and not re.search(r"strike|struck|attack|shell|fire|explosion|blast|hit", clause.text,
                                                    re.I):
                 continue
@@ -430,7 +435,7 @@ def extract_incidents(doc: Doc, ctx: IncidentContext) -> list[Incident]:
             if kind == "arrest" and actor_party == "RU":
                 kind = "abduction"  # detentions by an occupying force are coded as forced disappearances
             previous = who
-            when = _time_for(clause, ctx)
+            when, date_basis = _time_for(clause, ctx)
             event_type, sub_type = acled_labels(kind, actor_party)
             if kind == "energy_strike":
                 weapons = _weapons(clause.text)
@@ -445,6 +450,7 @@ def extract_incidents(doc: Doc, ctx: IncidentContext) -> list[Incident]:
                 count=find_count(clause.text, intercept=kind == "intercept"), weapon=_weapon(clause.text),
                 facility=_facility(clause.text), place_mention=place_mention(clause.text, sent.text, others),
                 when=when, historical=when.historical, claim_ids=claim_ids, span=span,
+                basis=FieldBasis(type=type_basis, date=date_basis),
             )
             if cue_tok is not None and _refers_back(cue_tok) and _same_act(incidents, incident):
                 continue  # "The strike cut power to 20,000 homes": the strike told before, not a second one
@@ -569,7 +575,8 @@ def _observed_incident(obs: Observation, sent: SpacySpan, ctx: IncidentContext, 
                     acled_event_type=event_type, acled_sub_event_type=sub_type, actor="undetermined (observed)",
                     count=obs.count, explosions=obs.explosions, weapon=_weapon(sent.text),
                     place_mention=place_mention(obs.words, sent.text, others), when=when, historical=when.historical,
-                    span=Span(start=sent.start_char, end=sent.end_char, text=sent.text))
+                    span=Span(start=sent.start_char, end=sent.end_char, text=sent.text),
+                    basis=FieldBasis(type="observation", date="sentence" if own else "publication"))
 
 
 def _tally_incident(tally: Tally, sent: SpacySpan, ctx: IncidentContext) -> Incident:
@@ -581,7 +588,8 @@ def _tally_incident(tally: Tally, sent: SpacySpan, ctx: IncidentContext) -> Inci
                     type="ceasefire_violation", acled_event_type=None, acled_sub_event_type=None,
                     actor="undetermined", count=tally.count, explosions=tally.explosions,
                     place_mention=f"{tally.region}, region", when=when, historical=when.historical,
-                    span=Span(start=start, end=end, text=clause.text))
+                    span=Span(start=start, end=end, text=clause.text),
+                    basis=FieldBasis(type="tally", date="clause" if own else "publication"))
 
 
 _DEAD_WORD = re.compile(r"\b(?:kill\w*|dead|died|deaths?)\b", re.IGNORECASE)
