@@ -310,3 +310,17 @@ def test_geo_unknown_population_counts_as_a_typical_village():
     # Two Sadoves in Kherson oblast: one of unknown size on the Dnipro front, one of 683 people 24 km from it.
     place = default_geocoder().locate_text("Artillery hit Sadove, Kherson region.", on=dt.date(2023, 3, 15)).place
     assert place.admin1 == "Kherson" and abs(place.lat - 46.70) < 0.05 and abs(place.lon - 32.82) < 0.05
+
+
+@pytest.mark.parametrize("name, lat, lon, side", [
+    ("Donetsk", 48.0, 37.8, "RU"), ("Horlivka", 48.3, 38.05, "RU"), ("Luhansk", 48.57, 39.3, "RU"),
+    ("Mariupol", 47.1, 37.55, "UA"), ("Sievierodonetsk", 48.95, 38.49, "UA"), ("Volnovakha", 47.6, 37.5, "UA"),
+    ("Kramatorsk, far from the line", 48.72, 37.56, None), ("Zolote, on the line", 48.69, 38.51, None),
+])
+def test_geo_side_of_the_line_of_contact(name, lat, lon, side):
+    import datetime as dt
+
+    from ceasefire.geo.frontline import held_by
+
+    assert held_by(lat, lon, dt.date(2020, 6, 1)) == side, name
+    assert held_by(lat, lon, dt.date(2023, 6, 1)) is None  # the 2015-2022 line says nothing after the invasion

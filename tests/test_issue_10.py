@@ -1,0 +1,163 @@
+"""Issue 10: extraction that holds on text it has never seen. One test per error class, on sentences of our own."""
+import datetime as dt
+
+import pytest
+
+from ceasefire.extract import extract_text
+
+
+def _incidents(text, published="2025-03-20"):
+    return [i for i in extract_text(text, published).incidents if not i.historical]
+
+
+@pytest.mark.parametrize("text, party", [
+    ("The Secretary condemned today's Russian missile attack on Sumy.", "RU"),
+    ("Kyiv came under missile attack from Russia overnight.", "RU"),
+    ("Belgorod was hit by Ukrainian drones on Monday, the governor said.", "UA"),
+    ("Russia's shelling of Kherson killed two people.", "RU"),
+    ("A Ukrainian drone strike on a fuel depot in Feodosia started a fire.", "UA"),
+    ("Russian forces launched a drone attack on Odesa.", "RU"),
+    ("The 47th Brigade of Ukraine destroyed a Russian tank near Avdiivka.", "UA"),
+    ("Russian troops, the Ukrainian governor said, shelled Nikopol twice.", "RU"),
+])
+def test_issue_10_attacker_is_never_the_victim_speaker_or_reporter(text, party):
+    inc = _incidents(text)[0]
+    assert inc.actor_party == party, (inc.actor, inc.actor_party)
+    assert inc.actor_basis == "stated"
+
+
+def test_issue_10_monitor_is_not_the_actor():
+    inc = _incidents("The Mission recorded eight explosions near Novoselivka.", "2019-06-03")[0]
+    assert inc.actor is None or "Mission" not in inc.actor
+    assert inc.actor_party != "OTHER"
+    assert inc.count == 8
+
+
+@pytest.mark.parametrize("text", [
+    "The Mission recorded no ceasefire violations in Luhansk region.",
+    "No shelling was reported in Kherson overnight.",
+    "Russian forces did not shell Kharkiv on Monday, the governor said.",
+    "If Russia strikes energy facilities again, Ukraine will respond.",
+    "Kyiv warned that Moscow could launch a massive missile attack this week.",
+    "The sides shall refrain from shelling settlements along the line of contact.",
+    "The agreement bans strikes on energy infrastructure for 30 days.",
+    "Russia agreed to halt strikes on energy infrastructure.",
+    "The EU condemned the attacks.",
+    "On 18 July the Mission heard 11 shots at a training area, which it assessed as live-fire training.",
+])
+def test_issue_10_non_events_give_no_incident(text):
+    assert _incidents(text) == []
+
+
+def test_issue_10_history_is_not_current():
+    result = extract_text("In 2015 the town of Debaltseve was shelled for weeks.", "2025-03-20")
+    assert all(i.historical for i in result.incidents)
+
+
+def test_issue_10_four_sites_are_four_incidents_named_once():
+    text = ("Russian drones attacked four sites in Odesa region overnight: the port in Izmail, a warehouse in Reni, "
+            "a substation in Bilhorod-Dnistrovskyi and a farm near Tatarbunary.")
+    incs = _incidents(text)
+    assert [i.place_mention for i in incs] == ["Izmail", "Reni", "Bilhorod-Dnistrovskyi", "Tatarbunary"]
+    assert {i.actor_party for i in incs} == {"RU"}
+    assert [i.facility for i in incs] == [None, None, "electricity", None]
+
+
+def test_issue_10_one_act_told_twice_is_one_incident():
+    incs = _incidents("Russian forces struck a substation in Sloviansk on Tuesday. The strike cut power to "
+                      "20,000 homes and killed two workers.")
+    assert len(incs) == 1 and incs[0].fatalities == 2
+
+
+@pytest.mark.parametrize("text, dead, injured, vague", [
+    ("A man was killed when Russian forces shelled Nikopol.", 1, None, None),
+    ("Russian shelling killed the mayor and two volunteers in Vovchansk.", 3, None, None),
+    ("A Russian drone injured two teachers in Kherson on Monday.", None, 2, None),
+    ("Russian shelling left scores of civilians dead in Kharkiv.", None, None, "scores"),
+    ("Russian forces shelled Kupiansk, killing 2 civilians and wounding 3.", 2, 3, None),
+])
+def test_issue_10_casualties_dead_and_injured_apart_vague_kept(text, dead, injured, vague):
+    inc = _incidents(text, "2024-11-12")[0]
+    assert (inc.fatalities, inc.injured, inc.fatalities_vague) == (dead, injured, vague)
+
+
+@pytest.mark.parametrize("text, published, start, end", [
+    ("Between the evenings of 15 and 17 January, the Mission recorded 120 projectiles near Horlivka.",
+     "2021-01-18", "2021-01-15", "2021-01-17"),
+    ("Russian forces shelled Nikopol almost daily from 18 March to 16 April, the governor said.",
+     "2025-04-17", "2025-03-18", "2025-04-16"),
+])
+def test_issue_10_date_ranges_kept_as_ranges(text, published, start, end):
+    inc = _incidents(text, published)[0]
+    assert (str(inc.when.start), str(inc.when.end), inc.when.precision) == (start, end, "range")
+
+
+@pytest.mark.parametrize("text", [
+    "The strike on the depot began at 10:20 Moscow time, the ministry said.",
+    "The Kyiv regime shelled the outskirts again, the ministry said.",
+])
+def test_issue_10_places_only_from_place_words(text):
+    for inc in _incidents(text):
+        assert inc.place is None or inc.place.name not in ("Moscow", "Kyiv"), inc.place
+
+
+@pytest.mark.parametrize("text, kind, count, explosions", [
+    ("The SMM recorded 120 projectiles near Horlivka.", "shelling", 120, None),
+    ("The Mission heard 12 shots of small-arms fire near Svitlodarsk.", "armed_clash", 12, None),
+    ("Monitors recorded 35 explosions near Zolote.", "shelling", 35, 35),
+])
+def test_issue_10_observer_forms_give_counted_incidents(text, kind, count, explosions):
+    inc = _incidents(text, "2020-06-02")[0]
+    assert (inc.type, inc.count, inc.explosions) == (kind, count, explosions)
+
+
+def test_issue_10_observer_fire_on_one_side_is_attributed_by_inference_and_says_so():
+    inc = _incidents("The SMM recorded 14 explosions near Horlivka.", "2020-06-02")[0]
+    assert (inc.actor_party, inc.actor_basis, inc.target_party) == ("UA", "inferred_from_line_of_contact", "RU")
+    both = _incidents("The SMM heard 40 shots in both directions near Marinka.", "2020-06-02")[0]
+    assert both.actor_party is None and both.actor_basis is None
+
+
+def test_issue_10_accusation_denial_and_contradiction():
+    result = extract_text("Kyiv denied Moscow's claim that its forces had encircled Ukrainian troops in the Kursk "
+                          "region.", "2025-03-14")
+    stances = {(c.party, c.stance) for c in result.claims}
+    assert {("UA", "deny"), ("RU", "assert")} <= stances
+    assert any(set(c.parties) == {"RU", "UA"} for c in result.contradictions)
+    accused = extract_text("Russia accused Ukraine of striking an oil depot in Bryansk region.", "2025-03-27")
+    assert [c.stance for c in accused.claims] == ["accuse"]
+    assert accused.incidents[0].actor_party == "UA"
+
+
+def test_issue_10_a_push_for_acceptance_is_a_proposal_not_an_acceptance():
+    claims = extract_text("US envoy Steve Witkoff pushed for Russia to accept the 30-day truce.", "2025-03-14").claims
+    assert [(c.party, c.stance) for c in claims] == [("US", "propose")]
+
+
+def test_issue_10_minister_keeps_his_party():
+    claims = extract_text("Ukrainian Foreign Minister Andrii Sybiha told US Secretary of State Marco Rubio that "
+                          "Russia had struck Kryvyi Rih.", "2025-04-05").claims
+    assert claims[0].party == "UA"
+
+
+def test_issue_10_language_not_read_is_flagged_not_read_as_english():
+    result = extract_text("Ryska styrkor besköt Cherson på måndagen och två personer skadades svårt.", "2025-03-20")
+    assert result.document.language == "sv"
+    assert result.incidents == [] and result.claims == []
+    assert "not read" in result.warnings[0]
+
+
+def test_issue_10_confidence_per_field():
+    inc = _incidents("On 5 March 2023, Russian forces shelled Kupiansk, Kharkiv.", "2023-03-07")[0]
+    assert inc.confidence is not None
+    for value in (inc.confidence.type, inc.confidence.party, inc.confidence.date):
+        assert value is not None and 0 < value < 1
+    weak = _incidents("Shelling hit Kupiansk.", "2023-03-07")[0]
+    assert weak.actor_party is None and (weak.confidence.party or 0) < inc.confidence.party
+
+
+def test_issue_10_times_are_stable_for_notes_of_every_year():
+    inc = _incidents("On 26 March 2020, NAF snipers fired at Ukrainian positions near Zolote, Luhansk.",
+                     "2020-03-28")[0]
+    assert inc.when.start == dt.date(2020, 3, 26)
+    assert inc.actor_party == "RU"
