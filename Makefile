@@ -32,6 +32,7 @@ lint: $(STAMP)
 ## eval: extraction scores on our own check sets (tests/check), then the human-coded dev sets in ../shared/data
 eval: $(STAMP)
 	$(BIN)/ceasefire eval acled tests/check/acled_style.csv
+	$(BIN)/ceasefire eval acled tests/check/acled_style_2.csv
 	$(BIN)/ceasefire eval passages tests/check/passages.jsonl
 	@if [ ! -d "$(SHARED)" ]; then echo "skipped the dev sets: $(SHARED) is absent (internal-use only)"; exit 0; fi; \
 	set -e; \

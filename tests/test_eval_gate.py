@@ -52,6 +52,22 @@ def test_eval_gate_own_notes_parity(own_acled_report):
 
 
 @pytest.fixture(scope="module")
+def own_acled_report_2():
+    """Our second set of ACLED-style notes, in ACLED's proportions of sub-event types (tests/check/acled_style_2.csv)."""
+    return score_acled(OWN / "acled_style_2.csv")
+
+
+@pytest.mark.parametrize("metric", sorted(FLOORS["acled_own_2"]))
+def test_eval_gate_own_notes_2_floor(own_acled_report_2, metric):
+    score = own_acled_report_2.parts["check"].scores()[metric]
+    assert round(score, 3) >= FLOORS["acled_own_2"][metric], f"own notes 2 check {metric} fell to {score:.3f}"
+
+
+def test_eval_gate_own_notes_2_parity(own_acled_report_2):
+    assert own_acled_report_2.parts["check"].parity <= FLOORS["acled_own_2_max"]["parity"]
+
+
+@pytest.fixture(scope="module")
 def passage_report():
     from ceasefire.evaluate_passages import score_passages
 

@@ -51,6 +51,8 @@ _INDIRECT_FIRE = {"artillery", "mortar", "tank", "MLRS", "rocket", "missile", "b
 _FACILITY_RX = [(cat, _rx("|".join(re.escape(w).replace(r"\ ", r"\s+") for w in words)))
                 for cat, words in FACILITY_CATEGORIES.items()]
 _CLAUSE_SPLIT = re.compile(r";\s+|,\s+(?:and|while|whereas|but)\s+(?=\S)|\s+while\s+|\.\s+")
+_PEOPLE = _rx(r"soldiers?|servicem[ae]n|troops|prisoners?|POWs?|fighters|militants|mercenaries|officers?|"
+              r"pilots?|crew|marines|paratroopers|civilians?|people|residents?")
 _FORCE_WORDS = _rx(r"forces|troops|military|army|positions?|soldiers?|servicem[ae]n|units?|brigades?|"
                    r"fighters|militants|rebels|formations|groups?|personnel|defenders|defen[cs]e")
 
@@ -97,6 +99,33 @@ def _strongest_cue(clause: _Clause) -> tuple[str, re.Match, Token | None] | None
     return (best[1], best[2], best[3]) if best else None
 
 
+_WEAPON_KINDS = {"air_strike", "drone_strike", "missile_strike", "shelling"}
+
+
+def _names_what_was_hit(tok: Token) -> bool:
+    """A weapon named as the object of a verb that is not one of using it: "destroying several helicopters",
+    "hit a Russian tank" name the target ("launched missiles", "dropped bombs" name the weapon)."""
+    head = tok
+    while head.dep_ in ("compound", "amod", "nmod") and head.head != head:
+        head = head.head
+    if head.pos_ not in ("NOUN", "PROPN") or head.lemma_.lower() in lexicon().act_nouns:
+        return False
+    return head.dep_ in ("dobj", "nsubjpass") and head.head.lemma_.lower() not in lexicon().weapon_verbs
+
+
+_ATTACK_WORDS = {"attack", "assault", "storm", "raid"}
+_AIR_WEAPONS = {"guided aerial bomb", "aircraft", "attack drone", "FPV drone", "drone", "ballistic missile",
+                "cruise missile", "missile"}
+
+
+def _ground_attack(cue: Token | None, clause: str) -> bool:
+    """An attack (verb or noun) on forces or positions, with no air, drone or missile weapon in the clause."""
+    if cue is None or cue.lemma_.lower() not in _ATTACK_WORDS or _weapons(clause) & _AIR_WEAPONS:
+        return False
+    target = roles_of(cue).patient
+    return target is not None and bool(_FORCE_WORDS.search(phrase(target)))
+
+
 def _is_background(tok: Token) -> bool:
     """A clause that describes a participant rather than reporting the act: a participle ("militants holding the
     town", "positions held by") or a relative clause in the perfect ("who had seized the airport"). A relative
@@ -111,7 +140,9 @@ _FIRE_KINDS = {"air_strike", "drone_strike", "missile_strike", "shelling", "remo
 
 
 def _prominence(tok: Token, kind: str) -> int:
-    if any(_is_background(a) for a in [tok, *tok.ancestors]):
+    if any(_is_background(a) or a.dep_ == "agent" for a in [tok, *tok.ancestors]):
+        return -BACKGROUND_PENALTY  # a description, or the name of who acted ("planted by a sabotage group")
+    if kind in _WEAPON_KINDS and _names_what_was_hit(tok):
         return -BACKGROUND_PENALTY
     if kind not in _FIRE_KINDS and tok.pos_ == "VERB" \
             and (tok.dep_ == "ROOT" or tok.dep_ in ("conj", "ccomp") and tok.head.pos_ == "VERB"):
@@ -422,7 +453,9 @@ def extract_incidents(doc: Doc, ctx: IncidentContext) -> list[Incident]:
                                                    re.I):
                 continue
             if kind == "generic":
-                kind = "shelling"
+                # "attacked Russian positions", "launched an attack on their lines": a ground attack on the other
+                # side's forces is a battle (the codebook's armed clash); other unnamed fire counts as shelling.
+                kind = "armed_clash" if _ground_attack(cue_tok, clause.text) else "shelling"
             at = clause.start + match.start()  # the claim that holds the act's own word reports it
             claim_ids = [c.id for c in ctx.claims if c.span.start <= clause.start < c.span.end + 1
                          or c.span.start <= at < c.span.end
@@ -432,6 +465,8 @@ def extract_incidents(doc: Doc, ctx: IncidentContext) -> list[Incident]:
                 continue  # "… denied that the village had been captured": a denial reports no event
             who = _actor_and_target(kind, clause, match, ctx, claim_ids, previous)
             kind, actor_party = who.kind, who.actor_party
+            if kind == "settlement_captured" and who.target and _PEOPLE.search(who.target):
+                kind = "armed_clash"  # "captured two Russian soldiers": people taken in a fight, not a place
             if kind == "arrest" and actor_party == "RU":
                 kind = "abduction"  # detentions by an occupying force are coded as forced disappearances
             previous = who

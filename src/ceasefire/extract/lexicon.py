@@ -14,7 +14,7 @@ import yaml
 STANCES = ("assert", "accuse", "deny", "reject", "warn", "propose", "accept")
 _LISTS = ("needs_clause", "light_verbs", "time_nouns", "reflexives", "negation_words", "irrealis_words",
           "reaction_verbs", "observer_nouns", "observer_events", "perception_verbs",
-          "cessation_verbs", "act_nouns")
+          "cessation_verbs", "act_nouns", "weapon_verbs")
 
 
 @dataclass(frozen=True)
@@ -33,6 +33,7 @@ class Lexicon:
     perception_verbs: frozenset[str]
     cessation_verbs: frozenset[str]
     act_nouns: frozenset[str]
+    weapon_verbs: frozenset[str]
 
     def stance_of(self, lemma: str) -> str | None:
         return self.speech_verbs.get(lemma)
