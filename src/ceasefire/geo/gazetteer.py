@@ -412,6 +412,7 @@ def gazetteer() -> Gazetteer:
     finally:
         gc.enable()
     built = _build_gazetteer(raw)
+    _ = built.automaton  # built before it is cached: loading it back takes a quarter of building it
     try:
         cache.parent.mkdir(parents=True, exist_ok=True)
         partial = cache.with_suffix(f".{os.getpid()}.tmp")
