@@ -603,7 +603,6 @@ def _names_of_others(sent: SpacySpan, ents: list[SpacySpan]) -> tuple[str, ...]:
 def _observed_incident(obs: Observation, sent: SpacySpan, ctx: IncidentContext, others: tuple[str, ...]) -> Incident:
     kind = "shelling" if obs.kind == "indirect" else "armed_clash"
     event_type, sub_type = acled_labels(kind)
-    text = ctx.text[obs.start:obs.end]
     own = [t for t in ctx.times if sent.start_char <= t.start < sent.end_char]
     when = own[0].span if own else default_span(ctx.published)
     return Incident(id=content_id("inc", ctx.doc_id, obs.start, obs.end, kind), doc_id=ctx.doc_id, type=kind,
