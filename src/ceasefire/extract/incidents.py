@@ -2,14 +2,13 @@
 place mention and time, each with the character span of its evidence.
 
 Cascade, per sentence:
-1. Split the sentence into clauses at ";" and ", and / while / whereas" so that several incidents in one
-   sentence stay apart.
-2. In each clause, find cue words from the lexicon below; the strongest cue decides the type (a clause
-   that says "shot down" is an interception even if it names drones, "clashed" outranks "shelled").
-3. Actor and target from the dependency parse of the cue's verb (subject, passive agent, object), then
-   from a party adjective on the cue ("Russian shelling"), then from party words in the clause.
-4. Count, casualties, weapon and facility by patterns over the clause (quantities.py).
-5. Time: the clause's own expression, else the latest one before it in the document, else publication.
+1. Monitors' tallies and counts of observed fire (tallies.py, observers.py) are incidents of their own.
+2. Otherwise each clause's act and type come from acts.py (the strongest cue, weighed by its place).
+3. Actor and target from the frame of the word that names the act (frames.py), stated; else inferred from the
+   previous clause, the claimant, a "by X" phrase or the nearest party word, and the incident says which.
+4. A list of places hit is one incident per place; an act told again ("the strike …") is not a second one.
+5. Count, casualties, weapon and facility by patterns over the clause (quantities.py); time from the clause,
+   its sentence, the latest before it, or the publication date.
 """
 from __future__ import annotations
 
@@ -21,196 +20,23 @@ from dataclasses import dataclass
 from spacy.tokens import Doc, Span as SpacySpan, Token
 
 from ceasefire.actors import registry
+from ceasefire.extract.acts import (FORCE_WORDS, NOTE_LABELS, PEOPLE, Clause, clauses, cue_token, facility_in,
+                                   ground_attack, kind_by_weapon, refine_type, strongest_cue, weapon_in, weapons_in)
 from ceasefire.extract.claims import infer_speaker_parties
-from ceasefire.extract.frames import Roles, held_responsible, mood_of, own_words, phrase, roles_of, sites_of, verb_of
+from ceasefire.extract.frames import Roles, held_responsible, own_words, phrase, roles_of, sites_of, verb_of
 from ceasefire.extract.lexicon import lexicon
 from ceasefire.extract.nlp import proper_names
 from ceasefire.extract.places import place_mention
 from ceasefire.extract.observers import Observation, find_observations
 from ceasefire.extract.quantities import find_count, find_fatalities, find_injured, vague_casualties
 from ceasefire.extract.tallies import Tally, find_tallies
-from ceasefire.extract.taxonomy import FACILITY_CATEGORIES, acled_labels, codebook
+from ceasefire.extract.taxonomy import acled_labels
 from ceasefire.records import Claim, FieldBasis, Incident, Span, TimeSpan, content_id
 from ceasefire.timeparse import TimeMention, default_span
 
 
-def _rx(words: str) -> re.Pattern:
-    return re.compile(r"(?<![\w-])(?:" + words + r")(?![\w-])", re.IGNORECASE)
-
-
-# Cue words, note labels and weapons live in data/codebook.yaml: (incident type, strength, pattern).
-CUES: list[tuple[str, int, re.Pattern]] = [(t.name, t.strength, t.cues) for t in codebook().types.values()]
-_ACLED_LABELS = codebook().note_labels
-_AIRCRAFT = _rx(r"aircraft|Su-\d+\w*|MiG-\d+|fighter\s+jets?|jets?|helicopters?|planes?|Ka-52|Mi-\d+|bombers?")
-_CLASH_CONTEXT = re.compile(r"clash|fight|battle|assault|storm|repell?|repuls|engag|advanc|offensive|ground\s+attack",
-                            re.IGNORECASE)
-
-WEAPONS: list[tuple[str, re.Pattern]] = codebook().weapons  # most specific first
-_CLOSE_COMBAT = {"grenade launcher", "heavy machine gun", "small arms"}
-_INDIRECT_FIRE = {"artillery", "mortar", "tank", "MLRS", "rocket", "missile", "ballistic missile", "cruise missile"}
-_FACILITY_RX = [(cat, _rx("|".join(re.escape(w).replace(r"\ ", r"\s+") for w in words)))
-                for cat, words in FACILITY_CATEGORIES.items()]
-_CLAUSE_SPLIT = re.compile(r";\s+|,\s+(?:and|while|whereas|but)\s+(?=\S)|\s+while\s+|\.\s+")
-_PEOPLE = _rx(r"soldiers?|servicem[ae]n|troops|prisoners?|POWs?|fighters|militants|mercenaries|officers?|"
-              r"pilots?|crew|marines|paratroopers|civilians?|people|residents?")
-_FORCE_WORDS = _rx(r"forces|troops|military|army|positions?|soldiers?|servicem[ae]n|units?|brigades?|"
-                   r"fighters|militants|rebels|formations|groups?|personnel|defenders|defen[cs]e")
-
-
-@dataclass
-class _Clause:
-    start: int
-    end: int
-    text: str
-    sentence: SpacySpan
-
-
-def _clauses(sent: SpacySpan) -> list[_Clause]:
-    text = sent.text
-    out: list[_Clause] = []
-    pos = 0
-    for m in _CLAUSE_SPLIT.finditer(text):
-        out.append(_Clause(sent.start_char + pos, sent.start_char + m.start(), text[pos:m.start()], sent))
-        pos = m.end()
-    out.append(_Clause(sent.start_char + pos, sent.end_char, text[pos:], sent))
-    return [c for c in out if c.text.strip()]
-
-
-# How much a cue's place in the sentence adds to its strength (calibrated on the tuning parts: a main verb must
-# outrank a noun cue inside its object, "detained participants of a rally", and nothing in a relative clause
-# may outrank the act it describes, "attacked militants who had seized the airport").
-MAIN_VERB_BONUS = 25
-BACKGROUND_PENALTY = 60
-
-
-def _strongest_cue(clause: _Clause) -> tuple[str, re.Match, Token | None] | None:
-    """The cue that names the clause's act: the strongest by the codebook, adjusted for where it stands (the main
-    verb gains, a relative clause loses), among cues the text reports as done (frames.mood_of)."""
-    best = None
-    for kind, strength, pattern in CUES:
-        for m in pattern.finditer(clause.text):
-            tok = _cue_token(clause.sentence, clause.start + m.start())
-            weight = strength + (_prominence(tok, kind) if tok is not None else 0)
-            if best is not None and weight <= best[0]:
-                continue
-            if tok is not None and mood_of(tok) != "realis":
-                continue  # "no violations were recorded", "could launch an attack", "a moratorium on strikes"
-            best = (weight, kind, m, tok)
-    return (best[1], best[2], best[3]) if best else None
-
-
-_WEAPON_KINDS = {"air_strike", "drone_strike", "missile_strike", "shelling"}
-
-
-def _names_what_was_hit(tok: Token) -> bool:
-    """A weapon named as the object of a verb that is not one of using it: "destroying several helicopters",
-    "hit a Russian tank" name the target ("launched missiles", "dropped bombs" name the weapon)."""
-    head = tok
-    while head.dep_ in ("compound", "amod", "nmod") and head.head != head:
-        head = head.head
-    if head.pos_ not in ("NOUN", "PROPN") or head.lemma_.lower() in lexicon().act_nouns:
-        return False
-    return head.dep_ in ("dobj", "nsubjpass") and head.head.lemma_.lower() not in lexicon().weapon_verbs
-
-
-_ATTACK_WORDS = {"attack", "assault", "storm", "raid"}
-_AIR_WEAPONS = {"guided aerial bomb", "aircraft", "attack drone", "FPV drone", "drone", "ballistic missile",
-                "cruise missile", "missile"}
-
-
-def _ground_attack(cue: Token | None, clause: str) -> bool:
-    """An attack (verb or noun) on forces or positions, with no air, drone or missile weapon in the clause."""
-    if cue is None or cue.lemma_.lower() not in _ATTACK_WORDS or _weapons(clause) & _AIR_WEAPONS:
-        return False
-    target = roles_of(cue).patient
-    return target is not None and bool(_FORCE_WORDS.search(phrase(target)))
-
-
-def _is_background(tok: Token) -> bool:
-    """A clause that describes a participant rather than reporting the act: a participle ("militants holding the
-    town", "positions held by") or a relative clause in the perfect ("who had seized the airport"). A relative
-    clause in the simple past reports news ("117 drones, of which 56 were shot down")."""
-    if tok.dep_ == "acl" and tok.pos_ == "VERB":
-        return True
-    return tok.dep_ == "relcl" and any(c.dep_ == "aux" and c.lemma_.lower() == "have" for c in tok.children)
-
-
-# Weapon cues keep ACLED's order among themselves (an air strike and shelling together are an air strike).
-_FIRE_KINDS = {"air_strike", "drone_strike", "missile_strike", "shelling", "remote_explosive", "grenade", "generic"}
-
-
-def _prominence(tok: Token, kind: str) -> int:
-    if any(_is_background(a) or a.dep_ == "agent" for a in [tok, *tok.ancestors]):
-        return -BACKGROUND_PENALTY  # a description, or the name of who acted ("planted by a sabotage group")
-    if kind in _WEAPON_KINDS and _names_what_was_hit(tok):
-        return -BACKGROUND_PENALTY
-    if kind not in _FIRE_KINDS and tok.pos_ == "VERB" \
-            and (tok.dep_ == "ROOT" or tok.dep_ in ("conj", "ccomp") and tok.head.pos_ == "VERB"):
-        return MAIN_VERB_BONUS
-    return 0
-
-
-def _weapon(text: str) -> str | None:
-    for name, pattern in WEAPONS:
-        if pattern.search(text):
-            return name
-    return None
-
-
-def _weapons(text: str) -> set[str]:
-    return {name for name, pattern in WEAPONS if pattern.search(text)}
-
-
-def _facility(text: str) -> str | None:
-    for category, pattern in _FACILITY_RX:
-        if pattern.search(text):
-            return category
-    return None
-
-
-def _kind_by_weapon(weapons: set[str]) -> str | None:
-    if weapons & _CLOSE_COMBAT:
-        return "armed_clash"
-    if weapons & {"guided aerial bomb", "aircraft"}:
-        return "air_strike"
-    if weapons & {"attack drone", "FPV drone", "drone"}:
-        return "drone_strike"
-    if weapons & {"ballistic missile", "cruise missile", "missile"}:
-        return "missile_strike"
-    return "shelling" if weapons & _INDIRECT_FIRE else None
-
-
-def _refine_type(kind: str, clause: str, sentence: str) -> str:
-    """Turn a generic or weapon-named cue into a type by the weapons and context of the clause (ACLED's rules)."""
-    weapons = _weapons(clause)
-    if kind == "armed_clash" and weapons & _INDIRECT_FIRE and not weapons & _CLOSE_COMBAT \
-            and not _CLASH_CONTEXT.search(clause):
-        kind = "shelling"
-    if kind == "intercept" and _AIRCRAFT.search(clause) and not re.search(r"drones?|UAV|missiles?", clause, re.I):
-        # A manned aircraft shot down is fire, not a disrupted weapon: by aircraft a clash, else ground fire.
-        return "armed_clash" if re.search(r"(?:fighter|aircraft|jet|pilot)s?\s+shot", clause, re.I) else "shelling"
-    if kind == "abduction" and re.search(r"\b(?:killed|dead\s+body|murdered|shot)\b", sentence, re.I):
-        return "civilian_harm"
-    if kind == "generic" and _CLASH_CONTEXT.search(sentence):
-        return "armed_clash"
-    if kind in ("generic", "ceasefire_violation"):
-        kind = _kind_by_weapon(weapons) or kind
-    if kind in ("shelling", "missile_strike", "air_strike", "drone_strike", "generic") and _facility(clause):
-        return "energy_strike"
-    return kind
-
-
-def _cue_token(sent: SpacySpan, char: int) -> Token | None:
-    """The token at a character offset of the document, if it lies in the sentence."""
-    if not sent.start_char <= char < sent.end_char:
-        return None
-    found = sent.doc.char_span(char, char + 1, alignment_mode="expand")
-    return found[0] if found is not None and len(found) else None
-
-
 _BY_AGENT = re.compile(r"\b(?:by|from)\s+((?:the\s+)?[^,.;]{3,60}?(?:forces|troops|rebels|military|army|"
                        r"formations|units|militants|fighters|separatists))\b", re.IGNORECASE)
-_REFLEXIVE = {"itself", "themselves", "himself", "herself"}
 _REPELLED = re.compile(r"\brepell?(?:ed|ing)\b|\brepuls(?:ed|ing)\b|\brebuffed\b|\bthwarted\b", re.IGNORECASE)
 _ACCUSE_LEMMAS = {"accuse", "blame", "suspect", "charge", "condemn"}
 
@@ -264,7 +90,7 @@ _SPEECH_BEFORE = re.compile(r"\b(?:said|says|told|announced|reported|stated|clai
                             r"accused|warned)\s+(?:\w+\s+){0,2}$", re.IGNORECASE)
 
 
-def _time_for(clause: _Clause, ctx: IncidentContext) -> tuple[TimeSpan, str]:
+def _time_for(clause: Clause, ctx: IncidentContext) -> tuple[TimeSpan, str]:
     """The clause's own time, else its sentence's, else the latest before it, else publication; with which it was
     (FieldBasis.date).
 
@@ -305,7 +131,7 @@ _PRONOUN_AGENTS = {"it", "this", "that", "there", "which", "who"}
 _SPEAKER_WORDS = {"it", "they", "we", "its", "their", "our"}
 
 
-def _actor_and_target(kind: str, clause: _Clause, match: re.Match, ctx: IncidentContext, claim_ids: list[str],
+def _actor_and_target(kind: str, clause: Clause, match: re.Match, ctx: IncidentContext, claim_ids: list[str],
                       previous: _Attribution | None) -> _Attribution:
     """Who did it to whom, evidence in order: the frame of the word that names the act (frames.py: subject,
     passive agent, possessor, party modifier, "from X"; the accused of "accused X of"; the attacker of a
@@ -314,7 +140,7 @@ def _actor_and_target(kind: str, clause: _Clause, match: re.Match, ctx: Incident
     other side of a party whose positions were hit."""
     reg = registry()
     sent = clause.sentence
-    cue_tok = _cue_token(sent, clause.start + match.start())
+    cue_tok = cue_token(sent, clause.start + match.start())
     actor = target = actor_party = target_party = None
     sites: tuple[str, ...] = ()
     if cue_tok is not None:
@@ -334,7 +160,7 @@ def _actor_and_target(kind: str, clause: _Clause, match: re.Match, ctx: Incident
             # The incident is the attack: its actor is the attacker, the side that repelled it the
             # target ("X repelled Y's attacks", "Y's attacks were repelled by X"), as ACLED mostly codes.
             kind = "attack_repelled"
-            repel_tok = _cue_token(sent, clause.start + repel.start())
+            repel_tok = cue_token(sent, clause.start + repel.start())
             repel_roles = roles_of(repel_tok) if repel_tok is not None else Roles(None, None, "none")
             if repel_roles.patient is not None:  # else "Russian assaults repelled": the attack's own agent stands
                 actor = phrase(repel_roles.patient)
@@ -373,7 +199,7 @@ def _side_taking_over(sent: SpacySpan, leaving: str) -> tuple[str, str] | None:
     return None
 
 
-def _inferred_party(kind: str, clause: _Clause, match: re.Match, ctx: IncidentContext, claim_ids: list[str],
+def _inferred_party(kind: str, clause: Clause, match: re.Match, ctx: IncidentContext, claim_ids: list[str],
                     previous: _Attribution | None, found: _Attribution) -> _Attribution | None:
     """The actor's party where the act's own frame names none (see _actor_and_target)."""
     reg = registry()
@@ -396,7 +222,7 @@ def _inferred_party(kind: str, clause: _Clause, match: re.Match, ctx: IncidentCo
     party = before[-1] if before else (words[0][1] if words else None)
     if party is not None:
         return _with(found, found.actor, party, "inferred_from_context")
-    if found.target_party in ("UA", "RU") and found.target and _FORCE_WORDS.search(found.target):
+    if found.target_party in ("UA", "RU") and found.target and FORCE_WORDS.search(found.target):
         # Two-sided war: fire on one side's positions with no named shooter is the other side's.
         return _with(found, found.actor, "RU" if found.target_party == "UA" else "UA", "inferred_from_target")
     return None
@@ -436,15 +262,15 @@ def extract_incidents(doc: Doc, ctx: IncidentContext) -> list[Incident]:
             incidents.extend(_observed_incident(o, sent, ctx, others) for o in observations)
             continue
         previous: _Attribution | None = None
-        for clause in _clauses(sent):
-            cue = _strongest_cue(clause)
+        for clause in clauses(sent):
+            cue = strongest_cue(clause)
             if cue is None:
                 continue
             kind, match, cue_tok = cue
             if cue_tok is not None and _only_a_reaction(cue_tok):
                 continue  # "the EU condemned the attacks": a reaction, not a report of a particular act
-            label = _ACLED_LABELS.get(clause.text.split(":", 1)[0].strip().lower()) if ":" in clause.text[:15] else None
-            refined = label or _refine_type(kind, clause.text, sent.text)
+            label = NOTE_LABELS.get(clause.text.split(":", 1)[0].strip().lower()) if ":" in clause.text[:15] else None
+            refined = label or refine_type(kind, clause.text, sent.text)
             type_basis = "note_label" if label else ("generic" if refined == "generic" else "weapon"
                                                      if kind == "generic" else "verb" if cue_tok is not None
                                                      and cue_tok.pos_ == "VERB" else "noun")
@@ -455,7 +281,7 @@ def extract_incidents(doc: Doc, ctx: IncidentContext) -> list[Incident]:
             if kind == "generic":
                 # "attacked Russian positions", "launched an attack on their lines": a ground attack on the other
                 # side's forces is a battle (the codebook's armed clash); other unnamed fire counts as shelling.
-                kind = "armed_clash" if _ground_attack(cue_tok, clause.text) else "shelling"
+                kind = "armed_clash" if ground_attack(cue_tok, clause.text) else "shelling"
             at = clause.start + match.start()  # the claim that holds the act's own word reports it
             claim_ids = [c.id for c in ctx.claims if c.span.start <= clause.start < c.span.end + 1
                          or c.span.start <= at < c.span.end
@@ -465,7 +291,7 @@ def extract_incidents(doc: Doc, ctx: IncidentContext) -> list[Incident]:
                 continue  # "… denied that the village had been captured": a denial reports no event
             who = _actor_and_target(kind, clause, match, ctx, claim_ids, previous)
             kind, actor_party = who.kind, who.actor_party
-            if kind == "settlement_captured" and who.target and _PEOPLE.search(who.target):
+            if kind == "settlement_captured" and who.target and PEOPLE.search(who.target):
                 kind = "armed_clash"  # "captured two Russian soldiers": people taken in a fight, not a place
             if kind == "arrest" and actor_party == "RU":
                 kind = "abduction"  # detentions by an occupying force are coded as forced disappearances
@@ -473,7 +299,7 @@ def extract_incidents(doc: Doc, ctx: IncidentContext) -> list[Incident]:
             when, date_basis = _time_for(clause, ctx)
             event_type, sub_type = acled_labels(kind, actor_party)
             if kind == "energy_strike":
-                weapons = _weapons(clause.text)
+                weapons = weapons_in(clause.text)
                 if weapons & {"attack drone", "FPV drone", "drone", "aircraft", "guided aerial bomb"}:
                     sub_type = "Air/drone strike"
             span = Span(start=clause.start, end=clause.end, text=clause.text)
@@ -482,8 +308,8 @@ def extract_incidents(doc: Doc, ctx: IncidentContext) -> list[Incident]:
                 doc_id=ctx.doc_id, type=kind, acled_event_type=event_type, acled_sub_event_type=sub_type,
                 actor=who.actor, actor_party=actor_party, actor_basis=who.basis, target=who.target,
                 target_party=who.target_party,
-                count=find_count(clause.text, intercept=kind == "intercept"), weapon=_weapon(clause.text),
-                facility=_facility(clause.text), place_mention=place_mention(clause.text, sent.text, others),
+                count=find_count(clause.text, intercept=kind == "intercept"), weapon=weapon_in(clause.text),
+                facility=facility_in(clause.text), place_mention=place_mention(clause.text, sent.text, others),
                 when=when, historical=when.historical, claim_ids=claim_ids, span=span,
                 basis=FieldBasis(type=type_basis, date=date_basis),
             )
@@ -544,18 +370,15 @@ def _one_per_site(incident: Incident, sites: tuple[str, ...], others: tuple[str,
         return [incident]
     out = []
     for site, mention in named:
-        kind, facility = incident.type, _facility(site)
+        kind, facility = incident.type, facility_in(site)
         if kind == "energy_strike" and facility is None:  # "a substation in A and a farm in B": only A is energy
-            kind = _kind_by_weapon(_weapons(incident.span.text)) or "shelling"
+            kind = kind_by_weapon(weapons_in(incident.span.text)) or "shelling"
         event_type, sub_type = acled_labels(kind, incident.actor_party)
         out.append(incident.model_copy(update={
             "id": content_id("inc", incident.id, mention), "place_mention": mention, "target": site, "count": None,
             "type": kind, "facility": facility, "acled_event_type": event_type,
             "acled_sub_event_type": incident.acled_sub_event_type if kind == incident.type else sub_type}))
     return out
-
-
-_STRIKE_TYPES = {"shelling", "missile_strike", "air_strike", "drone_strike", "energy_strike"}
 
 
 def _with_claimants(incidents: list[Incident], claims: list[Claim]) -> list[Incident]:
@@ -571,7 +394,7 @@ def _with_claimants(incidents: list[Incident], claims: list[Claim]) -> list[Inci
         source = (covering or before[-1:] or after[:1] or [None])[0]
         party = source.party if source else None
         update: dict = {"claimant_party": party}
-        if inc.actor_party is None and party in ("RU", "UA") and inc.type in _STRIKE_TYPES:
+        if inc.actor_party is None and party in ("RU", "UA") and inc.type in _STRIKE_FAMILY:
             update["actor_party"] = "UA" if party == "RU" else "RU"
             update["actor"] = f"unnamed (alleged by {party})"
             update["actor_basis"] = "inferred_from_claimant"
@@ -607,7 +430,7 @@ def _observed_incident(obs: Observation, sent: SpacySpan, ctx: IncidentContext, 
     when = own[0].span if own else default_span(ctx.published)
     return Incident(id=content_id("inc", ctx.doc_id, obs.start, obs.end, kind), doc_id=ctx.doc_id, type=kind,
                     acled_event_type=event_type, acled_sub_event_type=sub_type, actor="undetermined (observed)",
-                    count=obs.count, explosions=obs.explosions, weapon=_weapon(sent.text),
+                    count=obs.count, explosions=obs.explosions, weapon=weapon_in(sent.text),
                     place_mention=place_mention(obs.words, sent.text, others), when=when, historical=when.historical,
                     span=Span(start=sent.start_char, end=sent.end_char, text=sent.text),
                     basis=FieldBasis(type="observation", date="sentence" if own else "publication"))
@@ -615,7 +438,7 @@ def _observed_incident(obs: Observation, sent: SpacySpan, ctx: IncidentContext, 
 
 def _tally_incident(tally: Tally, sent: SpacySpan, ctx: IncidentContext) -> Incident:
     start, end = sent.start_char + tally.start, sent.start_char + tally.end
-    clause = _Clause(start, end, ctx.text[start:end], sent)
+    clause = Clause(start, end, ctx.text[start:end], sent)
     own = [t for t in ctx.times if start <= t.start < end]  # "compared with … the previous period" is not its time
     when = own[0].span if own else default_span(ctx.published)
     return Incident(id=content_id("inc", ctx.doc_id, start, end, "tally"), doc_id=ctx.doc_id,
