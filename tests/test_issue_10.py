@@ -43,6 +43,7 @@ def test_issue_10_monitor_is_not_the_actor():
     "The agreement bans strikes on energy infrastructure for 30 days.",
     "Russia agreed to halt strikes on energy infrastructure.",
     "The EU condemned the attacks.",
+    "The EU condemned any attacks on civilian infrastructure.",
     "On 18 July the Mission heard 11 shots at a training area, which it assessed as live-fire training.",
 ])
 def test_issue_10_non_events_give_no_incident(text):
@@ -161,3 +162,43 @@ def test_issue_10_times_are_stable_for_notes_of_every_year():
                      "2020-03-28")[0]
     assert inc.when.start == dt.date(2020, 3, 26)
     assert inc.actor_party == "RU"
+
+
+@pytest.mark.parametrize("text, dead, injured", [
+    ("At least 20 people, among them three children, died when Russian missiles hit Sumy.", 20, None),
+    ("Ukrainian shelling of Horlivka left a dozen injured and claimed the lives of two.", 2, 12),
+    ("Russian drones struck Odesa overnight; the attack caused no casualties.", 0, 0),
+])
+def test_issue_10_casualty_wordings(text, dead, injured):
+    inc = _incidents(text, "2024-11-12")[0]
+    assert (inc.fatalities, inc.injured) == (dead, injured)
+
+
+@pytest.mark.parametrize("text", [
+    "Russia accused Ukraine of shelling a market in Donetsk on Monday. Kyiv denied any involvement.",
+    "Moscow said Ukrainian saboteurs attacked a village in Bryansk region. Kyiv called the claim a provocation.",
+])
+def test_issue_10_denials_in_other_words_are_contradictions(text):
+    result = extract_text(text, "2025-03-20")
+    assert ("UA", "deny") in {(c.party, c.stance) for c in result.claims}
+    assert any(set(c.parties) == {"RU", "UA"} for c in result.contradictions)
+
+
+def test_issue_10_who_is_blamed_is_not_a_second_act():
+    incs = _incidents("A substation in Kursk region was struck on Monday. Russian officials blamed Ukrainian drones.")
+    assert [(i.type, i.actor_party) for i in incs] == [("energy_strike", "UA")]
+
+
+def test_issue_10_an_air_defence_kill_is_an_interception_by_the_defender():
+    inc = _incidents("Ukrainian air defences destroyed 12 Russian missiles over Kyiv.")[0]
+    assert (inc.acled_sub_event_type, inc.actor_party, inc.count) == ("Disrupted weapons use", "UA", 12)
+
+
+def test_issue_10_the_speakers_own_unit():
+    inc = _incidents("Russian Colonel Ivan Petrov said his unit fired rockets at Ukrainian positions near Vuhledar.")[0]
+    assert inc.actor_party == "RU"
+
+
+def test_issue_10_weekday_range():
+    inc = _incidents("Russian shelling of Nikopol between Friday and Sunday killed four people.", "2024-06-10")[0]
+    assert (str(inc.when.start), str(inc.when.end)) == ("2024-06-07", "2024-06-09")

@@ -37,6 +37,9 @@ _PATTERNS: list[tuple[str, re.Pattern]] = [(name, re.compile(rx, re.IGNORECASE))
                    r"(?P<m1>January|February|March|April|May|June|July|August|September|October|November|December)"
                    r"(?:,?\s+(?P<y1>(?:19|20)\d{2}))?\s*(?:-|–|to|and|until|till)\s*(?P<d2>\d{1,2})(?:st|nd|rd|th)?\s+"
                    + _MONTH + r"(?:,?\s+" + _YEAR + r")?"),
+    # "between Friday and Sunday", "from Monday to Wednesday": the latest such days on or before publication
+    ("range_wd", r"\b(?:between|from)\s+(?P<wd1>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\s+"
+                 r"(?:and|to|until|till)\s+(?P<wd2>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b"),
     # "between the evenings of 15 and 17 January" (the monitors' reporting periods), "from 2 to 5 September"
     ("range_dm", r"\b(?:(?:between|from)\s+(?:the\s+(?:evenings?|nights?|mornings?|days?)\s+of\s+)?|night\s+of\s+)?"
                  r"(?P<d1>\d{1,2})(?:st|nd|rd|th)?\s*(?:-|–|to|and|into)\s*"
@@ -115,6 +118,10 @@ def _resolve(kind: str, m: re.Match, published: dt.date) -> TimeSpan | None:
         day = _safe_date(int(g["y"]), int(g["m"]), int(g["d"]))
         return day and TimeSpan(start=day, end=day, precision="day", text=text,
                                 historical=day.year < published.year - 1)
+    if kind == "range_wd":
+        end = published - dt.timedelta(days=(published.weekday() - WEEKDAYS[g["wd2"].lower()]) % 7)
+        start = end - dt.timedelta(days=(WEEKDAYS[g["wd2"].lower()] - WEEKDAYS[g["wd1"].lower()]) % 7)
+        return TimeSpan(start=start, end=end, precision="range", text=text)
     if kind == "range_dmdm":
         m1, m2 = MONTHS[g["m1"].lower()], MONTHS[g["month"].lower().rstrip(".")]
         y2 = int(g["year"]) if g.get("year") else _year_for(m2, int(g["d2"]), published)

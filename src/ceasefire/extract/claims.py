@@ -29,7 +29,8 @@ CUE_STANCE: dict[str, str] = lexicon().speech_verbs
 _NEEDS_CLAUSE = lexicon().needs_clause
 _ACCUSE_LIKE = {"accuse", "blame", "condemn", "warn", "threaten", "decry", "urge", "call"}
 _DENIAL = re.compile(r"\b(?:not\s+true|untrue|false|fake|baseless|groundless|no\s+truth|lies?|"
-                     r"disinformation|propaganda|fabricat\w*|did\s+not\s+happen|never\s+happened)\b", re.I)
+                     r"disinformation|propaganda|fabricat\w*|did\s+not\s+happen|never\s+happened|provocation|"
+                     r"staged|false\s+flag|nonsense|absurd|slander\w*|invent\w*)\b", re.I)
 _NEGATED_CONTENT = re.compile(r"\b(?:not|never|no)\b", re.I)
 VENUES: list[tuple[str, re.Pattern]] = [(v, re.compile(rx, re.I)) for v, rx in [
     ("press conference", r"press\s+conference|news\s+conference|(?:press|news|daily|regular)\s+briefing|"
@@ -139,8 +140,9 @@ def _stance(lemma: str, verb: Token, content: str, content_toks: list[Token]) ->
     stance = CUE_STANCE.get(lemma, "assert")
     if any(c.dep_ == "neg" for c in verb.children):
         stance = {"confirm": "deny", "assert": "deny", "accept": "reject"}.get(stance, stance)
-    if stance == "assert" and (_DENIAL.search(content) or _reports_a_negation(content_toks)):
-        stance = "deny"
+    if stance in ("assert", "propose") and lemma in ("call", "describe", "dismiss") and _DENIAL.search(content) \
+            or stance == "assert" and (_DENIAL.search(content) or _reports_a_negation(content_toks)):
+        stance = "deny"  # "called the claim a provocation", "dismissed it as fake"
     if stance == "reject" and _BARE_REFERENCE.match(content):
         stance = "deny"
     return stance
@@ -204,7 +206,7 @@ def _cue_claims(sent: SpacySpan) -> list[tuple[Token, list[Token], list[Token]]]
         comps = [c for c in tok.children if c.dep_ in ("ccomp", "xcomp", "advcl") and not (
             c.dep_ == "advcl" and (c.i < tok.i or c.lemma_.lower() in CUE_STANCE and _has_no_subject(c)))]
         # "…, adding that": its own claim; "pushed for Russia to accept": the pusher's content
-        objects = [c for c in tok.children if c.dep_ in ("dobj", "obj")]
+        objects = [c for c in tok.children if c.dep_ in ("dobj", "obj", "oprd")]  # "called the claim a lie"
         if lemma in _ACCUSE_LIKE:
             # "accused Ukraine of striking …": the accused and the act are the content.
             comps = objects + [c for c in tok.children if c.dep_ == "prep" and c.lower_ in ("of", "for", "over")] + comps
@@ -354,8 +356,9 @@ _SYNONYMS = {"encircle": "surround", "encirclement": "surround", "surrounded": "
              "troop": "force", "soldier": "force", "army": "force", "military": "force", "unit": "force",
              "facility": "infrastructure", "plant": "infrastructure", "substation": "infrastructure",
              "station": "infrastructure", "power": "energy", "electricity": "energy", "forces": "force"}
-_BARE_REFERENCE = re.compile(r"^(?:the\s+|these\s+|this\s+|such\s+|those\s+)?(?:allegations?|accusations?|claims?|"
-                             r"reports?|charges?|statements?|this|that|it|these|they)\b", re.I)
+_BARE_REFERENCE = re.compile(r"^(?:the\s+|these\s+|this\s+|such\s+|those\s+|any\s+)?(?:allegations?|accusations?|"
+                             r"claims?|reports?|charges?|statements?|involvement|responsibility|role|part|this|that|"
+                             r"it|these|they|which)\b", re.I)
 _STOPWORDS = {"the", "and", "that", "this", "these", "those", "with", "from", "into", "over", "have", "had", "has",
               "were", "was", "been", "being", "are", "its", "their", "his", "her", "they", "them", "would", "could",
               "should", "will", "which", "who", "whom", "what", "when", "where", "there", "than", "then", "also",

@@ -162,6 +162,7 @@ def _subject_and_object(verb: Token) -> tuple[Token | None, Token | None, bool]:
 
 _MODALS = {"will", "would", "could", "might", "may", "shall", "should", "must", "'ll", "can"}
 _CONDITIONS = {"if", "unless", "whether", "lest"}
+_NOT_PARTICULAR = {"any", "all", "future", "further", "possible", "potential", "such"}
 _DETERMINED = {"a", "an", "the", "this", "that", "these", "those", "another"}
 
 
@@ -178,6 +179,8 @@ def mood_of(cue: Token) -> str:
     head = _act_head(cue)
     if any(c.dep_ == "neg" or (c.dep_ == "det" and c.lower_ in ("no", "neither")) for c in head.children):
         return "negated"
+    if head.pos_ == "NOUN" and any(c.dep_ in ("det", "amod") and c.lower_ in _NOT_PARTICULAR for c in head.children):
+        return "irrealis"  # "condemned any attacks", "future strikes": acts in general, none in particular
     cur, below = head, None
     for _ in range(6):
         if cur.pos_ in ("VERB", "AUX"):

@@ -128,7 +128,7 @@ class _Attribution:
 
 _PRONOUN_AGENTS = {"it", "this", "that", "there", "which", "who"}
 # In reported speech these name the speaker's own side: "the ministry said it had liberated …", "its forces".
-_SPEAKER_WORDS = {"it", "they", "we", "its", "their", "our"}
+_SPEAKER_WORDS = {"it", "they", "we", "its", "their", "our", "his", "her"}
 
 
 def _actor_and_target(kind: str, clause: Clause, match: re.Match, ctx: IncidentContext, claim_ids: list[str],
@@ -315,6 +315,9 @@ def extract_incidents(doc: Doc, ctx: IncidentContext) -> list[Incident]:
             )
             if cue_tok is not None and _refers_back(cue_tok) and _same_act(incidents, incident):
                 continue  # "The strike cut power to 20,000 homes": the strike told before, not a second one
+            if cue_tok is not None and incidents and any(cue_tok.i in {t.i for t in r.subtree}
+                                                         for r in held_responsible(sent)):
+                continue  # "Officials blamed Ukrainian drones": who did an act already told, not a new act
             incidents.extend(_one_per_site(incident, who.sites, others))
     incidents = _with_responsibility(doc, incidents)
     claims = infer_speaker_parties(ctx.claims, incidents)

@@ -103,8 +103,14 @@ _TOLL = re.compile(r"death\s+toll\s+(?:\w+\s+){0,4}?(?:to|of|at)\s+" + _QUALIFIE
 _NUM_KILLED = re.compile(r"\b" + _QUALIFIER + r"(" + NUMBER + r")\s+(?:killed|dead|deaths|fatalities)\b", re.IGNORECASE)
 
 
+# "20 people, among them three children": the three are part of the twenty, not more.
+_SUBSET = re.compile(r"(?:,\s*|\(\s*|\s+)(?:among\s+them|among\s+whom|including|of\s+whom|of\s+them)\b[^,;)]*[,;)]?",
+                     re.IGNORECASE)
+
+
 def _count_people(clause: str, outcome: str) -> int | None:
     """Sum the people counted in a clause that ends in `outcome` ("one soldier and three rebels were killed")."""
+    clause = _SUBSET.sub(" ", clause)
     total = 0
     found = False
     numbered: list[tuple[int, int]] = []
@@ -165,6 +171,22 @@ def _casualties(text: str, outcome_rx: str, verb_forms: str) -> int | None:
     return total if found else None
 
 
+_NONE_DEAD = re.compile(r"\b(?:no\s+(?:one|body)\s+was\s+(?:killed|hurt|injured)|nobody\s+was\s+(?:killed|hurt|injured)|"
+                        r"no\s+(?:casualties|deaths|fatalities|victims)|without\s+casualties|caused\s+no\s+casualties|"
+                        r"no\s+one\s+died|nobody\s+died)\b", re.IGNORECASE)
+_NONE_HURT = re.compile(r"\b(?:no\s+(?:one|body)\s+was\s+(?:hurt|injured|wounded)|nobody\s+was\s+(?:hurt|injured|wounded)|"
+                        r"no\s+(?:casualties|injuries|victims)|without\s+casualties|caused\s+no\s+casualties)\b",
+                        re.IGNORECASE)
+
+
+def _plain(text: str) -> str:
+    """The text with ACLED's bracketed remarks dropped and fixed phrases put as numbers: "a dozen" is 12;
+    "claimed the lives of two" is "killed two"."""
+    text = re.sub(r"\[[^\]]*\]", " ", text)
+    text = re.sub(r"\b(?:a|one)\s+dozen\b", "12", text, flags=re.IGNORECASE)
+    return re.sub(r"\bclaim(?:ed|ing)?\s+the\s+lives?\s+of\b", "killed", text, flags=re.IGNORECASE)
+
+
 def find_fatalities(text: str) -> int | None:
     """People killed in a passage, or None when the passage states no figure.
 
@@ -177,7 +199,7 @@ def find_fatalities(text: str) -> int | None:
         return parse_number(coded.group(1))
     if re.search(r"fatalit(?:y|ies)\s+split\s+(?:among|across|over|between)", text, re.IGNORECASE):
         return 0
-    text = re.sub(r"\[[^\]]*\]", " ", text)
+    text = _plain(text)
     toll = _TOLL.search(text)
     if toll:
         return parse_number(toll.group(1))
@@ -185,6 +207,8 @@ def find_fatalities(text: str) -> int | None:
     if value is None:
         m = _NUM_KILLED.search(text)
         value = parse_number(m.group(1)) if m else None
+    if value is None and _NONE_DEAD.search(text):
+        return 0  # said to be none: not the same as not said
     return value
 
 
@@ -211,5 +235,6 @@ def vague_casualties(text: str) -> tuple[str | None, str | None]:
 
 def find_injured(text: str) -> int | None:
     """People wounded or injured in a passage, or None when no figure is stated."""
-    text = re.sub(r"\[[^\]]*\]", " ", text)
-    return _casualties(text, _INJURED, r"wounding|wounded|injuring|injured")
+    text = _plain(text)
+    value = _casualties(text, _INJURED, r"wounding|wounded|injuring|injured")
+    return 0 if value is None and _NONE_HURT.search(text) else value

@@ -25,8 +25,9 @@ FULL_SCALE_INVASION = dt.date(2022, 2, 24)
 KHERSON_LIBERATED = dt.date(2022, 11, 11)
 AVDIIVKA_FELL = dt.date(2024, 2, 17)  # from here on the front moves west of the 2023 line around Pokrovsk
 FRONT_OF_2025 = dt.date(2025, 1, 1)  # the 2025 line (data/front_lines.csv) from here, with the 2024 one
-# Points nearer the line than this are on it: no side can be told (the line is drawn through settlements).
-ON_LINE_KM = 1.5
+# Points nearer the line than this are on it: no side can be told (the line is drawn through settlements, and
+# the ones beside it were fought over: Donetsk airport, Pisky, Shyrokyne).
+ON_LINE_KM = 4.0
 # Points further than this from the line of contact are not judged (the nearest segment says little there).
 SIDE_MAX_KM = 40.0
 
