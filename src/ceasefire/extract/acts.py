@@ -39,8 +39,9 @@ _FACILITY_RX = [(cat, _rx("|".join(re.escape(w).replace(r"\ ", r"\s+") for w in 
 _CLAUSE_SPLIT = re.compile(r";\s+|,\s+(?:and|while|whereas|but)\s+(?=\S)|\s+while\s+|\.\s+")
 PEOPLE = _rx(r"soldiers?|servicem[ae]n|troops|prisoners?|POWs?|fighters|militants|mercenaries|officers?|"
               r"pilots?|crew|marines|paratroopers|civilians?|people|residents?")
-FORCE_WORDS = _rx(r"forces|troops|military|army|positions?|soldiers?|servicem[ae]n|units?|brigades?|"
-                   r"fighters|militants|rebels|formations|groups?|personnel|defenders|defen[cs]e")
+FORCE_WORDS = _rx(r"forces|troops|military|army|positions?|soldiers?|servicem[ae]n|units?|brigades?|infantry|"
+                  r"artillery|marines|paratroopers|strongpoints?|lines|trenches|"
+                  r"fighters|militants|rebels|formations|groups?|personnel|defenders|defen[cs]e")
 
 
 @dataclass

@@ -268,3 +268,14 @@ def held_responsible(sent) -> list[Token]:
         elif lemma == "responsible" and tok.dep_ == "acomp":
             out.extend(c for c in tok.head.children if c.dep_ == "nsubj")
     return out
+
+
+def placed_by(noun: Token) -> Token | None:
+    """Who placed an explosive, where the text says: "a mine laid by rebel forces", "a bomb planted by agents"."""
+    head = _act_head(noun)
+    for child in head.children:
+        if child.dep_ in ("acl", "relcl"):
+            found = _prep_object(child, {"by"})
+            if found is not None:
+                return found
+    return None

@@ -23,7 +23,8 @@ from ceasefire.actors import registry
 from ceasefire.extract.acts import (FORCE_WORDS, NOTE_LABELS, PEOPLE, Clause, clauses, cue_token, facility_in,
                                    ground_attack, kind_by_weapon, refine_type, strongest_cue, weapon_in, weapons_in)
 from ceasefire.extract.claims import infer_speaker_parties
-from ceasefire.extract.frames import Roles, held_responsible, own_words, phrase, roles_of, sites_of, verb_of
+from ceasefire.extract.frames import (Roles, held_responsible, own_words, phrase, placed_by, roles_of, sites_of,
+                                     verb_of)
 from ceasefire.extract.lexicon import lexicon
 from ceasefire.extract.nlp import proper_names
 from ceasefire.extract.places import place_mention
@@ -167,6 +168,12 @@ def _actor_and_target(kind: str, clause: Clause, match: re.Match, ctx: IncidentC
                 actor_party = reg.party_of(actor)
             target = phrase(repel_roles.agent) if repel_roles.agent is not None else None
             target_party = reg.party_of(target) if target else None
+        if kind == "remote_explosive" and cue_tok.pos_ in ("NOUN", "PROPN") and roles.basis != "none":
+            # "a tractor hit a Russian landmine", "a truck drove over a mine laid by rebel forces": who met the
+            # explosive was its victim; its actor is who placed it, if the text says.
+            placer = placed_by(cue_tok)
+            actor = phrase(placer) if placer is not None else None
+            actor_party = reg.party_of(actor) if actor else _party_near_cue(cue_tok)
         if actor_party is None and roles.basis == "none":
             actor_party = _party_near_cue(cue_tok)
         if actor_party is None and actor and actor.split()[0].lower() in _SPEAKER_WORDS and claim_ids:
@@ -199,6 +206,11 @@ def _side_taking_over(sent: SpacySpan, leaving: str) -> tuple[str, str] | None:
     return None
 
 
+# "Ukrainian positions", "Russian lines": a side's ground named as what was attacked, not who attacked.
+_HELD_AFTER = re.compile(r"[\w'’-]+\s+(?:\w+\s+)?(?:positions|lines|strongpoints|trenches|territory|soil|defen[cs]es)\b",
+                         re.IGNORECASE)
+
+
 def _inferred_party(kind: str, clause: Clause, match: re.Match, ctx: IncidentContext, claim_ids: list[str],
                     previous: _Attribution | None, found: _Attribution) -> _Attribution | None:
     """The actor's party where the act's own frame names none (see _actor_and_target)."""
@@ -217,7 +229,8 @@ def _inferred_party(kind: str, clause: Clause, match: re.Match, ctx: IncidentCon
     speakers = _speaker_chars(clause.sentence)
     stripped = _strip_attribution(clause.text)
     words = [(pos, p) for pos, p in reg.party_words_in(stripped)  # the warring sides only: "British-made" says
-             if p in ("RU", "UA") and p != found.target_party and clause.start + pos not in speakers]  # no actor
+             if p in ("RU", "UA") and p != found.target_party and clause.start + pos not in speakers  # no actor
+             and not _HELD_AFTER.match(stripped, pos)]
     before = [p for pos, p in words if pos < match.start()]
     party = before[-1] if before else (words[0][1] if words else None)
     if party is not None:
@@ -250,7 +263,12 @@ def extract_incidents(doc: Doc, ctx: IncidentContext) -> list[Incident]:
     mentions_violations = "ceasefire violation" in ctx.text.lower()
     ents = proper_names(doc)
     ent_starts = [e.start for e in ents]
+    pending_label = None  # "Interception:" parsed as a sentence of its own labels the next one
     for sent in doc.sents:
+        alone = NOTE_LABELS.get(sent.text.strip().rstrip(":").lower()) if sent.text.strip().endswith(":") else None
+        if alone is not None:
+            pending_label = alone
+            continue
         tallies = find_tallies(sent.text, mentions_violations)
         if tallies:
             incidents.extend(_tally_incident(t, sent, ctx) for t in tallies if t.count)  # "no violations": none
@@ -269,7 +287,9 @@ def extract_incidents(doc: Doc, ctx: IncidentContext) -> list[Incident]:
             kind, match, cue_tok = cue
             if cue_tok is not None and _only_a_reaction(cue_tok):
                 continue  # "the EU condemned the attacks": a reaction, not a report of a particular act
-            label = NOTE_LABELS.get(clause.text.split(":", 1)[0].strip().lower()) if ":" in clause.text[:15] else None
+            label = NOTE_LABELS.get(clause.text.split(":", 1)[0].strip().lower()) if ":" in clause.text[:15] \
+                else pending_label
+            pending_label = None
             refined = label or refine_type(kind, clause.text, sent.text)
             type_basis = "note_label" if label else ("generic" if refined == "generic" else "weapon"
                                                      if kind == "generic" else "verb" if cue_tok is not None
