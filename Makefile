@@ -13,6 +13,7 @@ $(STAMP): pyproject.toml requirements.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -c requirements.lock -e '.[test]'
+	$(BIN)/python -m compileall -q src  # bytecode once: the environment may forbid writing it at run time
 	touch $(STAMP)
 
 install: $(STAMP)

@@ -69,6 +69,7 @@ class ActorRegistry:
         for party, words in data["party_words"].items():
             for word in words:
                 self.party_words[word.lower()] = party
+        self._party_of: dict[str, Party | None] = {}
         self._party_pattern = _phrase_pattern([w for words in data["party_words"].values() for w in words],
                                               _PARTY_COMPOUNDS)
 
@@ -95,9 +96,14 @@ class ActorRegistry:
         return out
 
     def party_of(self, phrase: str) -> Party | None:
-        """The party of a phrase: its first registry actor or party word ("Russian and Ukrainian forces" -> RU)."""
-        hits = [(m.start, m.actor.party) for m in self.find(phrase)] + self.party_words_in(phrase)
-        return min(hits)[1] if hits else None
+        """The party of a phrase: its first registry actor or party word ("Russian and Ukrainian forces" -> RU).
+        Remembered per phrase: the same phrases ("Russian forces") recur in every document."""
+        if phrase not in self._party_of:
+            hits = [(m.start, m.actor.party) for m in self.find(phrase)] + self.party_words_in(phrase)
+            if len(self._party_of) > 100_000:
+                self._party_of.clear()
+            self._party_of[phrase] = min(hits)[1] if hits else None
+        return self._party_of[phrase]
 
 
 @lru_cache(maxsize=1)

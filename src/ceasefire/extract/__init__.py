@@ -32,6 +32,7 @@ PIPE_BATCH = 64
 
 
 def _extract_parsed(document: Document, doc: Doc, geocoder: "Geocoder | None") -> Extraction:
+    doc.user_data["text"] = document.text  # the text once, for nlp.text_of
     published = document.published or dt.date.today()
     times = find_times(document.text, published)
     claims = extract_claims(doc, document.id, published, times)

@@ -17,6 +17,7 @@ from spacy.tokens import Span as SpacySpan, Token
 
 from ceasefire.extract.frames import mood_of, phrase, roles_of
 from ceasefire.extract.lexicon import lexicon
+from ceasefire.extract.nlp import text_of
 from ceasefire.extract.taxonomy import FACILITY_CATEGORIES, codebook
 
 
@@ -53,7 +54,7 @@ class Clause:
 
 
 def clauses(sent: SpacySpan) -> list[Clause]:
-    text = sent.text
+    text = text_of(sent)
     out: list[Clause] = []
     pos = 0
     for m in _CLAUSE_SPLIT.finditer(text):

@@ -14,12 +14,14 @@ complements up to the shared subject; the object, or a phrase with "at/on/upon/a
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from spacy.tokens import Token
 
 from ceasefire.actors import registry
 from ceasefire.extract.lexicon import lexicon
+from ceasefire.extract.nlp import text_of
 
 _TIME_WORDS = {"DATE", "TIME"}
 
@@ -246,13 +248,16 @@ def own_words(tok: Token) -> str:
     return "".join(t.text_with_ws for t in words).strip(" ,;:")
 
 
+_RESPONSIBILITY_WORDS = re.compile(r"responsib|attribut|blam|accus", re.IGNORECASE)
 _RESPONSIBILITY_VERBS = {"claim", "acknowledge", "admit", "take", "accept", "assume", "bear"}
 
 
 def held_responsible(sent) -> list[Token]:
     """Who a sentence says is behind an act told elsewhere in the text: "X claimed responsibility", "attributed
     the blast to X", "blamed X", "accused X of mining the road", "X was responsible". Heads of the phrases."""
-    out = []
+    out: list[Token] = []
+    if not _RESPONSIBILITY_WORDS.search(text_of(sent)):  # cheap first pass: most sentences hold no such statement
+        return out
     for tok in sent:
         lemma = tok.lemma_.lower()
         if tok.pos_ not in ("VERB", "AUX", "ADJ"):

@@ -26,7 +26,7 @@ from ceasefire.extract.claims import infer_speaker_parties
 from ceasefire.extract.frames import (Roles, held_responsible, own_words, phrase, placed_by, roles_of, sites_of,
                                      verb_of)
 from ceasefire.extract.lexicon import lexicon
-from ceasefire.extract.nlp import proper_names
+from ceasefire.extract.nlp import proper_names, text_of
 from ceasefire.extract.places import place_mention
 from ceasefire.extract.observers import Observation, find_observations
 from ceasefire.extract.quantities import find_count, find_fatalities, find_injured, vague_casualties
@@ -265,17 +265,17 @@ def extract_incidents(doc: Doc, ctx: IncidentContext) -> list[Incident]:
     ent_starts = [e.start for e in ents]
     pending_label = None  # "Interception:" parsed as a sentence of its own labels the next one
     for sent in doc.sents:
-        alone = NOTE_LABELS.get(sent.text.strip().rstrip(":").lower()) if sent.text.strip().endswith(":") else None
+        alone = NOTE_LABELS.get(text_of(sent).strip().rstrip(":").lower()) if text_of(sent).strip().endswith(":") else None
         if alone is not None:
             pending_label = alone
             continue
-        tallies = find_tallies(sent.text, mentions_violations)
+        tallies = find_tallies(text_of(sent), mentions_violations)
         if tallies:
             incidents.extend(_tally_incident(t, sent, ctx) for t in tallies if t.count)  # "no violations": none
             continue
         others = _names_of_others(sent, ents[bisect_left(ent_starts, sent.start):bisect_left(ent_starts, sent.end)])
         # A monitor's count of fire; a sentence that names a side is read as any other ("saw Ukrainian drones …").
-        observations = [] if registry().party_words_in(sent.text) else find_observations(sent)
+        observations = [] if registry().party_words_in(text_of(sent)) else find_observations(sent)
         if observations:
             incidents.extend(_observed_incident(o, sent, ctx, others) for o in observations)
             continue
@@ -290,7 +290,7 @@ def extract_incidents(doc: Doc, ctx: IncidentContext) -> list[Incident]:
             label = NOTE_LABELS.get(clause.text.split(":", 1)[0].strip().lower()) if ":" in clause.text[:15] \
                 else pending_label
             pending_label = None
-            refined = label or refine_type(kind, clause.text, sent.text)
+            refined = label or refine_type(kind, clause.text, text_of(sent))
             type_basis = "note_label" if label else ("generic" if refined == "generic" else "weapon"
                                                      if kind == "generic" else "verb" if cue_tok is not None
                                                      and cue_tok.pos_ == "VERB" else "noun")
@@ -329,13 +329,13 @@ def extract_incidents(doc: Doc, ctx: IncidentContext) -> list[Incident]:
                 actor=who.actor, actor_party=actor_party, actor_basis=who.basis, target=who.target,
                 target_party=who.target_party,
                 count=find_count(clause.text, intercept=kind == "intercept"), weapon=weapon_in(clause.text),
-                facility=facility_in(clause.text), place_mention=place_mention(clause.text, sent.text, others),
+                facility=facility_in(clause.text), place_mention=place_mention(clause.text, text_of(sent), others),
                 when=when, historical=when.historical, claim_ids=claim_ids, span=span,
                 basis=FieldBasis(type=type_basis, date=date_basis),
             )
             if cue_tok is not None and _refers_back(cue_tok) and _same_act(incidents, incident):
                 continue  # "The strike cut power to 20,000 homes": the strike told before, not a second one
-            if cue_tok is not None and incidents and any(cue_tok.i in {t.i for t in r.subtree}
+            if cue_tok is not None and incidents and any(r.left_edge.i <= cue_tok.i <= r.right_edge.i
                                                          for r in held_responsible(sent)):
                 continue  # "Officials blamed Ukrainian drones": who did an act already told, not a new act
             incidents.extend(_one_per_site(incident, who.sites, others))
@@ -368,7 +368,7 @@ def _same_act(earlier: list[Incident], incident: Incident) -> bool:
 def _with_responsibility(doc: Doc, incidents: list[Incident]) -> list[Incident]:
     """Acts whose own words name no actor take the side a later sentence of the same paragraph holds responsible
     ("… a truck bomb exploded on the bridge. The SBU later acknowledged responsibility.")."""
-    text = doc.text
+    text = doc.user_data.get("text") or doc.text
     out = list(incidents)
     for sent in doc.sents:
         parties = {registry().party_of(phrase(t)) for t in held_responsible(sent)} - {None}
@@ -441,7 +441,7 @@ def _names_of_others(sent: SpacySpan, ents: list[SpacySpan]) -> tuple[str, ...]:
     for ent in ents:
         if _ORG_WORDS.search(ent.text):
             out.append(ent.text)
-        elif len(ent) >= 2 and _TITLE_BEFORE.search(sent.text[:ent.start_char - sent.start_char][-30:]):
+        elif len(ent) >= 2 and _TITLE_BEFORE.search(text_of(sent)[:ent.start_char - sent.start_char][-30:]):
             out.append(ent.text)
     return tuple(out)
 
@@ -453,9 +453,9 @@ def _observed_incident(obs: Observation, sent: SpacySpan, ctx: IncidentContext, 
     when = own[0].span if own else default_span(ctx.published)
     return Incident(id=content_id("inc", ctx.doc_id, obs.start, obs.end, kind), doc_id=ctx.doc_id, type=kind,
                     acled_event_type=event_type, acled_sub_event_type=sub_type, actor="undetermined (observed)",
-                    count=obs.count, explosions=obs.explosions, weapon=weapon_in(sent.text),
-                    place_mention=place_mention(obs.words, sent.text, others), when=when, historical=when.historical,
-                    span=Span(start=sent.start_char, end=sent.end_char, text=sent.text),
+                    count=obs.count, explosions=obs.explosions, weapon=weapon_in(text_of(sent)),
+                    place_mention=place_mention(obs.words, text_of(sent), others), when=when, historical=when.historical,
+                    span=Span(start=sent.start_char, end=sent.end_char, text=text_of(sent)),
                     basis=FieldBasis(type="observation", date="sentence" if own else "publication"))
 
 
@@ -493,11 +493,11 @@ def _with_casualties(doc: Doc, incidents: list[Incident], times: list[TimeMentio
     if not incidents:
         return incidents
     out = list(incidents)
-    text = doc.text  # spaCy rebuilds Doc.text from the tokens on every access
+    text = doc.user_data.get("text") or doc.text  # spaCy rebuilds Doc.text from the tokens on every access
     for sent in doc.sents:
-        dead = find_fatalities(sent.text)
-        hurt = find_injured(sent.text)
-        dead_word, hurt_word = vague_casualties(sent.text)
+        dead = find_fatalities(text_of(sent))
+        hurt = find_injured(text_of(sent))
+        dead_word, hurt_word = vague_casualties(text_of(sent))
         if dead is None and hurt is None and dead_word is None and hurt_word is None:
             continue
         paragraph_start = text.rfind("\n", 0, sent.start_char) + 1
@@ -511,7 +511,7 @@ def _with_casualties(doc: Doc, incidents: list[Incident], times: list[TimeMentio
         for field, figure, words in (("fatalities", dead, _DEAD_WORD), ("injured", hurt, _HURT_WORD)):
             if figure is None:
                 continue
-            idx = _casualty_owner(owners, out, sent.text, words)
+            idx = _casualty_owner(owners, out, text_of(sent), words)
             if any(sent.start_char <= t.start < sent.end_char and t.span.historical
                    and t.span.start != (out[idx].when.start if out[idx].when else None) for t in times):
                 continue  # figures of another, past time are not this incident's

@@ -10,18 +10,22 @@ fired; where the place and date allow, the geocoder's line of contact may say wh
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from spacy.tokens import Span as SpacySpan, Token
 
 from ceasefire.extract.frames import own_words
 from ceasefire.extract.lexicon import lexicon
+from ceasefire.extract.nlp import text_of
 from ceasefire.extract.quantities import parse_number
 
 # Observed events by kind of fire (lemmas of the nouns in the lexicon's observer_events).
 _INDIRECT = {"explosion", "projectile", "round", "blast", "flash", "shell", "impact"}
 _SMALL_ARMS = {"shot", "burst", "tracer", "gunfire"}
 # "assessed as live-fire training", "during exercises": observed fire that breaks no ceasefire.
+_OBSERVED_WORDS = re.compile(r"explosion|projectile|shots|bursts|rounds|blasts|flash|tracer|gunfire|impacts",
+                             re.IGNORECASE)
 _WHERE = {"near", "in", "at", "around", "outside"}
 _NOT_A_VIOLATION = {"training", "exercise", "exercises", "drill", "drills", "demining", "controlled"}
 
@@ -41,8 +45,8 @@ class Observation:
 def find_observations(sent: SpacySpan) -> list[Observation]:
     """The monitors' counts of fire in a sentence, one per kind of fire."""
     lex = lexicon()
-    if any(t.lower_ in _NOT_A_VIOLATION for t in sent):
-        return []
+    if not _OBSERVED_WORDS.search(text_of(sent)) or any(t.lower_ in _NOT_A_VIOLATION for t in sent):
+        return []  # cheap first pass: no word of observed fire, no observation
     out: list[Observation] = []
     for verb in sent:
         lemma = verb.lemma_.lower()

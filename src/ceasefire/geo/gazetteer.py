@@ -222,9 +222,14 @@ class Gazetteer:
                 if (key[0] == want[0] or key[-1] == want[-1]) and _one_edit(key, want)}
         return [self.entries[i] for i in sorted(hits)]
 
-    @lru_cache(maxsize=1)  # noqa: B019 - one gazetteer per process
     def _settlement_keys_by_region(self) -> dict[str, dict[int, list[tuple[str, int]]]]:
-        """Skeleton keys of every settlement, by region and key length (for near_spellings)."""
+        """Skeleton keys of every settlement, by region and key length (for near_spellings); built once and kept
+        with the gazetteer (so in its cache file too)."""
+        if getattr(self, "_keys_by_region", None) is None:
+            self._keys_by_region = self._build_keys_by_region()
+        return self._keys_by_region
+
+    def _build_keys_by_region(self) -> dict[str, dict[int, list[tuple[str, int]]]]:
         out: dict[str, dict[int, list[tuple[str, int]]]] = {}
         for key, indices in self.skeleton.items():
             for i in indices:
@@ -412,7 +417,7 @@ def gazetteer() -> Gazetteer:
     finally:
         gc.enable()
     built = _build_gazetteer(raw)
-    _ = built.automaton  # built before it is cached: loading it back takes a quarter of building it
+    _ = built.automaton, built._settlement_keys_by_region()  # built before caching: loading beats building
     try:
         cache.parent.mkdir(parents=True, exist_ok=True)
         partial = cache.with_suffix(f".{os.getpid()}.tmp")
