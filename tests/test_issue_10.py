@@ -202,3 +202,9 @@ def test_issue_10_the_speakers_own_unit():
 def test_issue_10_weekday_range():
     inc = _incidents("Russian shelling of Nikopol between Friday and Sunday killed four people.", "2024-06-10")[0]
     assert (str(inc.when.start), str(inc.when.end)) == ("2024-06-07", "2024-06-09")
+
+
+def test_issue_10_claims_carry_calibrated_confidence():
+    claims = extract_text("Russia's defence ministry said Ukrainian drones struck a substation in Kursk.", "2025-03-20").claims
+    assert claims[0].party_basis == "stated"
+    assert claims[0].confidence is not None and 0 < claims[0].confidence.party < 1

@@ -560,12 +560,13 @@ def eval_passages(jsonl_file: str, as_json: bool, show_errors: int) -> None:
 
 
 @eval_group.command(name="calibrate")
-@click.argument("csv_files", nargs=-1, required=True, metavar="FILE.csv...")
+@click.argument("csv_files", nargs=-1, required=True, metavar="FILE.csv|FILE.jsonl...")
 @click.option("--out", "out", default=None, metavar="FILE.json",
               help="Where to write the table (default: the package's data/calibration.json).")
 @reports_input_errors
 def eval_calibrate(csv_files: tuple[str, ...], out: str | None) -> None:
-    """Calibrate per-field confidence on the tuning parts of ACLED-format files (see extract/confidence.py)."""
+    """Calibrate per-field confidence on the tuning parts of ACLED-format files (incidents) and annotated passages
+    (claims); see extract/confidence.py."""
     from ceasefire.evaluate import calibrate
 
     target = Path(out) if out else Path(__file__).with_name("data") / "calibration.json"

@@ -203,12 +203,16 @@ def score_acled(path: Path) -> AcledReport:
 
 
 def calibrate(paths: list[Path]) -> dict:
-    """The confidence calibration table (extract/confidence.py) from the tuning parts of ACLED-format files: per
-    field and basis, how many first incidents were read that way and how many of those were right."""
+    """The confidence calibration tables (extract/confidence.py) from the tuning parts of ACLED-format files
+    (incidents: per field and basis, how many first incidents were read that way and how many of those were right)
+    and of annotated passages (.jsonl: claims' party and stance)."""
+    from ceasefire.evaluate_passages import claim_outcomes
     from ceasefire.extract.confidence import calibration_table
 
-    pairs = []
-    for path in paths:
+    pairs, claim_pairs = [], []
+    for path in (p for p in paths if p.suffix == ".jsonl"):
+        claim_pairs.extend(claim_outcomes(path))
+    for path in (p for p in paths if p.suffix != ".jsonl"):
         for o in score_acled(path).tune_outcomes:
             if o.incident is None:
                 continue
@@ -220,7 +224,8 @@ def calibrate(paths: list[Path]) -> dict:
             pairs.append((o.incident, right))
     return {"_comment": "Written by `ceasefire eval calibrate` from the tuning parts of: "
                         + ", ".join(p.name for p in paths) + ". [right, rows] per field and basis.",
-            "table": calibration_table(pairs)}
+            "table": calibration_table(pairs),
+            "claims": {k: v for k, v in calibration_table(claim_pairs).items() if v}}
 
 
 def _acled_outcome(r: dict[str, str], res: Extraction) -> _AcledOutcome:

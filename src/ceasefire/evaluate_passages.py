@@ -27,7 +27,7 @@ from pathlib import Path
 from ceasefire.errors import InputError
 from ceasefire.extract import extract_many
 from ceasefire.intake.files import make_document
-from ceasefire.records import Extraction, Incident
+from ceasefire.records import Claim, Extraction, Incident
 
 
 def is_check_passage(passage_id: str) -> bool:
@@ -179,6 +179,22 @@ def read_passages(path: Path) -> list[dict]:
         if missing:
             raise InputError(str(path), f"line {n}: missing {', '.join(sorted(missing))}")
         out.append(record)
+    return out
+
+
+def claim_outcomes(path: Path) -> list[tuple[Claim, dict[str, bool]]]:
+    """For calibration: each predicted claim of the tuning part that shares a word of its speaker with a gold
+    claim, with whether its party and its stance ("type") match that gold claim."""
+    passages = [p for p in read_passages(path) if not is_check_passage(p["id"])]
+    docs = [make_document(p["text"].encode("utf-8"), p["text"], published=p["published"]).document
+            for p in passages]
+    out = []
+    for p, res in zip(passages, extract_many(docs)):
+        for claim in res.claims:
+            words = set(claim.speaker.lower().split())
+            gold = next((g for g in p["claims"] if words & set(g["speaker"].lower().split())), None)
+            if gold is not None:
+                out.append((claim, {"party": claim.party == gold["speaker_party"], "type": claim.stance == gold["stance"]}))
     return out
 
 

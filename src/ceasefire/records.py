@@ -100,6 +100,9 @@ class Claim(Record):
     venue: str | None = None
     role: str | None = None
     span: Span
+    # How the party was found: "stated" (the speaker's own words name it), "context" (an earlier speaker or
+    # person of the document), "inferred_from_acts" (the acts an unnamed official reports), or null.
+    party_basis: str | None = None
     confidence: Confidence | None = None
 
 

@@ -43,6 +43,7 @@ def _extract_parsed(document: Document, doc: Doc, geocoder: "Geocoder | None") -
     if geocoder is not None:
         incidents = attribute_by_line_of_contact(geocoder.locate_incidents(document.text, incidents))
     incidents = [with_confidence(i) for i in incidents]
+    claims = [with_confidence(c) for c in claims]
     return Extraction(document=document, claims=claims, incidents=incidents,
                       contradictions=find_contradictions(claims))
 

@@ -275,9 +275,11 @@ def extract_claims(doc: Doc, doc_id: str, published: dt.date, times: list[TimeMe
                 continue
             speaker_phrase = text[slice(*_span_of(speaker_toks))]
             speaker, party, role = _resolve_speaker(speaker_phrase, memory, reg)
+            party_basis = None if party is None else "stated" if reg.party_of(speaker_phrase) == party else "context"
             if party is None and memory.last and memory.last_sentence in (sent_no - 1, sent_no) \
                     and _INSTITUTIONAL_ROLE.search(speaker):
                 party = memory.last[1]  # an unnamed spokesman right after a side's statement speaks for it
+                party_basis = "context" if party else None
             if party is not None and speaker.split():
                 memory.by_head.setdefault(speaker.split()[-1].lower(), (speaker, party))
             c_start, c_end = _span_of(content_toks)
@@ -294,6 +296,7 @@ def extract_claims(doc: Doc, doc_id: str, published: dt.date, times: list[TimeMe
                 id=content_id("clm", doc_id, start, end, speaker), doc_id=doc_id, speaker=speaker, party=party,
                 stance=stance, cue=lemma, text=content, role=role,
                 when=_time_of_statement(sent, (c_start, c_end), times, published), venue=_venue(text_of(sent)),
+                party_basis=party_basis,
                 span=Span(start=start, end=end, text=text[start:end])))
     claims.extend(_headline_claims(doc, doc_id, published, memory, reg, claims))
     return sorted(claims, key=lambda c: c.span.start)
@@ -344,7 +347,8 @@ def infer_speaker_parties(claims: list[Claim], incidents: list[Incident]) -> lis
                 continue
             own = inc.type in _OWN_SIDE_ACTS
             sides.add(inc.actor_party if own else ("UA" if inc.actor_party == "RU" else "RU"))
-        out.append(claim.model_copy(update={"party": sides.pop()}) if len(sides) == 1 else claim)
+        out.append(claim.model_copy(update={"party": sides.pop(), "party_basis": "inferred_from_acts"})
+                   if len(sides) == 1 else claim)
     return out
 
 
