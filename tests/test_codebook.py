@@ -30,6 +30,9 @@ DEFINITIONS = {
     "ceasefire_violation": ("Russia said Ukraine violated the ceasefire near Hornal on Monday.", None),
     "property_destruction": ("Russian soldiers looted shops and homes in Trostianets.",
                              "Looting/property destruction"),
+    "group_activity": ("Movement of forces: Russian forces redeployed two brigades from Kherson to Zaporizhia.",
+                       "Change to group/activity"),
+    "other_development": ("Ukrainian investigators found a mass grave near Izium.", "Other"),
 }
 
 

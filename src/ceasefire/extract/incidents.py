@@ -287,7 +287,7 @@ def extract_incidents(doc: Doc, ctx: IncidentContext) -> list[Incident]:
             kind, match, cue_tok = cue
             if cue_tok is not None and _only_a_reaction(cue_tok):
                 continue  # "the EU condemned the attacks": a reaction, not a report of a particular act
-            label = NOTE_LABELS.get(clause.text.split(":", 1)[0].strip().lower()) if ":" in clause.text[:15] \
+            label = NOTE_LABELS.get(clause.text.split(":", 1)[0].strip().lower()) if ":" in clause.text[:30] \
                 else pending_label
             pending_label = None
             refined = label or refine_type(kind, clause.text, text_of(sent))

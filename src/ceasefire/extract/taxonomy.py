@@ -1,28 +1,9 @@
 """The incident taxonomy and its mapping onto ACLED's event types and sub-event types.
 
-| type                 | meaning                                              | ACLED event type / sub-event type |
-|----------------------|------------------------------------------------------|-----------------------------------|
-| shelling             | artillery, mortar, tank, rocket-artillery fire       | Explosions/Remote violence / Shelling/artillery/missile attack |
-| missile_strike       | ballistic or cruise missile strike                   | Explosions/Remote violence / Shelling/artillery/missile attack |
-| air_strike           | aircraft, helicopters, guided aerial bombs           | Explosions/Remote violence / Air/drone strike |
-| drone_strike         | attack drones, loitering munitions, FPV drones       | Explosions/Remote violence / Air/drone strike |
-| energy_strike        | a strike on an energy facility (`facility` says which) | as its weapon: Air/drone strike or Shelling/artillery/missile attack |
-| intercept            | drone or missile shot down or intercepted, ordnance defused | Strategic developments / Disrupted weapons use |
-| ground_assault       | an assault or offensive action                       | Battles / Armed clash |
-| attack_repelled      | an attack repelled; actor = the attacker (as ACLED mostly codes actor1), target = the side that repelled it | Battles / Armed clash |
-| armed_clash          | fighting, clashes, small-arms fire between forces    | Battles / Armed clash |
-| settlement_captured  | a settlement captured or lost                        | Battles / Non-state actor overtakes territory (RU) or Government regains territory (UA) |
-| withdrawal           | forces withdraw from a place without fighting        | Strategic developments / Non-violent transfer of territory |
-| base_established     | a military presence, base or headquarters set up     | Strategic developments / Headquarters or base established |
-| agreement            | prisoner exchange, humanitarian corridor, signed deal | Strategic developments / Agreement |
-| remote_explosive     | landmine, IED, explosive device                      | Explosions/Remote violence / Remote explosive/landmine/IED |
-| grenade              | a hand grenade thrown                                | Explosions/Remote violence / Grenade |
-| civilian_harm        | direct violence against civilians (shooting, beating) | Violence against civilians / Attack |
-| abduction            | abduction or forced disappearance                    | Violence against civilians / Abduction/forced disappearance |
-| property_destruction | looting, arson, destruction of property              | Strategic developments / Looting/property destruction |
-| arrest               | arrests, detentions by authorities                   | Strategic developments / Arrests |
-| protest              | peaceful protest, rally                              | Protests / Peaceful protest |
-| ceasefire_violation  | a ceasefire violation reported as such, no weapon named | none (ACLED codes by weapon) |
+The types, their ACLED labels, definitions (in our words, after ACLED's codebook), strengths and cue words are
+data: data/codebook.yaml, loaded and checked here (tests/test_codebook.py has one sentence per definition).
+Two types are derived: `attack_repelled` (the attack of "X repelled Y's attack", coded as a clash, its actor the
+attacker) and `energy_strike` (a strike on an energy facility, coded by its weapon).
 """
 from __future__ import annotations
 
