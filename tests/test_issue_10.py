@@ -208,3 +208,8 @@ def test_issue_10_claims_carry_calibrated_confidence():
     claims = extract_text("Russia's defence ministry said Ukrainian drones struck a substation in Kursk.", "2025-03-20").claims
     assert claims[0].party_basis == "stated"
     assert claims[0].confidence is not None and 0 < claims[0].confidence.party < 1
+
+
+def test_issue_10_a_weapons_maker_is_not_its_user():
+    inc = _incidents("British Storm Shadow missiles hit the port of Sevastopol on Monday.", "2024-06-10")[0]
+    assert inc.actor_party not in ("OTHER", "US", "NATO")

@@ -87,8 +87,12 @@ def _nominal_roles(noun: Token) -> Roles:
     for child in noun.children:
         if child.dep_ == "poss" and child.ent_type_ not in _TIME_WORDS and child.lower_ not in lex.time_nouns:
             return Roles(child, patient, "possessor")
+    # A weapon's maker is not its user: "British Storm Shadow missiles" were fired by Ukraine's forces, so on a weapon
+    # only a warring side's word names the agent; on an act ("a NATO strike") any party's does.
+    sides = None if noun.lemma_.lower() in lex.act_nouns else ("RU", "UA")
     for child in noun.children:
-        if child.dep_ in ("amod", "compound", "nmod") and registry().party_of(child.text):
+        party = registry().party_of(child.text) if child.dep_ in ("amod", "compound", "nmod") else None
+        if party and (sides is None or party in sides):
             return Roles(child, patient, "modifier")
     by = _prep_object(noun, {"by", "from"})
     if by is not None:

@@ -68,10 +68,11 @@ def _only_a_reaction(cue_tok: Token) -> bool:
 
 
 def _party_near_cue(cue_tok: Token) -> str | None:
+    """A warring side's word on the cue itself ("Russian shelling"); a third country's names a weapon's maker."""
     for child in cue_tok.children:
         if child.dep_ in ("amod", "compound", "poss", "nmod"):
             party = registry().party_of(phrase(child))
-            if party:
+            if party in ("RU", "UA"):
                 return party
     return None
 
