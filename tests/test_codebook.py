@@ -60,8 +60,8 @@ def test_codebook_loader_refuses_bad_data():
 
 
 def test_lexicon_loader_refuses_two_stances_for_one_verb():
-    lists = {k: [] for k in ("needs_clause", "light_verbs", "time_nouns", "reflexives", "negation_words",
-                             "irrealis_words", "reaction_verbs", "observer_nouns", "observer_events",
+    lists = {k: [] for k in ("needs_clause", "light_verbs", "time_nouns", "reflexives",
+                             "irrealis_words", "reaction_verbs", "observer_nouns",
                              "perception_verbs", "cessation_verbs", "act_nouns", "weapon_verbs")}
     assert load_lexicon({"speech_verbs": {"assert": ["say"]}, **lists}).stance_of("say") == "assert"
     with pytest.raises(ValueError, match="two stances"):

@@ -12,8 +12,8 @@ from importlib import resources
 import yaml
 
 STANCES = ("assert", "accuse", "deny", "reject", "warn", "propose", "accept")
-_LISTS = ("needs_clause", "light_verbs", "time_nouns", "reflexives", "negation_words", "irrealis_words",
-          "reaction_verbs", "observer_nouns", "observer_events", "perception_verbs",
+_LISTS = ("needs_clause", "light_verbs", "time_nouns", "reflexives", "irrealis_words",
+          "reaction_verbs", "observer_nouns", "perception_verbs",
           "cessation_verbs", "act_nouns", "weapon_verbs")
 
 
@@ -25,11 +25,9 @@ class Lexicon:
     light_verbs: frozenset[str]
     time_nouns: frozenset[str]
     reflexives: frozenset[str]
-    negation_words: frozenset[str]
     irrealis_words: frozenset[str]
     reaction_verbs: frozenset[str]
     observer_nouns: frozenset[str]
-    observer_events: frozenset[str]
     perception_verbs: frozenset[str]
     cessation_verbs: frozenset[str]
     act_nouns: frozenset[str]

@@ -20,7 +20,7 @@ from ceasefire.extract.lexicon import lexicon
 from ceasefire.extract.nlp import text_of
 from ceasefire.extract.quantities import parse_number
 
-# Observed events by kind of fire (lemmas of the nouns in the lexicon's observer_events).
+# Observed events by kind of fire (noun lemmas).
 _INDIRECT = {"explosion", "projectile", "round", "blast", "flash", "shell", "impact"}
 _SMALL_ARMS = {"shot", "burst", "tracer", "gunfire"}
 # "assessed as live-fire training", "during exercises": observed fire that breaks no ceasefire.
