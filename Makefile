@@ -34,6 +34,7 @@ lint: $(STAMP)
 eval: $(STAMP)
 	$(BIN)/ceasefire eval acled tests/check/acled_style.csv
 	$(BIN)/ceasefire eval acled tests/check/acled_style_2.csv
+	$(BIN)/ceasefire eval acled tests/check/acled_style_3.csv
 	$(BIN)/ceasefire eval passages tests/check/passages.jsonl
 	@if [ ! -d "$(SHARED)" ]; then echo "skipped the dev sets: $(SHARED) is absent (internal-use only)"; exit 0; fi; \
 	set -e; \

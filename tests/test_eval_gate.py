@@ -68,6 +68,23 @@ def test_eval_gate_own_notes_2_parity(own_acled_report_2):
 
 
 @pytest.fixture(scope="module")
+def own_acled_report_3():
+    """Our third set (tests/check/acled_style_3.csv): 2024-2025 only, so all of it is check part, never read."""
+    return score_acled(OWN / "acled_style_3.csv")
+
+
+@pytest.mark.parametrize("metric", sorted(FLOORS["acled_own_3"]))
+def test_eval_gate_own_notes_3_floor(own_acled_report_3, metric):
+    score = own_acled_report_3.parts["check"].scores()[metric]
+    assert round(score, 3) >= FLOORS["acled_own_3"][metric], f"own notes 3 {metric} fell to {score:.3f}"
+
+
+def test_eval_gate_own_notes_3_parity(own_acled_report_3):
+    assert own_acled_report_3.parts["check"].rows == own_acled_report_3.rows  # all of it is check part
+    assert own_acled_report_3.parts["check"].parity <= FLOORS["acled_own_3_max"]["parity"]
+
+
+@pytest.fixture(scope="module")
 def passage_report():
     from ceasefire.evaluate_passages import score_passages
 
