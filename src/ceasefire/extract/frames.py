@@ -168,6 +168,7 @@ def _subject_and_object(verb: Token) -> tuple[Token | None, Token | None, bool]:
 
 _MODALS = {"will", "would", "could", "might", "may", "shall", "should", "must", "'ll", "can"}
 _CONDITIONS = {"if", "unless", "whether", "lest"}
+_NOBODY = {"nobody", "none", "neither", "noone"}
 _NOT_PARTICULAR = {"any", "all", "future", "further", "possible", "potential", "such"}
 _DETERMINED = {"a", "an", "the", "this", "that", "these", "those", "another"}
 
@@ -185,6 +186,14 @@ def mood_of(cue: Token) -> str:
     head = _act_head(cue)
     if any(c.dep_ == "neg" or (c.dep_ == "det" and c.lower_ in ("no", "neither")) for c in head.children):
         return "negated"
+    if head.dep_ == "pobj" and (head.head.lower_ == "than" and head.head.head.lower_ == "rather"
+                                or head.head.lower_ == "of" and head.head.head.lower_ == "instead"):
+        return "negated"  # "assessed as training rather than a ceasefire violation"
+    verb = verb_of(head)
+    if any(c.dep_ in ("nsubj", "nsubjpass") and (c.lower_ in _NOBODY or any(d.dep_ == "det" and d.lower_ in
+                                                                           ("no", "neither") for d in c.children))
+           for c in verb.children):
+        return "negated"  # "neither side fired a shell", "nobody attacked"
     if head.pos_ == "NOUN" and any(c.dep_ in ("det", "amod") and c.lower_ in _NOT_PARTICULAR for c in head.children):
         return "irrealis"  # "condemned any attacks", "future strikes": acts in general, none in particular
     cur, below = head, None

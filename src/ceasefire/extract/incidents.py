@@ -28,7 +28,7 @@ from ceasefire.extract.frames import (Roles, held_responsible, own_words, phrase
 from ceasefire.extract.lexicon import lexicon
 from ceasefire.extract.nlp import proper_names, text_of
 from ceasefire.extract.places import place_mention
-from ceasefire.extract.observers import Observation, find_observations
+from ceasefire.extract.observers import Observation, find_observations, is_training
 from ceasefire.extract.quantities import find_count, find_fatalities, find_injured, vague_casualties
 from ceasefire.extract.tallies import Tally, find_tallies
 from ceasefire.extract.taxonomy import acled_labels
@@ -43,7 +43,11 @@ _ACCUSE_LEMMAS = {"accuse", "blame", "suspect", "charge", "condemn"}
 
 
 def _accused_of(verb: Token) -> str | None:
-    """For a verb under "accused X of …" (or "blamed X for …"), the phrase X."""
+    """For a verb under "accused X of …" (or "blamed X for …"), the phrase X; so too for an act named inside what
+    the accusation is about ("accused Kyiv of terrorism over Sunday's drone attacks")."""
+    if verb.lemma_.lower() in _ACCUSE_LEMMAS:
+        obj = next((c for c in verb.children if c.dep_ in ("dobj", "obj")), None)
+        return phrase(obj) if obj is not None else None
     cur = verb
     for _ in range(3):
         head = cur.head
@@ -270,7 +274,7 @@ def extract_incidents(doc: Doc, ctx: IncidentContext) -> list[Incident]:
         if alone is not None:
             pending_label = alone
             continue
-        tallies = find_tallies(text_of(sent), mentions_violations)
+        tallies = [] if is_training(text_of(sent)) else find_tallies(text_of(sent), mentions_violations)
         if tallies:
             incidents.extend(_tally_incident(t, sent, ctx) for t in tallies if t.count)  # "no violations": none
             continue
