@@ -18,12 +18,10 @@ from spacy.tokens import Span as SpacySpan, Token
 from ceasefire.extract.frames import mood_of, phrase, roles_of
 from ceasefire.extract.lexicon import lexicon
 from ceasefire.extract.nlp import text_of
-from ceasefire.extract.taxonomy import FACILITY_CATEGORIES, codebook
+from ceasefire.extract.taxonomy import FACILITY_CATEGORIES, codebook, whole_words
 
 
-def _rx(words: str) -> re.Pattern:
-    return re.compile(r"(?<![\w-])(?:" + words + r")(?![\w-])", re.IGNORECASE)
-
+_rx = whole_words  # alternatives matched as whole words, case-insensitive
 
 # Cue words, note labels and weapons live in data/codebook.yaml: (incident type, strength, pattern).
 CUES: list[tuple[str, int, re.Pattern]] = [(t.name, t.strength, t.cues) for t in codebook().types.values()]
@@ -39,7 +37,7 @@ _FACILITY_RX = [(cat, _rx("|".join(re.escape(w).replace(r"\ ", r"\s+") for w in 
                 for cat, words in FACILITY_CATEGORIES.items()]
 _CLAUSE_SPLIT = re.compile(r";\s+|,\s+(?:and|while|whereas|but)\s+(?=\S)|\s+while\s+|\.\s+")
 PEOPLE = _rx(r"soldiers?|servicem[ae]n|troops|prisoners?|POWs?|fighters|militants|mercenaries|officers?|"
-              r"pilots?|crew|marines|paratroopers|civilians?|people|residents?")
+             r"pilots?|crew|marines|paratroopers|civilians?|people|residents?")
 FORCE_WORDS = _rx(r"forces|troops|military|army|positions?|soldiers?|servicem[ae]n|units?|brigades?|infantry|"
                   r"artillery|marines|paratroopers|strongpoints?|lines|trenches|"
                   r"fighters|militants|rebels|formations|groups?|personnel|defenders|defen[cs]e")
