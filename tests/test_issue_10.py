@@ -213,3 +213,48 @@ def test_issue_10_claims_carry_calibrated_confidence():
 def test_issue_10_a_weapons_maker_is_not_its_user():
     inc = _incidents("British Storm Shadow missiles hit the port of Sevastopol on Monday.", "2024-06-10")[0]
     assert inc.actor_party not in ("OTHER", "US", "NATO")
+
+
+@pytest.mark.parametrize("text, dead, injured", [
+    ("Russian shelling of Nikopol injured a woman and killed two men.", 2, 1),
+    ("The Ukrainian strike on Horlivka killed a man and injured two.", 1, 2),
+])
+def test_issue_10_active_verbs_count_their_own_victims(text, dead, injured):
+    inc = _incidents(text, "2024-11-12")[0]
+    assert (inc.fatalities, inc.injured) == (dead, injured)
+
+
+def test_issue_10_a_note_label_names_only_the_next_sentence():
+    incs = _incidents("Arrests:\nDetails were not disclosed.\nRussian artillery shelled Avdiivka on Monday.",
+                      "2024-01-10")
+    assert [(i.type, i.actor_party) for i in incs] == [("shelling", "RU")]
+
+
+def test_issue_10_blame_is_an_inference_a_claim_of_responsibility_is_stated():
+    blamed = _incidents("A Grad rocket struck a bus near Buhas. Ukrainian authorities blamed NAF units.", "2015-01-15")
+    assert (blamed[0].actor_party, blamed[0].actor_basis) == ("RU", "inferred_from_accusation")
+    claimed = _incidents("A truck bomb exploded on the Crimean Bridge near Kerch. The Security Service of Ukraine "
+                         "later acknowledged responsibility.", "2022-10-10")
+    assert (claimed[0].actor_party, claimed[0].actor_basis) == ("UA", "stated")
+
+
+def test_issue_10_language_codes_are_normalised():
+    from ceasefire.intake.files import make_document
+
+    assert make_document(b"x", "Russian forces shelled Kherson today.", language="EN-us").document.language == "en"
+
+
+def test_issue_10_a_damaged_gazetteer_cache_is_rebuilt(tmp_path, monkeypatch):
+    import importlib
+
+    gaz = importlib.import_module("ceasefire.geo.gazetteer")  # the module: the package exports the function
+    monkeypatch.setenv("CEASEFIRE_CACHE", str(tmp_path))
+    gaz.gazetteer.cache_clear()
+    try:
+        assert gaz.gazetteer().entries  # builds and writes the cache
+        cached = next(tmp_path.glob("gazetteer-*.pickle"))
+        cached.write_bytes(b"\x80\x05not a pickle at all")
+        gaz.gazetteer.cache_clear()
+        assert gaz.gazetteer().entries  # the damaged file is dropped and the gazetteer rebuilt
+    finally:
+        gaz.gazetteer.cache_clear()

@@ -16,7 +16,7 @@ Stance = Literal["assert", "deny", "propose", "accept", "reject", "accuse", "war
 Precision = Literal["day", "week", "month", "year", "range"]
 # How an incident's actor party was found: said in the text, or inferred (and from what).
 ActorBasis = Literal["stated", "inferred_from_context", "inferred_from_claimant", "inferred_from_target",
-                     "inferred_from_line_of_contact"]
+                     "inferred_from_accusation", "inferred_from_line_of_contact"]
 FindingStatus = Literal["alleged", "corroborated", "confirmed", "disputed", "not_a_violation", "out_of_scope"]
 
 

@@ -124,7 +124,12 @@ def _resolve(kind: str, m: re.Match, published: dt.date) -> TimeSpan | None:
         return TimeSpan(start=start, end=end, precision="range", text=text)
     if kind == "range_dmdm":
         m1, m2 = MONTHS[g["m1"].lower()], MONTHS[g["month"].lower().rstrip(".")]
-        y2 = int(g["year"]) if g.get("year") else _year_for(m2, int(g["d2"]), published)
+        if g.get("year"):
+            y2 = int(g["year"])
+        elif g.get("y1"):  # "from 18 March 2022 to 16 April": the end is in the start's year (or the next)
+            y2 = int(g["y1"]) + (m2 < m1)
+        else:
+            y2 = _year_for(m2, int(g["d2"]), published)
         y1 = int(g["y1"]) if g.get("y1") else (y2 if m1 <= m2 else y2 - 1)
         start, end = _safe_date(y1, m1, int(g["d1"])), _safe_date(y2, m2, int(g["d2"]))
         if not start or not end or end < start:

@@ -274,6 +274,7 @@ def extract_incidents(doc: Doc, ctx: IncidentContext) -> list[Incident]:
         if alone is not None:
             pending_label = alone
             continue
+        sentence_label, pending_label = pending_label, None  # a label names the sentence right after it only
         tallies = [] if is_training(text_of(sent)) else find_tallies(text_of(sent), mentions_violations)
         if tallies:
             incidents.extend(_tally_incident(t, sent, ctx) for t in tallies if t.count)  # "no violations": none
@@ -293,8 +294,8 @@ def extract_incidents(doc: Doc, ctx: IncidentContext) -> list[Incident]:
             if cue_tok is not None and _only_a_reaction(cue_tok):
                 continue  # "the EU condemned the attacks": a reaction, not a report of a particular act
             label = NOTE_LABELS.get(clause.text.split(":", 1)[0].strip().lower()) if ":" in clause.text[:30] \
-                else pending_label
-            pending_label = None
+                else sentence_label
+            sentence_label = None
             refined = label or refine_type(kind, clause.text, text_of(sent))
             type_basis = "note_label" if label else ("generic" if refined == "generic" else "weapon"
                                                      if kind == "generic" else "verb" if cue_tok is not None
@@ -371,21 +372,26 @@ def _same_act(earlier: list[Incident], incident: Incident) -> bool:
 
 
 def _with_responsibility(doc: Doc, incidents: list[Incident]) -> list[Incident]:
-    """Acts whose own words name no actor take the side a later sentence of the same paragraph holds responsible
-    ("… a truck bomb exploded on the bridge. The SBU later acknowledged responsibility.")."""
-    text = doc.user_data.get("text") or doc.text
+    """Acts whose own words name no actor take the side a later sentence of the same paragraph holds responsible:
+    "stated" when that side claims the act itself ("The SBU later acknowledged responsibility"), else
+    "inferred_from_accusation" ("Ukrainian authorities blamed NAF units"). Monitors' counts are left alone."""
+    text = text_of(doc[:])
     out = list(incidents)
     for sent in doc.sents:
-        parties = {registry().party_of(phrase(t)) for t in held_responsible(sent)} - {None}
+        held = held_responsible(sent)
+        parties = {registry().party_of(phrase(t)) for t in held} - {None}
         if len(parties) != 1:
             continue
         party = parties.pop()
+        own_claim = "responsibility" in text_of(sent).lower() and any(t.dep_ == "nsubj" for t in held)
         paragraph_start = text.rfind("\n", 0, sent.start_char) + 1
         for i, inc in enumerate(out):
             if paragraph_start <= inc.span.start < sent.end_char and inc.actor_basis != "stated" \
-                    and inc.type not in ("intercept", "withdrawal"):
-                out[i] = inc.model_copy(update={"actor_party": party, "actor_basis": "stated",
-                                                "actor": inc.actor or f"held responsible ({party})"})
+                    and inc.type not in ("intercept", "withdrawal") and inc.basis \
+                    and inc.basis.type not in ("observation", "tally"):
+                out[i] = inc.model_copy(update={
+                    "actor_party": party, "actor_basis": "stated" if own_claim else "inferred_from_accusation",
+                    "actor": inc.actor or f"held responsible ({party})"})
     return out
 
 

@@ -175,7 +175,7 @@ def _marked_mentions(text: str) -> list[_Ranked]:
 
 # A town's name before one of these names a time zone, a government, a church or a negotiation, not a place:
 # "10:20 Moscow time", "the Kyiv regime", "the Minsk agreements", "the Istanbul talks", "the Normandy format".
-_NAMES_A_NON_PLACE = re.compile(r"\b[A-Z][\w'’-]+(?=\s+(?:time|regime|patriarchate|agreements?|accords?|protocols?|"
+_NAMES_A_NON_PLACE = re.compile(r"\b[A-Z][\w'’-]+(?=\s+(?i:time|regime|patriarchate|agreements?|accords?|protocols?|"
                                 r"talks|format|process|summit|declaration|communiqu[eé]|memorandum)\b)")
 
 

@@ -132,6 +132,11 @@ def _count_people(clause: str, outcome: str) -> int | None:
     return total if found else None
 
 
+_AUXILIARY = re.compile(r"\s*(?:were|was|have|has|had|got|are|is|being)\b", re.IGNORECASE)
+_ACTIVE_OBJECT = re.compile(r"\s+(?:" + NUMBER + r"|the|his|her|their|its|at\s+least|more\s+than|about|some)\b",
+                            re.IGNORECASE)
+
+
 def _casualties(text: str, outcome_rx: str, verb_forms: str) -> int | None:
     """Casualties of one kind (killed or injured) stated in `text`, summed over its statements."""
     total, found = 0, False
@@ -139,6 +144,9 @@ def _casualties(text: str, outcome_rx: str, verb_forms: str) -> int | None:
                          + outcome_rx + r"\b", re.IGNORECASE)
     consumed: list[tuple[int, int]] = []
     for m in outcome.finditer(text):
+        if _ACTIVE_OBJECT.match(text, m.end()) and not _AUXILIARY.match(m.group(0)):
+            consumed.append((m.start(), m.end()))
+            continue  # "injured a woman and killed two": an active verb's victims follow it (the loop below)
         # The clause that leads to the outcome word: back to the previous sentence break or outcome.
         left = max(text.rfind(".", 0, m.start()), text.rfind(";", 0, m.start()), text.rfind(":", 0, m.start()),
                    max((e for _s, e in consumed if e <= m.start()), default=-1))

@@ -20,6 +20,7 @@ import math
 import os
 import pickle
 import re
+import sys
 import unicodedata
 from functools import lru_cache
 from importlib import resources
@@ -399,36 +400,39 @@ def gazetteer() -> Gazetteer:
     """The bundled gazetteer, loaded on first use.
 
     Building its name indexes takes about four seconds, so the built gazetteer is kept in a cache file named by
-    the sha256 of the bundled data and of this module ($CEASEFIRE_CACHE, else ~/.cache/ceasefire) and read back in a fraction of that;
-    a cache that cannot be read or written is simply rebuilt.
+    the sha256 of the bundled data, of this module and of the versions it depends on ($CEASEFIRE_CACHE, else
+    ~/.cache/ceasefire) and read back in a fraction of that; a cache that cannot be read is removed and rebuilt,
+    one that cannot be written is skipped. (Old files stay: another checkout may share the folder.)
     """
     raw = resources.files("ceasefire").joinpath("data/gazetteer.tsv.gz").read_bytes()
-    # Named by the data and by this module's code, so that a change to either never reads a stale index.
-    digest = hashlib.sha256(raw + Path(__file__).read_bytes()).hexdigest()[:16]
-    cache = _cache_dir() / f"gazetteer-{digest}.pickle"
+    # Named by the data, this module's code and the versions of Python and pyahocorasick (whose automaton it
+    # holds), so that a change to any of them never reads a stale or foreign index.
+    import ahocorasick
+
+    key = raw + Path(__file__).read_bytes() + f"{sys.version}|{getattr(ahocorasick, '__version__', '')}".encode()
+    cache = _cache_dir() / f"gazetteer-{hashlib.sha256(key).hexdigest()[:16]}.pickle"
     gc.disable()  # the collector would walk the half-built object graph again and again (0.4 s instead of 1.1 s)
     try:
         with cache.open("rb") as fh:
             found = pickle.load(fh)
         if isinstance(found, Gazetteer):
             return found
-    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
+    except FileNotFoundError:
         pass
+    except Exception:  # noqa: BLE001 - a damaged or foreign cache of any kind is dropped and rebuilt
+        cache.unlink(missing_ok=True)
     finally:
         gc.enable()
     built = _build_gazetteer(raw)
     _ = built.automaton, built._settlement_keys_by_region()  # built before caching: loading beats building
+    partial = cache.with_suffix(f".{os.getpid()}.tmp")
     try:
         cache.parent.mkdir(parents=True, exist_ok=True)
-        partial = cache.with_suffix(f".{os.getpid()}.tmp")
         with partial.open("wb") as fh:
             pickle.dump(built, fh, protocol=pickle.HIGHEST_PROTOCOL)
         partial.replace(cache)  # atomic: a reader never sees half a file
-        for stale in cache.parent.glob("gazetteer-*.pickle"):
-            if stale != cache:
-                stale.unlink(missing_ok=True)
     except OSError:
-        pass
+        partial.unlink(missing_ok=True)
     return built
 
 

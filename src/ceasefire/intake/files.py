@@ -4,6 +4,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import re
 from collections.abc import Iterator
 from html.parser import HTMLParser
 from pathlib import Path
@@ -92,7 +93,9 @@ def make_document(raw: bytes, text: str, **fields) -> RawDocument:
 
     The language is detected from the text unless `language` is given."""
     sha = hashlib.sha256(raw).hexdigest()
-    if not fields.get("language"):
+    if fields.get("language"):  # "EN", "en-US", "uk_UA": the ISO 639-1 code the extractors read
+        fields["language"] = re.split(r"[-_]", str(fields["language"]).strip().lower())[0] or detect_language(text)
+    else:
         fields["language"] = detect_language(text)
     return RawDocument(document=Document(id=f"doc-{sha[:16]}", sha256=sha, text=text, **fields), raw=raw)
 
