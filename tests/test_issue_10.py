@@ -258,3 +258,17 @@ def test_issue_10_a_damaged_gazetteer_cache_is_rebuilt(tmp_path, monkeypatch):
         assert gaz.gazetteer().entries  # the damaged file is dropped and the gazetteer rebuilt
     finally:
         gaz.gazetteer.cache_clear()
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("The SMM recorded 14 explosions near Horlivka and heard 30 bursts near Zolote.",
+     [("shelling", 14), ("armed_clash", 30)]),
+    ("The Mission heard a shot near Svitlodarsk.", [("armed_clash", 1)]),
+])
+def test_issue_10_observers_joined_verbs_and_single_shots(text, expected):
+    assert [(i.type, i.count) for i in _incidents(text, "2020-06-02")] == expected
+
+
+def test_issue_10_an_adjective_is_not_a_vague_figure():
+    inc = _incidents("Heavy shelling of Kharkiv killed three people.", "2024-06-10")[0]
+    assert (inc.fatalities, inc.fatalities_vague) == (3, None)

@@ -515,8 +515,8 @@ def _with_casualties(doc: Doc, incidents: list[Incident], times: list[TimeMentio
         owners = [i for i, inc in enumerate(out) if paragraph_start <= inc.span.start < sent.end_char]
         if not owners:
             continue
-        for field, word in (("fatalities_vague", dead_word), ("injured_vague", hurt_word)):
-            if word is not None:  # "scores of civilians dead": the word is kept, never turned into a number
+        for field, word, exact in (("fatalities_vague", dead_word, dead), ("injured_vague", hurt_word, hurt)):
+            if word is not None and not exact:  # "scores of civilians dead": the word is kept, not a number
                 idx = owners[-1]
                 out[idx] = out[idx].model_copy(update={field: word})
         for field, figure, words in (("fatalities", dead, _DEAD_WORD), ("injured", hurt, _HURT_WORD)):

@@ -24,8 +24,8 @@ from ceasefire.extract.quantities import parse_number
 _INDIRECT = {"explosion", "projectile", "round", "blast", "flash", "shell", "impact"}
 _SMALL_ARMS = {"shot", "burst", "tracer", "gunfire"}
 # "assessed as live-fire training", "during exercises": observed fire that breaks no ceasefire.
-_OBSERVED_WORDS = re.compile(r"explosion|projectile|shots|bursts|rounds|blasts|flash|tracer|gunfire|impacts",
-                             re.IGNORECASE)
+_OBSERVED_WORDS = re.compile(r"explosion|projectile|shots?\b|bursts?\b|rounds?\b|blasts?\b|flash|tracer|gunfire|"
+                             r"impacts?\b|shells?\b", re.IGNORECASE)  # the nouns of _INDIRECT and _SMALL_ARMS
 _WHERE = {"near", "in", "at", "around", "outside"}
 _NOT_A_VIOLATION = re.compile(r"\b(?:training|exercises?|drills?|demining|controlled\s+(?:detonation|explosion)s?)\b",
                               re.IGNORECASE)
@@ -59,6 +59,8 @@ def find_observations(sent: SpacySpan) -> list[Observation]:
         if verb.pos_ != "VERB" or not (lemma in lex.perception_verbs or lemma in ("record", "observe")):
             continue
         subject = next((c for c in verb.children if c.dep_ == "nsubj"), None)
+        if subject is None and verb.dep_ == "conj":  # "recorded 14 explosions … and heard 30 bursts"
+            subject = next((c for c in verb.head.children if c.dep_ == "nsubj"), None)
         if subject is None or not _is_observer(subject):
             continue
         # One observation per kind of fire and per place the item names ("14 explosions near A and 6 near B").
@@ -96,4 +98,7 @@ def _kind_of(noun: Token) -> str | None:
 
 def _count_of(noun: Token) -> int | None:
     number = next((c for c in noun.children if c.dep_ == "nummod"), None)
+    if number is None and noun.tag_ in ("NN", "NNP") and any(c.dep_ == "det" and c.lower_ in ("a", "an", "one")
+                                                             for c in noun.children):
+        return 1  # "heard a shot"
     return parse_number(number.text) if number is not None else None

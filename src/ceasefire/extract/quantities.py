@@ -221,7 +221,7 @@ def find_fatalities(text: str) -> int | None:
 
 
 _VAGUE_FIGURE = re.compile(
-    r"\b(?P<word>" + "|".join(list(VAGUE) + list(VAGUE_ONLY)) + r"|a\s+few)\s+(?:of\s+)?(?:[\w'’-]+\s+){0,3}?"
+    r"\b(?P<word>" + "|".join(list(VAGUE) + list(VAGUE_ONLY)) + r"|a\s+few)\s+(?:of\s+)?(?:(?:the|our|their|local)\s+)?"
     r"(?P<noun>" + PERSON_NOUNS + r"|losses|casualties)\b(?P<after>[^.;]{0,40})", re.IGNORECASE)
 
 
