@@ -10,7 +10,7 @@ import datetime as dt
 import json
 import time
 from collections import Counter
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 
 from ceasefire.errors import InputError
@@ -60,7 +60,7 @@ def macro_f1(pairs: list[tuple[str, str | None]], min_support: int = 10) -> floa
     return sum(scores) / len(scores) if scores else 0.0
 
 
-def _avg(xs: list[bool]) -> float:
+def avg(xs: list[bool]) -> float:
     return sum(xs) / len(xs) if xs else 0.0
 
 
@@ -76,13 +76,33 @@ class _Report:
         return json.dumps(self.scores())
 
 
+class SplitReport(_Report):
+    """A report over a whole file with the same figures for its tuning and check `parts`; `summary()` prints one
+    line per part (`_line`)."""
+
+    parts: dict
+    _NOT_SCORES = ("errors", "parts", "tune_outcomes")
+
+    def scores(self) -> dict:
+        # Fields read directly: asdict would deep-copy every kept outcome and its incident.
+        out = {f.name: getattr(self, f.name) for f in fields(self) if f.name not in self._NOT_SCORES}
+        out["parts"] = {name: part.scores() for name, part in self.parts.items()}
+        return out
+
+    def summary(self) -> str:
+        return "\n".join([self._line("all")] + [part._line(name) for name, part in self.parts.items()])
+
+    def _line(self, name: str) -> str:
+        raise NotImplementedError
+
+
 # The check part of an ACLED-format file is read for its scores only, never row by row: rules are tuned on the
 # rest. The split is by time (events of 2024 on) so that the check part is weeks the rules were not written on.
 CHECK_FROM = dt.date(2024, 1, 1)
 
 
 @dataclass
-class AcledReport(_Report):
+class AcledReport(SplitReport):
     rows: int
     sub: float
     f1: float
@@ -102,15 +122,6 @@ class AcledReport(_Report):
     parts: dict[str, "AcledReport"] = field(default_factory=dict, repr=False)
     errors: list[str] = field(default_factory=list, repr=False)
     tune_outcomes: list = field(default_factory=list, repr=False)
-
-    def scores(self) -> dict:
-        out = {k: v for k, v in asdict(self).items() if k not in ("errors", "parts", "tune_outcomes")}
-        out["parts"] = {name: part.scores() for name, part in self.parts.items()}
-        return out
-
-    def summary(self) -> str:
-        lines = [self._line("all")] + [part._line(name) for name, part in self.parts.items()]
-        return "\n".join(lines)
 
     def _line(self, name: str) -> str:
         return (f"{name}: rows={self.rows} sub={self.sub:.3f} f1={self.f1:.3f} party={self.party:.3f} "
@@ -140,15 +151,15 @@ class _AcledOutcome:
 def _aggregate(outcomes: list[_AcledOutcome], rate: float) -> AcledReport:
     subs = [(o.gold_sub, o.predicted_sub) for o in outcomes]
     side = {p: [o for o in outcomes if o.gold_party == p] for p in ("RU", "UA")}
-    right = {p: _avg([o.party_right and o.gold_sub == o.predicted_sub for o in rows]) for p, rows in side.items()}
+    right = {p: avg([o.party_right and o.gold_sub == o.predicted_sub for o in rows]) for p, rows in side.items()}
     return AcledReport(
-        rows=len(outcomes), sub=_avg([g == q for g, q in subs]), f1=macro_f1(subs),
-        party=_avg([o.party_right for o in outcomes if o.gold_party in side]),
-        loc5=_avg([o.loc5 for o in outcomes if o.loc5 is not None]), date=_avg([o.date for o in outcomes]),
-        fatal=_avg([o.fatal for o in outcomes]), parity=abs(right["RU"] - right["UA"]), rate=rate,
-        oblast=_avg([o.oblast for o in outcomes if o.oblast is not None]), ru_right=right["RU"], ua_right=right["UA"],
-        ru_party=_avg([o.party_right for o in side["RU"]]), ua_party=_avg([o.party_right for o in side["UA"]]),
-        no_incident=_avg([o.no_incident for o in outcomes]), errors=[o.error for o in outcomes if o.error])
+        rows=len(outcomes), sub=avg([g == q for g, q in subs]), f1=macro_f1(subs),
+        party=avg([o.party_right for o in outcomes if o.gold_party in side]),
+        loc5=avg([o.loc5 for o in outcomes if o.loc5 is not None]), date=avg([o.date for o in outcomes]),
+        fatal=avg([o.fatal for o in outcomes]), parity=abs(right["RU"] - right["UA"]), rate=rate,
+        oblast=avg([o.oblast for o in outcomes if o.oblast is not None]), ru_right=right["RU"], ua_right=right["UA"],
+        ru_party=avg([o.party_right for o in side["RU"]]), ua_party=avg([o.party_right for o in side["UA"]]),
+        no_incident=avg([o.no_incident for o in outcomes]), errors=[o.error for o in outcomes if o.error])
 
 
 def _read_csv(path: Path) -> list[dict[str, str]]:
@@ -299,9 +310,9 @@ def score_geocode(path: Path, limit: int = 0) -> GeocodeReport:
         tally.add(geocoder.locate_text(text, on=_iso_day(r.get("date", ""))), float(r["lat"]), float(r["lon"]),
                   r["province"], f"{r.get('entry')}: gold {r.get('town/city')}, {r['province']}: {text[:200]}")
     secs = time.perf_counter() - t
-    return GeocodeReport(rows=len(rows), within5=_avg(tally.within5), within25=_avg(tally.within25),
-                         oblast=_avg(tally.oblast), abstained=_avg(tally.abstained),
-                         answered_within5=_avg(tally.answered_within5), rate=len(rows) / secs if secs else 0.0,
+    return GeocodeReport(rows=len(rows), within5=avg(tally.within5), within25=avg(tally.within25),
+                         oblast=avg(tally.oblast), abstained=avg(tally.abstained),
+                         answered_within5=avg(tally.answered_within5), rate=len(rows) / secs if secs else 0.0,
                          errors=tally.errors)
 
 
@@ -382,8 +393,8 @@ def score_ucdp(path: Path) -> UcdpReport:
             continue
         stated = sum(i.fatalities or 0 for i in res.incidents if not i.historical)
         deaths.append(stated == int(r["best"] or 0))
-    return UcdpReport(rows=len(tally.within5), loc5=_avg(tally.within5), loc25=_avg(tally.within25),
-                      oblast=_avg(tally.oblast), abstained=_avg(tally.abstained), deaths=_avg(deaths),
+    return UcdpReport(rows=len(tally.within5), loc5=avg(tally.within5), loc25=avg(tally.within25),
+                      oblast=avg(tally.oblast), abstained=avg(tally.abstained), deaths=avg(deaths),
                       errors=tally.errors)
 
 
@@ -446,7 +457,7 @@ def score_monitor_counts(path: Path) -> MonitorCountReport:
                                        or (gold_e is not None and got.explosions != gold_e)):
                 errors.append(f"{record['id']} {region}: got {got.count if got else None}/"
                               f"{got.explosions if got else None}, want {gold_v}/{gold_e}\n    {record['text']}")
-    return MonitorCountReport(reports=len(records), violations=_avg(violations), explosions=_avg(explosions),
+    return MonitorCountReport(reports=len(records), violations=avg(violations), explosions=avg(explosions),
                               errors=errors)
 
 

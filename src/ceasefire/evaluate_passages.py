@@ -21,10 +21,11 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from ceasefire.errors import InputError
+from ceasefire.evaluate import SplitReport, avg
 from ceasefire.extract import extract_many
 from ceasefire.intake.files import make_document
 from ceasefire.records import Claim, Extraction, Incident
@@ -37,7 +38,7 @@ def is_check_passage(passage_id: str) -> bool:
 
 
 @dataclass
-class PassageReport:
+class PassageReport(SplitReport):
     passages: int
     attacker: float
     attacker_ru: float
@@ -54,17 +55,6 @@ class PassageReport:
     language: float
     parts: dict[str, "PassageReport"] = field(default_factory=dict, repr=False)
     errors: list[str] = field(default_factory=list, repr=False)
-
-    def scores(self) -> dict:
-        out = {k: v for k, v in asdict(self).items() if k not in ("errors", "parts")}
-        out["parts"] = {name: part.scores() for name, part in self.parts.items()}
-        return out
-
-    def to_json(self) -> str:
-        return json.dumps(self.scores())
-
-    def summary(self) -> str:
-        return "\n".join([self._line("all")] + [p._line(name) for name, p in self.parts.items()])
 
     def _line(self, name: str) -> str:
         return (f"{name}: passages={self.passages} attacker={self.attacker:.3f} (RU {self.attacker_ru:.3f}, "
@@ -90,18 +80,14 @@ class _Tally:
     errors: list[str] = field(default_factory=list)
 
     def report(self) -> PassageReport:
-        ru, ua = _avg(self.attacker["RU"]), _avg(self.attacker["UA"])
+        ru, ua = avg(self.attacker["RU"]), avg(self.attacker["UA"])
         every = self.attacker["RU"] + self.attacker["UA"] + self.attacker["other"]
-        return PassageReport(passages=self.passages, attacker=_avg(every), attacker_ru=ru, attacker_ua=ua,
-                             attacker_gap=abs(ru - ua), recall=_avg(self.recall), precision=_avg(self.precision),
-                             non_events=_avg(self.non_events), stance=_avg(self.stance),
-                             contradictions=_avg(self.contradictions), fatal=_avg(self.fatal),
-                             injured=_avg(self.injured), dates=_avg(self.dates), language=_avg(self.language),
+        return PassageReport(passages=self.passages, attacker=avg(every), attacker_ru=ru, attacker_ua=ua,
+                             attacker_gap=abs(ru - ua), recall=avg(self.recall), precision=avg(self.precision),
+                             non_events=avg(self.non_events), stance=avg(self.stance),
+                             contradictions=avg(self.contradictions), fatal=avg(self.fatal),
+                             injured=avg(self.injured), dates=avg(self.dates), language=avg(self.language),
                              errors=self.errors)
-
-
-def _avg(xs: list[bool]) -> float:
-    return sum(xs) / len(xs) if xs else 0.0
 
 
 def _match(gold: list[dict], predicted: list[Incident]) -> list[tuple[dict, Incident | None]]:

@@ -19,7 +19,7 @@ from spacy.tokens import Doc, Span as SpacySpan, Token
 
 from ceasefire.actors import ActorRegistry, registry
 from ceasefire.extract.lexicon import lexicon
-from ceasefire.extract.nlp import proper_names, text_of
+from ceasefire.extract.nlp import doc_text, proper_names, text_of
 from ceasefire.records import Claim, Contradiction, Incident, Span, TimeSpan, content_id
 from ceasefire.timeparse import TimeMention
 
@@ -265,7 +265,7 @@ def extract_claims(doc: Doc, doc_id: str, published: dt.date, times: list[TimeMe
     """All attributed claims in a parsed document, in text order."""
     reg = registry()
     memory = _SpeakerMemory(person_party=_person_parties(doc, reg))
-    text = doc.user_data.get("text") or doc.text  # spaCy rebuilds Doc.text from the tokens on every access
+    text = doc_text(doc)
     memory.named_actors = {m.actor.id for m in reg.find(text) if not m.by_role}
     claims: list[Claim] = []
     for sent_no, sent in enumerate(doc.sents):
@@ -307,7 +307,7 @@ def _headline_claims(doc: Doc, doc_id: str, published: dt.date, memory: _Speaker
     """Lines of the form "Speaker: content" (headlines, bulletins) that the parser did not read as speech."""
     out = []
     offset = 0
-    for line in (doc.user_data.get("text") or doc.text).split("\n"):
+    for line in doc_text(doc).split("\n"):
         m = _HEADLINE.match(line)
         if m and reg.find(m.group("who")):
             start, end = offset, offset + len(line)

@@ -26,7 +26,7 @@ from ceasefire.extract.claims import infer_speaker_parties
 from ceasefire.extract.frames import (Roles, held_responsible, own_words, phrase, placed_by, roles_of, sites_of,
                                      verb_of)
 from ceasefire.extract.lexicon import lexicon
-from ceasefire.extract.nlp import proper_names, text_of
+from ceasefire.extract.nlp import doc_text, proper_names, text_of
 from ceasefire.extract.places import place_mention
 from ceasefire.extract.observers import Observation, find_observations, is_training
 from ceasefire.extract.quantities import find_count, find_fatalities, find_injured, vague_casualties
@@ -286,6 +286,7 @@ def extract_incidents(doc: Doc, ctx: IncidentContext) -> list[Incident]:
             incidents.extend(_observed_incident(o, sent, ctx, others) for o in observations)
             continue
         previous: _Attribution | None = None
+        blamed = held_responsible(sent)  # once per sentence: every clause below asks
         for clause in clauses(sent):
             cue = strongest_cue(clause)
             if cue is None:
@@ -342,7 +343,7 @@ def extract_incidents(doc: Doc, ctx: IncidentContext) -> list[Incident]:
             if cue_tok is not None and _refers_back(cue_tok) and _same_act(incidents, incident):
                 continue  # "The strike cut power to 20,000 homes": the strike told before, not a second one
             if cue_tok is not None and incidents and any(r.left_edge.i <= cue_tok.i <= r.right_edge.i
-                                                         for r in held_responsible(sent)):
+                                                         for r in blamed):
                 continue  # "Officials blamed Ukrainian drones": who did an act already told, not a new act
             incidents.extend(_one_per_site(incident, who.sites, others))
     incidents = _with_responsibility(doc, incidents)
@@ -375,7 +376,7 @@ def _with_responsibility(doc: Doc, incidents: list[Incident]) -> list[Incident]:
     """Acts whose own words name no actor take the side a later sentence of the same paragraph holds responsible:
     "stated" when that side claims the act itself ("The SBU later acknowledged responsibility"), else
     "inferred_from_accusation" ("Ukrainian authorities blamed NAF units"). Monitors' counts are left alone."""
-    text = text_of(doc[:])
+    text = doc_text(doc)
     out = list(incidents)
     for sent in doc.sents:
         held = held_responsible(sent)
@@ -504,7 +505,7 @@ def _with_casualties(doc: Doc, incidents: list[Incident], times: list[TimeMentio
     if not incidents:
         return incidents
     out = list(incidents)
-    text = doc.user_data.get("text") or doc.text  # spaCy rebuilds Doc.text from the tokens on every access
+    text = doc_text(doc)
     for sent in doc.sents:
         dead = find_fatalities(text_of(sent))
         hurt = find_injured(text_of(sent))

@@ -37,13 +37,18 @@ def line_breaks_end_sentences(doc: Doc) -> Doc:
     return doc
 
 
-def text_of(span: Span) -> str:
-    """A sentence's or phrase's text, cut from the document's own string: spaCy's Span.text rebuilds it from the
-    tokens on every access, which the extractor did hundreds of thousands of times per thousand reports."""
-    text = span.doc.user_data.get("text")
+def doc_text(doc: Doc) -> str:
+    """The document's text, kept once: spaCy's Doc.text and Span.text rebuild it from the tokens on every access,
+    which the extractor did hundreds of thousands of times per thousand reports."""
+    text = doc.user_data.get("text")
     if text is None:
-        text = span.doc.user_data["text"] = span.doc.text
-    return text[span.start_char:span.end_char]
+        text = doc.user_data["text"] = doc.text
+    return text
+
+
+def text_of(span: Span) -> str:
+    """A sentence's or phrase's text, cut from the document's own string (see doc_text)."""
+    return doc_text(span.doc)[span.start_char:span.end_char]
 
 
 _JOINERS = {"of", "'s", "’s", "-", "the"}
