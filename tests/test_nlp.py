@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 import spacy
 
-from ceasefire.extract.nlp import MODEL_PACKAGE, AttributeTable, english
+from ceasefire.extract.nlp import MODEL_PACKAGE, AttributeTable, LemmaTable, english
 
 CHECK = Path(__file__).parent / "check"
 
@@ -24,9 +24,10 @@ def _annotation(doc) -> list[tuple]:
     return [(t.pos_, t.tag_, str(t.morph), t.lemma_, t.dep_) for t in doc]
 
 
-def test_attribute_table_gives_the_attribute_rulers_annotation():
+def test_tables_give_the_attribute_rulers_and_lemmatizers_annotation():
     ours = english()
     assert isinstance(ours.get_pipe("attribute_ruler"), AttributeTable)
+    assert isinstance(ours.get_pipe("lemmatizer"), LemmaTable)
     reference = spacy.load(MODEL_PACKAGE, exclude=["ner"])
     reference.add_pipe("line_breaks_end_sentences", before="parser")
     texts = _texts()

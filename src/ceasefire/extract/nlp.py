@@ -39,27 +39,41 @@ def line_breaks_end_sentences(doc: Doc) -> Doc:
 
 class AttributeTable:
     """spaCy's attribute_ruler (tag map and exceptions: POS, morphology, some lemmas), applied by table lookup.
-    The ruler runs its 179 patterns through the token Matcher, which cost more than the tagger; here each pattern
-    token is a predicate on (TAG, LOWER, DEP, IS_SPACE), evaluated once per distinct combination, and the
-    matches are applied in the ruler's order (a later pattern wins), as the ruler does. The result is the same
-    annotation (tested against the ruler itself)."""
+    The ruler runs its 179 patterns through the token Matcher, which cost more than the tagger. Here each pattern
+    token is a predicate on (TAG, LOWER, DEP, IS_SPACE): those that name no word are evaluated once per distinct
+    (TAG, DEP, IS_SPACE); those that name words are looked up by the token's word. Matches are applied in the
+    ruler's order (a later pattern wins), as the ruler does: the annotation is the same (tested against the ruler)."""
 
     _FIELDS = ("TAG", "LOWER", "DEP", "IS_SPACE")
     _SETTERS = {"POS": "pos", "TAG": "tag", "DEP": "dep", "LEMMA": "lemma", "MORPH": "morph"}
 
     def __init__(self, vocab, patterns: list[dict]) -> None:
         self.vocab = vocab
-        self.patterns: list[tuple[list[dict], int, tuple[tuple[str, int], ...]]] = []
+        self.patterns: list[tuple[list[dict], int, tuple[tuple[str, object], ...]]] = []
+        self._wordless: list[tuple[int, int]] = []  # (pattern, position) whose token names no word
+        self._by_word: dict[str, list[tuple[int, int]]] = {}
+        self._by_regex: list[tuple[int, int]] = []
         for entry in patterns:
             for tokens in entry["patterns"]:
                 if any(set(token) - set(self._FIELDS) for token in tokens):
                     raise ValueError(f"attribute pattern with other fields: {tokens}")
-                attrs = tuple((self._SETTERS[name], self._value_id(name, value))
+                p = len(self.patterns)
+                for k, token in enumerate(tokens):
+                    word = token.get("LOWER")
+                    if word is None:
+                        self._wordless.append((p, k))
+                    elif isinstance(word, str) or set(word) == {"IN"}:
+                        for w in [word] if isinstance(word, str) else word["IN"]:
+                            self._by_word.setdefault(w, []).append((p, k))
+                    else:
+                        self._by_regex.append((p, k))
+                attrs = tuple((self._SETTERS[name], self._value(name, value))
                               for name, value in entry["attrs"].items())
                 self.patterns.append((tokens, entry.get("index", 0), attrs))
         self._hits: dict[tuple, tuple[tuple[int, int], ...]] = {}
+        self._word_candidates: dict[int, list[tuple[int, int]]] = {}
 
-    def _value_id(self, name: str, value: str) -> int | MorphAnalysis:
+    def _value(self, name: str, value: str) -> int | MorphAnalysis:
         if name == "POS":
             return spacy.parts_of_speech.IDS[value]
         if name == "MORPH":
@@ -71,23 +85,31 @@ class AttributeTable:
         if not isinstance(spec, dict):
             return value == spec
         for op, arg in spec.items():
+            if op not in ("IN", "NOT_IN", "REGEX"):
+                raise ValueError(f"attribute pattern operator {op!r} is not supported")
             if (op == "IN" and value not in arg or op == "NOT_IN" and value in arg
                     or op == "REGEX" and not re.search(arg, value)):
                 return False
-            if op not in ("IN", "NOT_IN", "REGEX"):
-                raise ValueError(f"attribute pattern operator {op!r} is not supported")
         return True
 
-    def _hits_for(self, key: tuple) -> tuple[tuple[int, int], ...]:
-        """(pattern, position) pairs whose token predicate holds for a token with these values."""
+    def _hits_for(self, key: tuple[int, int, int, int]) -> tuple[tuple[int, int], ...]:
+        """(pattern, position) pairs whose token predicate holds for a token with these (TAG, LOWER, DEP,
+        IS_SPACE) values."""
+        tag, lower, dep, space = key
+        words = self._word_candidates.get(lower)
+        if words is None:
+            word = self.vocab.strings[lower]
+            words = self._word_candidates[lower] = self._by_word.get(word, []) + [
+                (p, k) for p, k in self._by_regex if self._holds(self.patterns[p][0][k]["LOWER"], word)]
+        key = (tag, lower, dep, space) if words else (tag, 0, dep, space)
         hits = self._hits.get(key)
         if hits is None:
             strings = self.vocab.strings
-            values = {"TAG": strings[key[0]], "LOWER": strings[key[1]], "DEP": strings[key[2]],
-                      "IS_SPACE": bool(key[3])}
-            hits = self._hits[key] = tuple(
-                (p, k) for p, (tokens, _, _) in enumerate(self.patterns) for k, token in enumerate(tokens)
-                if all(self._holds(spec, values[field]) for field, spec in token.items()))
+            values = {"TAG": strings[tag], "LOWER": strings[lower], "DEP": strings[dep], "IS_SPACE": bool(space)}
+            hits = self._hits[key] = tuple(sorted(
+                (p, k) for p, k in self._wordless + words
+                if all(field == "LOWER" or self._holds(spec, values[field])
+                       for field, spec in self.patterns[p][0][k].items())))
         return hits
 
     def __call__(self, doc: Doc) -> Doc:
@@ -108,6 +130,47 @@ class AttributeTable:
             for name, value in self.patterns[p][2]:
                 setattr(token, name, value)
         return doc
+
+
+class LemmaTable:
+    """spaCy's rule lemmatizer, remembered per (word, POS, morphology): what its lemma depends on. spaCy's own
+    cache misses on every word already in its base form, and it visits each token as a Python object."""
+
+    MAX_ENTRIES = 500_000
+
+    def __init__(self, lemmatizer) -> None:
+        self.lemmatizer = lemmatizer
+        self.lemmas: dict[tuple[int, int, int], int] = {}
+
+    def __call__(self, doc: Doc) -> Doc:
+        rows = doc.to_array(["ORTH", "POS", "MORPH", "LEMMA"])
+        lemmas = rows[:, 3:4].copy()
+        for i, (orth, pos, morph, lemma) in enumerate(rows.tolist()):
+            if lemma:
+                continue  # set by the attribute table's exceptions, as the lemmatizer leaves them
+            lemma = self.lemmas.get((orth, pos, morph))
+            if lemma is None:
+                if len(self.lemmas) > self.MAX_ENTRIES:
+                    self.lemmas.clear()
+                lemma = doc.vocab.strings.add(self.lemmatizer.lemmatize(doc[i])[0])
+                self.lemmas[(orth, pos, morph)] = lemma
+            lemmas[i, 0] = lemma
+        doc.from_array(["LEMMA"], lemmas)
+        return doc
+
+
+@Language.factory("lemma_table")
+def make_lemma_table(nlp: Language, name: str) -> LemmaTable:
+    return LemmaTable(nlp.get_pipe("lemmatizer"))
+
+
+def use_tables(nlp: Language) -> None:
+    """Swap the attribute ruler and the lemmatizer for the same rules applied by table lookup."""
+    use_attribute_table(nlp)
+    if "lemmatizer" in nlp.pipe_names and nlp.get_pipe("lemmatizer").mode == "rule":
+        nlp.add_pipe("lemma_table", after="lemmatizer")
+        nlp.remove_pipe("lemmatizer")
+        nlp.rename_pipe("lemma_table", "lemmatizer")
 
 
 def use_attribute_table(nlp: Language) -> None:
@@ -166,6 +229,6 @@ def english() -> Language:
     except OSError as exc:
         raise RuntimeError(f"spaCy model package {MODEL_PACKAGE!r} is not installed; run `make install`") from exc
     nlp.add_pipe("line_breaks_end_sentences", before="parser")
-    use_attribute_table(nlp)
+    use_tables(nlp)
     nlp.max_length = MAX_CHARS
     return nlp
