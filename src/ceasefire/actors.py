@@ -39,16 +39,36 @@ class ActorMention:
 _PARTY_COMPOUNDS = r"(?:-(?:installed|appointed|backed|controlled|held|led|occupied|based|made|aligned|supported))?"
 
 
+def _trie_alternation(phrases: list[str]) -> str:
+    """One regular expression for many phrases, branching letter by letter as a trie: an alternation of a
+    thousand phrases is tried phrase by phrase at every position, a trie once. Longer phrases are preferred,
+    as in an alternation sorted longest first; spaces match any run of white space, apostrophes either form."""
+    trie: dict = {}
+    for phrase in phrases:
+        node = trie
+        for ch in phrase.lower():
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def body(node: dict) -> str:
+        branches = [(r"\s+" if ch == " " else "['’]" if ch in "'’" else re.escape(ch)) + body(child)
+                    for ch, child in sorted(node.items()) if ch]
+        if not branches:
+            return ""
+        group = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        return f"(?:{group})?" if "" in node else group
+
+    return body(trie)
+
+
 def _phrase_pattern(phrases: list[str], suffix: str = "") -> re.Pattern:
-    """One alternation, longest phrase first; short all-caps abbreviations (US, UN, EU) match case-sensitively."""
-    parts = []
-    for phrase in sorted(set(phrases), key=len, reverse=True):
-        body = re.escape(phrase).replace(r"\ ", r"\s+").replace("'", "['’]")
-        if len(phrase) <= 4 and phrase.isupper():
-            parts.append(f"(?-i:{body})")
-        else:
-            parts.append(body)
-    return re.compile(r"(?<![\w-])(?:" + "|".join(parts) + r")" + suffix + r"(?![\w-])", re.IGNORECASE)
+    """All phrases as one case-insensitive pattern; short all-caps abbreviations (US, UN, EU) match
+    case-sensitively."""
+    abbreviations = sorted({p for p in phrases if len(p) <= 4 and p.isupper()}, key=len, reverse=True)
+    words = _trie_alternation([p for p in set(phrases) if p not in abbreviations])
+    if abbreviations:
+        words = f"{words}|(?-i:{'|'.join(map(re.escape, abbreviations))})"
+    return re.compile(r"(?<![\w-])(?:" + words + r")" + suffix + r"(?![\w-])", re.IGNORECASE)
 
 
 class ActorRegistry:
