@@ -272,3 +272,79 @@ def test_issue_10_observers_joined_verbs_and_single_shots(text, expected):
 def test_issue_10_an_adjective_is_not_a_vague_figure():
     inc = _incidents("Heavy shelling of Kharkiv killed three people.", "2024-06-10")[0]
     assert (inc.fatalities, inc.fatalities_vague) == (3, None)
+
+
+def _claims(text, published="2025-03-20"):
+    return [(c.party, c.stance) for c in extract_text(text, published).claims]
+
+
+@pytest.mark.parametrize("text, expected", [
+    # A passive speech verb: the agent speaks, its subject is what was said.
+    ("The report of a strike on Dnipro was denied by the Russian Defence Ministry.", ("RU", "deny")),
+    # A relative pronoun speaks for its antecedent.
+    ("The attack was described by Ukraine's foreign minister, who said that four people died.", ("UA", "assert")),
+    # Replying to a proposal rejects it; to a statement, denies it.
+    ("The Kremlin dismissed Kyiv's call for a halt to air strikes.", ("RU", "reject")),
+    ("Ukraine's General Staff dismissed the Russian claim as fiction.", ("UA", "deny")),
+    # A phrasal verb of refusal.
+    ("Kyiv offered an exchange of all prisoners, an offer which Moscow turned down.", ("RU", "reject")),
+    # A report of one's own side's decision takes its stance.
+    ("The Ukrainian foreign ministry said it accepted the proposal for a truce at sea.", ("UA", "accept")),
+    # A reported statement before the verb, in a clause the parser may hang as adverbial.
+    ("Since Monday, Russian glide bombs have destroyed 20 houses, regional governor Ivan Fedorov said.",
+     ("UA", "assert")),
+])
+def test_issue_10_claim_structure_beyond_said_that(text, expected):
+    assert expected in _claims(text), _claims(text)
+
+
+def test_issue_10_an_owners_proposal_inside_a_reply_is_its_own_claim():
+    claims = _claims("Moscow rejected the EU's call for a 30-day ceasefire.")
+    assert ("EU", "propose") in claims and ("RU", "reject") in claims
+
+
+@pytest.mark.parametrize("text, party", [
+    # The institution named with its side elsewhere in the text.
+    ("A Russian landing craft was sunk by the Ukrainian navy near Zatoka, navy spokesman Ivan Petrenko said.", "UA"),
+    # Ukraine's wartime local authorities.
+    ("Two shells hit the market, the city military administration reported.", "UA"),
+])
+def test_issue_10_speaker_party_from_institutions(text, party):
+    assert any(p == party for p, _ in _claims(text)), _claims(text)
+
+
+def test_issue_10_a_remark_on_a_place_does_not_date_the_act():
+    inc = _incidents("Izium, retaken by Ukraine in September 2022, was shelled by Russian forces on Tuesday.",
+                     "2025-06-12")[0]
+    assert inc.when.start == dt.date(2025, 6, 10)
+    # …while the remark's own act keeps the remark's time (and is history).
+    assert not _incidents("The ferry, sunk by Russian missiles in May 2023, was raised on Monday, officials said.",
+                          "2025-06-12")
+
+
+def test_issue_10_an_act_in_a_factual_clause_under_a_threat_is_reported():
+    incs = _incidents("After Russian drones hit a school in Sumy on Sunday, Zelensky threatened a response.")
+    assert [(i.acled_sub_event_type, i.actor_party) for i in incs] == [("Air/drone strike", "RU")]
+
+
+def test_issue_10_history_throughout_a_year_is_not_an_event():
+    assert not _incidents("The ministry recalled that Russian artillery shelled Avdiivka throughout 2017.")
+
+
+def test_issue_10_named_modifiers_are_one_site_each():
+    incs = _incidents("Ukrainian drones struck the Tuapse and Afipsky refineries overnight.")
+    assert len(incs) == 2 and {i.actor_party for i in incs} == {"UA"}
+
+
+@pytest.mark.parametrize("text, sub", [
+    ("A Ukrainian sea-drone attack damaged a Russian ship near Novorossiysk.", "Air/drone strike"),
+    ("Russia's drone raid on Odesa damaged the port.", "Air/drone strike"),
+    ("A fuel tank exploded at the depot after a Ukrainian drone strike on Belgorod.", "Air/drone strike"),
+])
+def test_issue_10_weapon_words_in_compounds(text, sub):
+    assert [i.acled_sub_event_type for i in _incidents(text)][:1] == [sub]
+
+
+def test_issue_10_its_forces_in_a_claim_with_a_remark_hung_on_it():
+    incs = _incidents("The Russian Defence Ministry said its forces captured Dachne, a claim Kyiv rejected.")
+    assert [i.actor_party for i in incs] == ["RU"]

@@ -60,8 +60,8 @@ _PATTERNS: list[tuple[str, re.Pattern]] = [(name, re.compile(rx, re.IGNORECASE))
     ("this_week", r"\b(?:this|earlier\s+this)\s+week\b"),
     ("last_month", r"\b(?:last|past|previous)\s+month\b"),
     ("this_month", r"\b(?:this|earlier\s+this)\s+month\b"),
-    ("month", r"\b(?:in|since|during|early|late|mid-?)\s+" + _MONTH + r"\b(?!\s+\d)"),
-    ("year", r"\b(?:in|since|during|of|from)\s+" + _YEAR + r"\b"),
+    ("month", r"\b(?:in|since|during|throughout|early|late|mid-?)\s+" + _MONTH + r"\b(?!\s+\d)"),
+    ("year", r"\b(?:in|since|during|throughout|of|from)\s+" + _YEAR + r"\b"),
 ]]
 
 

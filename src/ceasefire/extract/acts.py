@@ -116,8 +116,8 @@ def _is_background(tok: Token) -> bool:
     """A clause that describes a participant rather than reporting the act: a participle ("militants holding the
     town", "positions held by") or a relative clause in the perfect ("who had seized the airport"). A relative
     clause in the simple past reports news ("117 drones, of which 56 were shot down")."""
-    if tok.dep_ == "acl" and tok.pos_ == "VERB":
-        return True
+    if tok.pos_ == "VERB" and (tok.dep_ == "acl" or tok.dep_ == "advcl" and tok.head.pos_ in ("NOUN", "PROPN")):
+        return True  # the parser hangs some participles on a noun as adverbial clauses ("Izium, retaken in …")
     return tok.dep_ == "relcl" and any(c.dep_ == "aux" and c.lemma_.lower() == "have" for c in tok.children)
 
 

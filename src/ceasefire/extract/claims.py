@@ -57,7 +57,9 @@ class _SpeakerMemory:
 
 
 def _phrase_tokens(tok: Token) -> list[Token]:
-    return [t for t in tok.subtree if t.dep_ not in ("relcl", "acl") or t == tok]
+    """The phrase a noun heads, without its relative and participial clauses ("the governor, who said …")."""
+    clauses = {t.i for c in tok.children if c.dep_ in ("relcl", "acl") for t in c.subtree}
+    return [t for t in tok.subtree if t.i not in clauses]
 
 
 def _span_of(tokens: list[Token]) -> tuple[int, int]:
@@ -91,11 +93,11 @@ def _resolve_speaker(phrase: str, memory: _SpeakerMemory, reg: ActorRegistry) ->
     Order: pronouns to the previous speaker; registry names and titles; people named earlier with a party
     word; a bare "the ministry" to the last ministry named with a party; a party word in the phrase.
     """
-    clean = re.sub(r"^(?:the|a|an)\s+", "", _DATELINE.sub("", phrase.strip()), flags=re.I)
+    clean = re.sub(r"^(?:the|a|an)\s+", "", _DATELINE.sub("", phrase.strip(" ,;:")), flags=re.I)
     clean = re.sub(r"\s*['’]s?$", "", clean)  # "Moscow's claim that …": the speaker is Moscow
     if clean.lower() in _PRONOUNS and memory.last:
         return memory.last[0], memory.last[1], None
-    found = reg.find(clean)
+    found = reg.find(clean) or reg.find(phrase.strip())  # "the Mission" is a registry name with its article
     if found:
         best = next((f for f in found if not f.by_role), found[0])
         actor = best.actor
@@ -118,6 +120,24 @@ def _resolve_speaker(phrase: str, memory: _SpeakerMemory, reg: ActorRegistry) ->
     return clean, party, None
 
 
+_INSTITUTIONS = re.compile(r"\b(?:navy|army|air\s+force|general\s+staff|(?:defen[cs]e|foreign)\s+ministry|"
+                           r"ministry\s+of\s+(?:defen[cs]e|foreign\s+affairs)|border\s+guards?|national\s+guard|"
+                           r"military\s+administration|defen[cs]e\s+forces|armed\s+forces|marines|"
+                           r"special\s+operations\s+forces|security\s+service|intelligence)\b", re.I)
+
+
+def _party_of_institution(speaker: str, text: str, reg: ActorRegistry) -> str | None:
+    """A speaker from an institution the text names elsewhere with its side ("navy spokesman Dmytro Pletenchuk"
+    after "the Ukrainian navy"): that side, when the text names it with one side only."""
+    m = _INSTITUTIONS.search(speaker)
+    if m is None:
+        return None
+    name = r"\s+".join(m.group(0).lower().split())
+    parties = {reg.party_of(found.group(1)) for found in re.finditer(
+        r"((?:\S+\s+){1,2})" + name + r"\b", text, re.I)} - {None}
+    return parties.pop() if len(parties) == 1 else None
+
+
 def _time_of_statement(sent: SpacySpan, content: tuple[int, int], times: list[TimeMention],
                        published: dt.date) -> TimeSpan:
     for t in times:
@@ -134,18 +154,48 @@ def _venue(text: str) -> str | None:
 
 
 def _stance(lemma: str, verb: Token, content: str, content_toks: list[Token]) -> str:
-    """The stance of the cue verb, turned by what it says: a negated cue ("did not confirm") or a negated report
-    ("the village was not captured, the brigade said") denies; rejecting a statement ("rejected this", "rejected
-    the allegation") denies it, rejecting a proposal rejects it."""
+    """The stance of the cue verb, turned by what it says: a negated cue ("did not confirm") denies; rejecting or
+    dismissing a statement ("rejected this", "dismissed the claim") denies it, rejecting or dismissing a proposal
+    ("dismissed the EU's call for a truce") rejects it."""
     stance = CUE_STANCE.get(lemma, "assert")
     if any(c.dep_ == "neg" for c in verb.children):
         stance = {"confirm": "deny", "assert": "deny", "accept": "reject"}.get(stance, stance)
     if stance in ("assert", "propose") and lemma in ("call", "describe", "dismiss") and _DENIAL.search(content) \
-            or stance == "assert" and (_DENIAL.search(content) or _reports_a_negation(content_toks)):
+            or stance == "assert" and _DENIAL.search(content):
         stance = "deny"  # "called the claim a provocation", "dismissed it as fake"
-    if stance == "reject" and _BARE_REFERENCE.match(content):
-        stance = "deny"
+    if stance in ("deny", "reject"):
+        said = _what_was_said(content_toks)
+        if said == "propose":
+            stance = "reject"
+        elif said is not None or stance == "reject" and _BARE_REFERENCE.match(content):
+            stance = "deny"
     return stance
+
+
+def _what_was_said(content: list[Token]) -> str | None:
+    """The stance of the speech noun that heads what a reply answers ("the EU's call" -> propose, "Kyiv's claim"
+    -> assert), if it is one."""
+    inside = {t.i for t in content}
+    head = next((t for t in content if t.head.i not in inside or t.head == t), None)
+    return lexicon().speech_nouns.get(head.lower_) if head is not None and head.pos_ == "NOUN" else None
+
+
+def _embedded_stance(content: list[Token], party: str | None) -> str | None:
+    """A report of the speaker's own side's decision takes its stance: "the Kremlin said it accepted the
+    provisions", "Moscow agreed to the US proposal, Ushakov said". The subject must be a pronoun or the speaker's
+    own party."""
+    inside = {t.i for t in content}
+    for top in (t for t in content if t.head.i not in inside or t.head == t):
+        stance = CUE_STANCE.get(cue_lemma(top)) if top.pos_ in ("VERB", "AUX") else None
+        if stance not in ("accept", "reject", "propose"):
+            continue
+        if any(c.dep_ == "neg" for c in top.children):
+            stance = {"accept": "reject"}.get(stance, stance)
+        subject = next((c for c in top.children if c.dep_ == "nsubj"), None)
+        if subject is not None and (subject.lower_ in ("it", "we", "they") or party is not None
+                                    and registry().party_of(subject.text) == party):
+            return stance
+    return None
 
 
 def _reports_a_negation(content: list[Token]) -> bool:
@@ -184,6 +234,53 @@ def _inside_reported_speech(tok: Token) -> bool:
     return False
 
 
+def cue_lemma(tok: Token) -> str:
+    """The verb's lemma, or its phrasal form when the lexicon has one ("turned down" -> turn_down)."""
+    lemma = tok.lemma_.lower()
+    particle = next((c.lower_ for c in tok.children if c.dep_ == "prt"), None)
+    return f"{lemma}_{particle}" if particle and f"{lemma}_{particle}" in CUE_STANCE else lemma
+
+
+_RELATIVE_PRONOUNS = {"who", "which", "that"}
+_CIRCUMSTANCE_MARKS = {"when", "after", "before", "as", "while", "if", "because", "since", "though", "although",
+                       "once", "until", "unless", "whether"}
+
+
+def _speaker_of(verb: Token) -> tuple[Token | None, list[Token]]:
+    """(speaker's head, what a passive cue is about): the subject; the agent of a passive cue ("was confirmed
+    by the governor", "was dismissed by the ministry"), whose subject is then what was said; the antecedent of a
+    relative pronoun ("the governor, who said …")."""
+    subj = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+    about: list[Token] = []
+    agent = next((g for c in verb.children if c.dep_ == "agent" for g in c.children if g.dep_ == "pobj"), None)
+    if subj is not None and subj.dep_ == "nsubjpass" and agent is not None:
+        subj, about = agent, [subj]
+    if subj is not None and subj.lower_ in _RELATIVE_PRONOUNS and verb.dep_ == "relcl" and verb.head != verb:
+        subj = verb.head
+    return subj, about
+
+
+def _is_reported_clause(clause: Token, verb: Token) -> bool:
+    """Whether an adverbial clause of a speech verb is what it reports: after the verb ("…, adding that"), or
+    before it as a finite clause with no subordinating word ("Drones hit X overnight, the governor said", which
+    the parser sometimes attaches so); "When asked, he said" is a circumstance."""
+    if clause.i > verb.i:
+        return not (clause.lemma_.lower() in CUE_STANCE and _has_no_subject(clause))
+    return not _has_no_subject(clause) and not any(
+        c.dep_ == "mark" and c.lower_ in _CIRCUMSTANCE_MARKS for c in clause.children)
+
+
+def _antecedent(verb: Token) -> Token | None:
+    """The noun a relative clause with this cue verb is about, when the verb's object is that noun: "a claim
+    the ministry rejected", "the proposal, which Moscow turned down" (not "the governor, who said …")."""
+    if verb.dep_ != "relcl" or verb.head.pos_ not in ("NOUN", "PROPN"):
+        return None
+    subject = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+    if subject is None or subject.lower_ in _RELATIVE_PRONOUNS:
+        return None
+    return verb.head
+
+
 def _has_no_subject(verb: Token) -> bool:
     return not any(c.dep_ in ("nsubj", "nsubjpass") for c in verb.children)
 
@@ -192,19 +289,19 @@ def _cue_claims(sent: SpacySpan) -> list[tuple[Token, list[Token], list[Token]]]
     """(cue verb, speaker tokens, content tokens) for each speech cue in a sentence."""
     out = []
     for tok in sent:
-        lemma = tok.lemma_.lower()
+        lemma = cue_lemma(tok)
         if tok.pos_ not in ("VERB", "AUX") or lemma not in CUE_STANCE:
             continue
         if _inside_reported_speech(tok):
             continue  # "Peskov said Russia would not accept a truce": the truce is Peskov's claim, not Russia's
-        subj = next((c for c in tok.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+        subj, about = _speaker_of(tok)
         if subj is None and (tok.dep_ == "conj" or tok.dep_ == "advcl" and tok.head.lemma_.lower() in CUE_STANCE):
             # "denied and said", "denied it, adding that …": the subject is shared, the stance is the verb's own
             subj = next((c for c in tok.head.children if c.dep_ == "nsubj"), None)
-        if subj is None or tok.dep_ in ("amod", "acl") and subj is None:
+        if subj is None:
             continue
-        comps = [c for c in tok.children if c.dep_ in ("ccomp", "xcomp", "advcl") and not (
-            c.dep_ == "advcl" and (c.i < tok.i or c.lemma_.lower() in CUE_STANCE and _has_no_subject(c)))]
+        comps = about + [c for c in tok.children if c.dep_ in ("ccomp", "xcomp")
+                         or c.dep_ == "advcl" and _is_reported_clause(c, tok)]
         # "…, adding that": its own claim; "pushed for Russia to accept": the pusher's content
         objects = [c for c in tok.children if c.dep_ in ("dobj", "obj", "oprd")]  # "called the claim a lie"
         if lemma in _ACCUSE_LIKE:
@@ -212,13 +309,16 @@ def _cue_claims(sent: SpacySpan) -> list[tuple[Token, list[Token], list[Token]]]
             comps = objects + [c for c in tok.children if c.dep_ == "prep" and c.lower_ in ("of", "for", "over")] + comps
         elif not comps:
             comps = objects
-        if not comps and lemma in _NEEDS_CLAUSE:
+        antecedent = _antecedent(tok)
+        if antecedent is not None and (not comps or all(c.lower_ in _RELATIVE_PRONOUNS for c in comps)):
+            comps = []  # "a claim the ministry rejected", "the proposal, which Moscow turned down": the noun
+        elif not comps and lemma in _NEEDS_CLAUSE:
             continue
-        if not comps:
+        if not comps and antecedent is None:
             comps = [c for c in tok.children if c.dep_ == "prep" and c.lower_ in ("on", "about", "of", "for")]
-        if not comps:
+        if not comps and antecedent is None:
             continue
-        content: list[Token] = []
+        content: list[Token] = _phrase_tokens(antecedent) if antecedent is not None and not comps else []
         for c in comps:
             content.extend(c.subtree)
             for conj in c.conjuncts:
@@ -229,12 +329,17 @@ def _cue_claims(sent: SpacySpan) -> list[tuple[Token, list[Token], list[Token]]]
             if conj.dep_ == "conj" and conj.pos_ in ("VERB", "AUX") and conj.lemma_.lower() not in CUE_STANCE:
                 content.extend(conj.subtree)
         out.append((tok, _phrase_tokens(subj), content))
-    # "Kyiv denied Moscow's claim that its forces had encircled …": the claim inside the denial is Moscow's.
+    # "Kyiv denied Moscow's claim that its forces had encircled …", "dismissed the EU's call for a truce",
+    # "agreed to the US proposal to swap prisoners": the claim inside the reply is its owner's.
     for tok in sent:
         if tok.pos_ == "NOUN" and tok.lower_ in lexicon().speech_nouns:
-            owner = next((c for c in tok.children if c.dep_ == "poss"), None)
+            owner = next((c for c in tok.children if c.dep_ == "poss" or c.dep_ in ("compound", "amod")
+                          and registry().party_of(c.text)), None)
             clause = next((c for c in tok.children if c.dep_ in ("acl", "ccomp", "relcl")
                            and any(m.dep_ == "mark" and m.lower_ == "that" for m in c.children)), None)
+            if clause is None and lexicon().speech_nouns[tok.lower_] == "propose":
+                clause = next((c for c in tok.children if c.dep_ == "prep" and c.lower_ == "for" or c.dep_ == "acl"
+                               and any(m.dep_ == "aux" and m.lower_ == "to" for m in c.children)), None)
             if owner is not None and clause is not None:
                 out.append((tok, _phrase_tokens(owner), list(clause.subtree)))
     # "according to X, …": X speaks the whole sentence.
@@ -276,6 +381,9 @@ def extract_claims(doc: Doc, doc_id: str, published: dt.date, times: list[TimeMe
             speaker_phrase = text[slice(*_span_of(speaker_toks))]
             speaker, party, role = _resolve_speaker(speaker_phrase, memory, reg)
             party_basis = None if party is None else "stated" if reg.party_of(speaker_phrase) == party else "context"
+            if party is None:
+                party = _party_of_institution(speaker, text, reg)
+                party_basis = "context" if party else None
             if party is None and memory.last and memory.last_sentence in (sent_no - 1, sent_no) \
                     and _INSTITUTIONAL_ROLE.search(speaker):
                 party = memory.last[1]  # an unnamed spokesman right after a side's statement speaks for it
@@ -285,11 +393,15 @@ def extract_claims(doc: Doc, doc_id: str, published: dt.date, times: list[TimeMe
             c_start, c_end = _span_of(content_toks)
             start, end = min(c_start, *_span_of(speaker_toks)), max(c_end, verb.idx + len(verb.text))
             content = _content_text(doc, content_toks)
-            lemma = "according to" if verb.lower_ == "according" else verb.lemma_.lower()
+            lemma = "according to" if verb.lower_ == "according" else cue_lemma(verb)
             if verb.lower_ in lexicon().speech_nouns and verb.pos_ == "NOUN":
                 stance = lexicon().speech_nouns[verb.lower_]
             else:
                 stance = "assert" if lemma == "according to" else _stance(lemma, verb, content, content_toks)
+            if stance == "assert":
+                stance = _embedded_stance(content_toks, party) or stance
+            if stance == "assert" and _reports_a_negation(content_toks):
+                stance = "deny"  # "the village was not captured, the brigade said"
             memory.last = (speaker, party)
             memory.last_sentence = sent_no
             claims.append(Claim(
@@ -349,7 +461,10 @@ def infer_speaker_parties(claims: list[Claim], incidents: list[Incident]) -> lis
             sides.add(inc.actor_party if own else ("UA" if inc.actor_party == "RU" else "RU"))
         out.append(claim.model_copy(update={"party": sides.pop(), "party_basis": "inferred_from_acts"})
                    if len(sides) == 1 else claim)
-    return out
+    # The same official's other statements speak for the same side.
+    inferred = {c.speaker: c.party for c in out if c.party_basis == "inferred_from_acts"}
+    return [c.model_copy(update={"party": inferred[c.speaker], "party_basis": "inferred_from_acts"})
+            if c.party is None and c.speaker in inferred else c for c in out]
 
 
 _SYNONYMS = {"encircle": "surround", "encirclement": "surround", "surrounded": "surround", "encircled": "surround",
@@ -360,7 +475,7 @@ _SYNONYMS = {"encircle": "surround", "encirclement": "surround", "surrounded": "
              "troop": "force", "soldier": "force", "army": "force", "military": "force", "unit": "force",
              "facility": "infrastructure", "plant": "infrastructure", "substation": "infrastructure",
              "station": "infrastructure", "power": "energy", "electricity": "energy", "forces": "force"}
-_BARE_REFERENCE = re.compile(r"^(?:the\s+|these\s+|this\s+|such\s+|those\s+|any\s+)?(?:allegations?|accusations?|"
+_BARE_REFERENCE = re.compile(r"^(?:the\s+|these\s+|this\s+|such\s+|those\s+|any\s+|an?\s+)?(?:allegations?|accusations?|"
                              r"claims?|reports?|charges?|statements?|involvement|responsibility|role|part|this|that|"
                              r"it|these|they|which)\b", re.I)
 _STOPWORDS = {"the", "and", "that", "this", "these", "those", "with", "from", "into", "over", "have", "had", "has",

@@ -173,6 +173,10 @@ _NOT_PARTICULAR = {"any", "all", "future", "further", "possible", "potential", "
 _DETERMINED = {"a", "an", "the", "this", "that", "these", "those", "another"}
 
 
+# Subordinators that present their clause as a fact, whatever the main clause plans or threatens.
+_FACTUAL_MARKS = {"after", "since", "because", "as"}
+
+
 def mood_of(cue: Token) -> str:
     """Whether the act `cue` names is reported as done ("realis"), denied or absent ("negated"), or only
     possible, planned, threatened, conditional or forbidden ("irrealis").
@@ -214,6 +218,8 @@ def mood_of(cue: Token) -> str:
                 return "irrealis"
         if cur != head and cur.lemma_.lower() in lex.speech_verbs or cur.dep_ == "ROOT" or cur.head == cur:
             break
+        if cur.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ in _FACTUAL_MARKS for c in cur.children):
+            break  # "After Ukrainian drones sank a corvette, Medvedev threatened …": told as done
         below, cur = cur, cur.head
     return "realis"
 
@@ -230,6 +236,11 @@ def sites_of(patient: Token | None) -> list[Token]:
     "attacked four sites: the port in A, a warehouse in B …". One token per site; [] for a single one."""
     if patient is None:
         return []
+    for modifier in patient.children:  # "the Saratov and Volgograd refineries": one site per named modifier
+        if modifier.dep_ in ("compound", "amod", "nmod") and modifier.pos_ == "PROPN":
+            named = [t for t in modifier.conjuncts if t.pos_ == "PROPN"]
+            if named:
+                return sorted([modifier, *named], key=lambda t: t.i)
     listed = [t for t in patient.subtree if t != patient and t.dep_ in ("conj", "appos")
               and t.pos_ in ("NOUN", "PROPN") and _coordination_root(t) == patient]
     if not listed:
@@ -249,6 +260,15 @@ def _coordination_root(tok: Token) -> Token:
             cur = cur.head.head
         else:
             return cur
+
+
+def agent_words(tok: Token) -> str:
+    """The words that name an agent, without the clauses and remarks hung on them: "troops who had crossed …",
+    "its forces recaptured X, a claim the ministry rejected" (the parser may hang the remark on the agent)."""
+    speech = lexicon().speech_nouns
+    hung = {t.i for c in tok.children if c.dep_ in ("relcl", "acl") or c.dep_ == "appos" and c.lower_ in speech
+            for t in c.subtree}
+    return "".join(t.text_with_ws for t in tok.subtree if t.i not in hung).strip(" ,;:")
 
 
 def own_words(tok: Token) -> str:

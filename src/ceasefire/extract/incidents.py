@@ -23,7 +23,7 @@ from ceasefire.actors import registry
 from ceasefire.extract.acts import (FORCE_WORDS, NOTE_LABELS, PEOPLE, Clause, clauses, cue_token, facility_in,
                                    ground_attack, kind_by_weapon, refine_type, strongest_cue, weapon_in, weapons_in)
 from ceasefire.extract.claims import infer_speaker_parties
-from ceasefire.extract.frames import (Roles, held_responsible, own_words, phrase, placed_by, roles_of, sites_of,
+from ceasefire.extract.frames import (Roles, agent_words, held_responsible, own_words, phrase, placed_by, roles_of, sites_of,
                                      verb_of)
 from ceasefire.extract.lexicon import lexicon
 from ceasefire.extract.nlp import doc_text, proper_names, text_of
@@ -93,25 +93,38 @@ class IncidentContext:
 
 
 _SPEECH_BEFORE = re.compile(r"\b(?:said|says|told|announced|reported|stated|claimed|added|wrote|posted|denied|"
-                            r"accused|warned)\s+(?:\w+\s+){0,2}$", re.IGNORECASE)
+                            r"accused|warned|recalled)\s+(?:\w+\s+){0,2}$", re.IGNORECASE)
 
 
-def _time_for(clause: Clause, ctx: IncidentContext) -> tuple[TimeSpan, str]:
+def _time_for(clause: Clause, ctx: IncidentContext, cue: Token | None) -> tuple[TimeSpan, str]:
     """The clause's own time, else its sentence's, else the latest before it, else publication; with which it was
     (FieldBasis.date).
 
     A time right after a speech verb ("said on Thursday that …") dates the statement, not the event, and
-    is used only when the sentence has no other.
+    is used only when the sentence has no other; so does a time inside a remark on a noun that does not hold the
+    act ("Kupiansk, liberated in September 2022, came under fire on Wednesday").
     """
     sentence = clause.sentence
     in_clause = [t for t in ctx.times if clause.start <= t.start < clause.end]
     in_sentence = [t for t in ctx.times if sentence.start_char <= t.start < sentence.end_char]
     for name, group in (("clause", in_clause), ("sentence", in_sentence)):
-        event_times = [t for t in group if not _SPEECH_BEFORE.search(ctx.text[sentence.start_char:t.start])]
+        event_times = [t for t in group if not _SPEECH_BEFORE.search(ctx.text[sentence.start_char:t.start])
+                       and not (cue is not None and _in_another_remark(cue_token(sentence, t.start), cue))]
         if event_times or group:
             return (event_times or group)[0].span, name
     before = [t for t in ctx.times if t.start < clause.start and not t.span.historical]
     return (before[-1].span, "earlier") if before else (default_span(ctx.published), "publication")
+
+
+def _in_another_remark(word: Token | None, cue: Token) -> bool:
+    """Whether a word sits in a relative or participial clause or an apposition that does not hold the act."""
+    cur = word
+    while cur is not None and cur.head != cur:
+        remark = cur.dep_ in ("acl", "relcl", "appos") or cur.dep_ == "advcl" and cur.head.pos_ in ("NOUN", "PROPN")
+        if remark and not cur.left_edge.i <= cue.i <= cur.right_edge.i:
+            return True
+        cur = cur.head
+    return False
 
 
 def _strip_attribution(text: str) -> str:
@@ -153,7 +166,7 @@ def _actor_and_target(kind: str, clause: Clause, match: re.Match, ctx: IncidentC
         roles = roles_of(cue_tok)
         sites = tuple(own_words(t) for t in sites_of(roles.patient))
         if roles.agent is not None and (roles.agent.lower_ not in _PRONOUN_AGENTS or claim_ids):
-            actor = phrase(roles.agent)
+            actor = agent_words(roles.agent)
             actor_party = reg.party_of(_strip_attribution(actor))
         if roles.patient is not None:
             target = phrase(roles.patient)
@@ -302,6 +315,10 @@ def extract_incidents(doc: Doc, ctx: IncidentContext) -> list[Incident]:
                                                      if kind == "generic" else "verb" if cue_tok is not None
                                                      and cue_tok.pos_ == "VERB" else "noun")
             kind = refined
+            if kind == "armed_clash" and cue_tok is not None and cue_tok.pos_ == "NOUN":
+                # "a drone raid", "a missile assault": the weapon on the act's noun names how it was done
+                kind = kind_by_weapon(weapons_in(" ".join(c.text for c in cue_tok.children
+                                                          if c.dep_ in ("compound", "amod")))) or kind
             if kind == "generic" and not re.search(r"strike|struck|attack|shell|fire|explosion|blast|hit", clause.text,
                                                    re.I):
                 continue
@@ -323,7 +340,7 @@ def extract_incidents(doc: Doc, ctx: IncidentContext) -> list[Incident]:
             if kind == "arrest" and actor_party == "RU":
                 kind = "abduction"  # detentions by an occupying force are coded as forced disappearances
             previous = who
-            when, date_basis = _time_for(clause, ctx)
+            when, date_basis = _time_for(clause, ctx, cue_tok)
             event_type, sub_type = acled_labels(kind, actor_party)
             if kind == "energy_strike":
                 weapons = weapons_in(clause.text)

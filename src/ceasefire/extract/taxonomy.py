@@ -20,6 +20,12 @@ def whole_words(words: str) -> re.Pattern:
     return re.compile(r"(?<![\w-])(?:" + words + r")(?![\w-])", re.IGNORECASE)
 
 
+def weapon_words(words: str) -> re.Pattern:
+    """Like whole_words, but also as the last part of a hyphenated compound ("sea-drone", "kamikaze-drones"),
+    except for defences against the weapon ("anti-drone", "counter-drone")."""
+    return re.compile(r"(?<!\w)(?<!anti-)(?<!counter-)(?:" + words + r")(?![\w-])", re.IGNORECASE)
+
+
 @dataclass(frozen=True)
 class IncidentType:
     name: str
@@ -52,7 +58,7 @@ def load_codebook(data: dict) -> Codebook:
     unknown = set(data["note_labels"].values()) - set(types)
     if unknown:
         raise ValueError(f"codebook: note labels name unknown types {sorted(unknown)}")
-    weapons = [(name, whole_words(pattern)) for name, pattern in data["weapons"].items()]
+    weapons = [(name, weapon_words(pattern)) for name, pattern in data["weapons"].items()]
     return Codebook(types=types, note_labels=dict(data["note_labels"]), weapons=weapons)
 
 
