@@ -2,7 +2,7 @@
 import pytest
 
 from ceasefire.extract import extract_text
-from ceasefire.extract.lexicon import load_lexicon
+from ceasefire.extract.lexicon import LIST_KEYS, load_lexicon
 from ceasefire.extract.taxonomy import codebook, load_codebook
 
 # One sentence per type of the codebook, written for this test, with the ACLED sub-event type it must give.
@@ -60,9 +60,7 @@ def test_codebook_loader_refuses_bad_data():
 
 
 def test_lexicon_loader_refuses_two_stances_for_one_verb():
-    lists = {k: [] for k in ("needs_clause", "light_verbs", "time_nouns", "reflexives",
-                             "irrealis_words", "reaction_verbs", "observer_nouns",
-                             "perception_verbs", "cessation_verbs", "act_nouns", "weapon_verbs")}
+    lists = {k: [] for k in LIST_KEYS}
     assert load_lexicon({"speech_verbs": {"assert": ["say"]}, **lists}).stance_of("say") == "assert"
     with pytest.raises(ValueError, match="two stances"):
         load_lexicon({"speech_verbs": {"assert": ["say"], "deny": ["say"]}, **lists})

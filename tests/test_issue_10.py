@@ -348,3 +348,28 @@ def test_issue_10_weapon_words_in_compounds(text, sub):
 def test_issue_10_its_forces_in_a_claim_with_a_remark_hung_on_it():
     incs = _incidents("The Russian Defence Ministry said its forces captured Dachne, a claim Kyiv rejected.")
     assert [i.actor_party for i in incs] == ["RU"]
+
+
+@pytest.mark.parametrize("text, dead, hurt", [
+    ("Occupying troops shot dead three men at a checkpoint outside Enerhodar.", 3, None),
+    ("A sniper shot a pensioner in Toretsk; she died of her wounds in hospital.", 1, None),
+    ("A car bomb killed the Russian-appointed deputy mayor of Nova Kakhovka.", 1, None),
+    ("The regional governor said four people were injured.", None, 4),  # the speaker is not a casualty
+])
+def test_issue_10_casualty_forms(text, dead, hurt):
+    from ceasefire.extract.quantities import find_fatalities, find_injured
+
+    assert (find_fatalities(text), find_injured(text)) == (dead, hurt)
+
+
+def test_issue_10_a_toll_told_after_the_act_is_not_a_second_act():
+    incs = _incidents("Russian forces shelled Kurakhove on Monday. The military said one of its soldiers was killed.")
+    assert [(i.acled_sub_event_type, i.fatalities) for i in incs] == [("Shelling/artillery/missile attack", 1)]
+
+
+@pytest.mark.parametrize("text, place", [
+    ("Ukrainian forces fired Vilkha rockets at Donetsk on Monday.", "Donetsk"),  # a weapon, though a village too
+    ("Russian artillery on the left bank of the Dnipro shelled Beryslav.", "Beryslav"),  # a river, not the city
+])
+def test_issue_10_places_are_not_weapons_or_rivers(text, place):
+    assert _incidents(text)[0].place_mention == place

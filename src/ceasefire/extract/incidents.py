@@ -116,6 +116,16 @@ def _time_for(clause: Clause, ctx: IncidentContext, cue: Token | None) -> tuple[
     return (before[-1].span, "earlier") if before else (default_span(ctx.published), "publication")
 
 
+_TOLL_VERBS = {"kill", "wound", "injure", "die", "hurt"}
+
+
+def _only_a_toll(cue: Token | None, clause: str) -> bool:
+    """Whether a clause only counts casualties: a casualty verb with no agent and no weapon ("two soldiers were
+    killed", "one died"), which reports the toll of an act, not an act of its own."""
+    return cue is not None and cue.lemma_.lower() in _TOLL_VERBS and roles_of(cue).agent is None \
+        and not weapons_in(clause)
+
+
 def _in_another_remark(word: Token | None, cue: Token) -> bool:
     """Whether a word sits in a relative or participial clause or an apposition that does not hold the act."""
     cur = word
@@ -307,6 +317,8 @@ def extract_incidents(doc: Doc, ctx: IncidentContext) -> list[Incident]:
             kind, match, cue_tok = cue
             if cue_tok is not None and _only_a_reaction(cue_tok):
                 continue  # "the EU condemned the attacks": a reaction, not a report of a particular act
+            if incidents and kind == "generic" and _only_a_toll(cue_tok, clause.text):
+                continue  # "The DPR said one of its fighters was killed": the toll of the act told before
             label = NOTE_LABELS.get(clause.text.split(":", 1)[0].strip().lower()) if ":" in clause.text[:30] \
                 else sentence_label
             sentence_label = None

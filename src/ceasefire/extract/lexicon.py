@@ -12,9 +12,9 @@ from importlib import resources
 import yaml
 
 STANCES = ("assert", "accuse", "deny", "reject", "warn", "propose", "accept")
-_LISTS = ("needs_clause", "light_verbs", "time_nouns", "reflexives", "irrealis_words",
+LIST_KEYS = ("needs_clause", "light_verbs", "time_nouns", "reflexives", "irrealis_words",
           "reaction_verbs", "observer_nouns", "perception_verbs",
-          "cessation_verbs", "act_nouns", "weapon_verbs")
+          "cessation_verbs", "act_nouns", "weapon_verbs", "rivers")
 
 
 @dataclass(frozen=True)
@@ -32,6 +32,7 @@ class Lexicon:
     cessation_verbs: frozenset[str]
     act_nouns: frozenset[str]
     weapon_verbs: frozenset[str]
+    rivers: frozenset[str]
 
     def stance_of(self, lemma: str) -> str | None:
         return self.speech_verbs.get(lemma)
@@ -43,7 +44,7 @@ class Lexicon:
 
 def load_lexicon(data: dict) -> Lexicon:
     """Build and check a lexicon from the parsed YAML (raises ValueError on a malformed file)."""
-    missing = [k for k in ("speech_verbs", *_LISTS) if k not in data]
+    missing = [k for k in ("speech_verbs", *LIST_KEYS) if k not in data]
     if missing:
         raise ValueError(f"lexicon lacks {', '.join(missing)}")
     speech: dict[str, str] = {}
@@ -59,7 +60,7 @@ def load_lexicon(data: dict) -> Lexicon:
     if bad:
         raise ValueError(f"lexicon: speech_nouns has unknown stances {bad}")
     lists = {}
-    for key in _LISTS:
+    for key in LIST_KEYS:
         words = [str(w).lower() for w in data[key]]
         if len(set(words)) != len(words):
             raise ValueError(f"lexicon: {key} repeats a word")

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 
 _NAME = r"[A-Z][\w'’-]*(?:[\s-](?:[A-Z][\w'’-]*|(?:na|nad|pid|u|v|de)(?=[\s-][A-Z])))*"
 _PREP = (r"(?:near|in|at|outside|around|on\s+the\s+outskirts\s+of|outskirts\s+of|into|towards?|over|from|"
@@ -118,6 +119,8 @@ def _english_mentions(text: str) -> list[_Ranked]:
         hint = re.sub(r"^(?:,\s*|\s*in\s+the\s+)", "", m.group("hint") or "").strip() or None
         if hint and hint.split()[0] in _STOP:
             hint = None
+        if hint is None and _ARTICLE_BEFORE.search(text, max(0, m.start("name") - 4), m.start("name")):
+            continue  # "the left bank of the Dnipro", "in the Bakhmut direction": towns take no article
         if m.group("district"):  # ACLED's "Donetsk - Petrovskyi": a district of a city
             name = f"{name} - {m.group('district').split('-', 1)[1].strip()}"
         city = _CITY_AFTER.match(text, m.end()) if hint == "district" else None
@@ -197,6 +200,7 @@ def candidate_mentions(text: str, names_of_others: tuple[str, ...] = ()) -> Iter
     gaz = gazetteer()
     people = [(m.start, m.end) for m in registry().find(text) if m.actor.kind == "person"]
     people.extend((m.start(), m.end()) for m in _NAMES_A_NON_PLACE.finditer(text))  # "10:20 Moscow time"
+    people.extend((m.start(), m.end()) for m in _weapon_names().finditer(text))  # "fired Vilkha rockets"
     for other in names_of_others:
         people.extend((m.start(), m.end()) for m in re.finditer(re.escape(other), text))
 
@@ -237,11 +241,13 @@ def candidate_mentions(text: str, names_of_others: tuple[str, ...] = ()) -> Iter
                 words.pop()
                 continue
             if len(name) >= 4 and name not in _STOP and gaz.lookup(name)[0]:
-                yield _with_hint(text, end, name)
+                if not _is_river(text, m.start(), name):
+                    yield _with_hint(text, end, name)
                 break
             words.pop()
-    for _start, end, name in hits:
-        if name in _STOP or _SPEAKS_AFTER.match(text, end) or _REGION_AFTER.match(text, end):
+    for start, end, name in hits:
+        if name in _STOP or _SPEAKS_AFTER.match(text, end) or _REGION_AFTER.match(text, end) \
+                or _is_river(text, start, name):
             continue
         if _FEATURE_AFTER.match(text, end) or _FACILITY_AFTER.match(text, end):
             named_after.append(_with_hint(text, end, name))
@@ -251,6 +257,28 @@ def candidate_mentions(text: str, names_of_others: tuple[str, ...] = ()) -> Iter
     yield from named_after
     # Regions last: "… fired on Zolote and Popasna in the Luhansk region" is about the villages.
     yield from regional
+
+
+_ARTICLE_BEFORE = re.compile(r"\bthe\s+\Z", re.IGNORECASE)
+
+
+def _is_river(text: str, start: int, name: str) -> bool:
+    """A river that shares its name with a town, written as a river: "the Dnipro", "the Siverskyi Donets"."""
+    from ceasefire.extract.lexicon import lexicon
+
+    return name.lower() in lexicon().rivers and bool(_ARTICLE_BEFORE.search(text, max(0, start - 4), start))
+_WEAPON_TYPES = ("air_strike", "drone_strike", "missile_strike", "shelling")
+
+
+@lru_cache(maxsize=1)
+def _weapon_names() -> re.Pattern:
+    """Weapons named in the codebook ("Vilkha", "Tornado-S", "Grad"): never a place, though villages share some
+    of their names."""
+    from ceasefire.extract.taxonomy import codebook
+
+    book = codebook()
+    parts = [p.pattern for _name, p in book.weapons] + [book.types[t].cues.pattern for t in _WEAPON_TYPES]
+    return re.compile("|".join(f"(?:{p})" for p in parts))
 
 
 def _ends_with(pattern: re.Pattern, text: str, end: int, window: int = 120) -> re.Match | None:

@@ -40,7 +40,7 @@ PERSON_NOUNS = (r"people|persons?|civilians?|residents?|soldiers?|servicem[ae]n|
                 r"engineers?|paramedics?|guardsm[ae]n|commanders?|electricians?|shoppers?|patients?|relatives?|"
                 r"sons?|daughters?|mothers?|fathers?|husbands?|wives|wife|grandmothers?|grandfathers?|family\s+members?")
 # One person named by role ("the mayor", "a driver"): counted as one in a casualty clause.
-_ONE_PERSON = re.compile(r"\b(?:the|a|an|one|his|her|their|its)\s+(?:\w+\s+){0,2}?"
+_ONE_PERSON = re.compile(r"\b(?:the|a|an|one|his|her|their|its)\s+(?:[\w'’-]+\s+){0,2}?"
                          r"(?:man|woman|person|boy|girl|child|mayor|governor|head|driver|teacher|doctor|nurse|priest|"
                          r"official|commander|soldier|serviceman|civilian|resident|volunteer|journalist|pensioner|"
                          r"policeman|officer|worker|farmer|son|daughter|mother|father|husband|wife)\b", re.IGNORECASE)
@@ -125,6 +125,8 @@ def _count_people(clause: str, outcome: str) -> int | None:
                 and not any(s <= m.start() < e for s, e in numbered):
             total += 1
             found = True
+    if not found and re.fullmatch(r"\s*(?:and\s+)?(?:he|she)\s*", clause, re.IGNORECASE):
+        return 1  # "…; he died of his wounds"
     if not found:
         bare = _BARE_NUM_BEFORE.search(clause)
         if bare and parse_number(bare.group(1)) is not None:
@@ -132,6 +134,8 @@ def _count_people(clause: str, outcome: str) -> int | None:
     return total if found else None
 
 
+_SPEECH = re.compile(r"\b(?:said|says|told(?:\s+\w+)?|reported|added|stated|announced|wrote|claimed|confirmed)\b"
+                     r"(?:\s+that)?", re.IGNORECASE)
 _AUXILIARY = re.compile(r"\s*(?:were|was|have|has|had|got|are|is|being)\b", re.IGNORECASE)
 _ACTIVE_OBJECT = re.compile(r"\s+(?:" + NUMBER + r"|the|his|her|their|its|at\s+least|more\s+than|about|some)\b",
                             re.IGNORECASE)
@@ -153,6 +157,8 @@ def _casualties(text: str, outcome_rx: str, verb_forms: str) -> int | None:
         clause = text[left + 1:m.start()]
         # "and five wounded" after "killed": only the part after the last outcome word counts.
         clause = re.split(r"\b(?:killed|wounded|injured|dead)\b", clause, flags=re.IGNORECASE)[-1]
+        # "The governor said two people were injured": who speaks is not among the casualties.
+        clause = _SPEECH.split(clause)[-1]
         value = _count_people(clause, outcome_rx)
         if value is not None:
             total += value
@@ -211,7 +217,8 @@ def find_fatalities(text: str) -> int | None:
     toll = _TOLL.search(text)
     if toll:
         return parse_number(toll.group(1))
-    value = _casualties(text, _KILLED, r"killing|killed|kills")
+    value = _casualties(text, _KILLED, r"killing|killed|kills|shot\s+dead|shooting\s+dead|shot\s+and\s+killed|"
+                                       r"executed|executing|murdered|murdering")
     if value is None:
         m = _NUM_KILLED.search(text)
         value = parse_number(m.group(1)) if m else None
