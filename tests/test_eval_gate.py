@@ -61,7 +61,7 @@ def test_eval_gate_own_notes_3_is_all_check_part():
     assert report.parts["check"].rows == report.rows
 
 
-PASSAGE_SETS = {"passages": "passages.jsonl", "passages_2": "passages_2.jsonl"}
+PASSAGE_SETS = {"passages": "passages.jsonl", "passages_2": "passages_2.jsonl", "passages_3": "passages_3.jsonl"}
 
 
 @lru_cache(maxsize=None)

@@ -373,3 +373,38 @@ def test_issue_10_a_toll_told_after_the_act_is_not_a_second_act():
 ])
 def test_issue_10_places_are_not_weapons_or_rivers(text, place):
     assert _incidents(text)[0].place_mention == place
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("The Kremlin rejected the report as fabricated.", ("RU", "deny")),  # the report is what is answered
+    ("Moscow's foreign ministry branded the accusations slander.", ("RU", "deny")),
+    ("Kherson governor Oleksandr Prokudin called the shelling of the maternity ward a war crime.", ("UA", "accuse")),
+    ("Belgorod governor Vyacheslav Gladkov held Ukraine responsible for the blackout.", ("RU", "accuse")),
+    ("Kyiv spurned Moscow's offer of a three-day pause.", ("UA", "reject")),
+    ("Ukraine's ambassador to the UN said the attack killed six people.", ("UA", "assert")),
+])
+def test_issue_10_more_stances_and_speakers(text, expected):
+    assert expected in _claims(text), _claims(text)
+
+
+def test_issue_10_a_short_denial_answers_the_claim_before_it():
+    result = extract_text("Kyiv said a Russian missile hit a school in Izium. No such attack happened, the Russian "
+                          "Defence Ministry said.", "2025-03-20")
+    assert [c.stance for c in result.claims] == ["assert", "deny"] and len(result.contradictions) == 1
+
+
+def test_issue_10_no_strikes_reported_alone_is_an_assertion():
+    assert _claims("The Ukrainian Air Force said there had been no Russian strikes on Odesa this week.") \
+        == [("UA", "assert")]
+
+
+def test_issue_10_a_report_spread_by_someone_is_their_claim():
+    result = extract_text("The Russian Defence Ministry dismissed reports, spread by Ukrainian officials, that its "
+                          "drones had hit a hospital in Sumy.", "2025-03-20")
+    assert ("UA", "assert") in [(c.party, c.stance) for c in result.claims] and len(result.contradictions) == 1
+
+
+def test_issue_10_an_act_told_as_fact_inside_a_denial_is_an_incident():
+    incs = _incidents("The governor denied that the power plant was damaged after Ukrainian drones struck Kurchatov "
+                      "on Monday.")
+    assert [(i.acled_sub_event_type, i.actor_party) for i in incs] == [("Air/drone strike", "UA")]

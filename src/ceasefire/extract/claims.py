@@ -19,6 +19,7 @@ from spacy.tokens import Doc, Span as SpacySpan, Token
 
 from ceasefire.actors import ActorRegistry, registry
 from ceasefire.extract.lexicon import lexicon
+from ceasefire.extract.frames import phrase as words_of
 from ceasefire.extract.nlp import doc_text, proper_names, text_of
 from ceasefire.records import Claim, Contradiction, Incident, Span, TimeSpan, content_id
 from ceasefire.timeparse import TimeMention
@@ -27,7 +28,11 @@ from ceasefire.timeparse import TimeMention
 CUE_STANCE: dict[str, str] = lexicon().speech_verbs
 # Verbs that are claims only with a clausal complement ("added that …"), never with an object alone.
 _NEEDS_CLAUSE = lexicon().needs_clause
-_ACCUSE_LIKE = {"accuse", "blame", "condemn", "warn", "threaten", "decry", "urge", "call"}
+_ACCUSE_LIKE = {"accuse", "blame", "condemn", "warn", "threaten", "decry", "urge", "call", "hold_responsible"}
+# Verbs that put a label on what they name ("called the strike a war crime", "branded the report lies"), and
+# verbs that answer what they name ("rejected the report as fabricated"): their object is part of the content.
+_LABELLING = {"call", "describe", "brand", "label", "dismiss"}
+_ANSWERING = {"deny", "reject", "dismiss", "refute", "rebut"}
 _DENIAL = re.compile(r"\b(?:not\s+true|untrue|false|fake|baseless|groundless|no\s+truth|lies?|"
                      r"disinformation|propaganda|fabricat\w*|did\s+not\s+happen|never\s+happened|provocation|"
                      r"staged|false\s+flag|nonsense|absurd|slander\w*|invent\w*)\b", re.I)
@@ -87,6 +92,9 @@ _DATELINE = re.compile(r"^.*?\((?:Reuters|AP|AFP|Reuters/Ipsos|dpa|Bloomberg|Ukr
                        r"^[A-Z][A-Z .'-]+,\s+\w+\s+\d+\s*[-–—]\s*")
 
 
+_POSTED_TO = re.compile(r"\b(?:to|at)\s+(?:the\s+)?\Z", re.I)
+
+
 def _resolve_speaker(phrase: str, memory: _SpeakerMemory, reg: ActorRegistry) -> tuple[str, str | None, str | None]:
     """(speaker, party, role) for a speaker phrase.
 
@@ -98,6 +106,8 @@ def _resolve_speaker(phrase: str, memory: _SpeakerMemory, reg: ActorRegistry) ->
     if clean.lower() in _PRONOUNS and memory.last:
         return memory.last[0], memory.last[1], None
     found = reg.find(clean) or reg.find(phrase.strip())  # "the Mission" is a registry name with its article
+    # "Russia's envoy to the OSCE": the body an envoy is sent to is not the envoy's side.
+    found = [f for f in found if not _POSTED_TO.search(clean[:clean.find(f.text)] if f.text in clean else "")]
     if found:
         best = next((f for f in found if not f.by_role), found[0])
         actor = best.actor
@@ -138,6 +148,25 @@ def _party_of_institution(speaker: str, text: str, reg: ActorRegistry) -> str | 
     return parties.pop() if len(parties) == 1 else None
 
 
+_OFFICE = r"(?:governor|mayor|head|administration|council)"
+_LOCAL_OFFICIAL = re.compile(r"(?<![\w'’-])(?P<before>[A-Z][\w'’-]+)\s+(?:(?:regional|city|oblast|military)\s+)*"
+                             + _OFFICE + r"\b|\b" + _OFFICE + r"\s+of\s+(?:the\s+)?(?P<after>[A-Z][\w'’-]+)")
+_COUNTRY_PARTY = {"Ukraine": "UA", "Russia": "RU"}
+
+
+def _party_of_local_official(speaker: str) -> str | None:
+    """A governor, mayor or administration of a place is of the state the place is in ("Sumy governor" UA,
+    "governor of Belgorod region" RU); a party word ("Russian-installed") has been read before this."""
+    from ceasefire.geo.gazetteer import gazetteer
+
+    for m in _LOCAL_OFFICIAL.finditer(speaker):
+        entries, how = gazetteer().lookup(m.group("before") or m.group("after"))
+        countries = {e.country for e in entries if e.fclass in ("P", "A")} if how == "exact" else set()
+        if len(countries) == 1 and countries <= _COUNTRY_PARTY.keys():
+            return _COUNTRY_PARTY[countries.pop()]
+    return None
+
+
 def _time_of_statement(sent: SpacySpan, content: tuple[int, int], times: list[TimeMention],
                        published: dt.date) -> TimeSpan:
     for t in times:
@@ -160,9 +189,11 @@ def _stance(lemma: str, verb: Token, content: str, content_toks: list[Token]) ->
     stance = CUE_STANCE.get(lemma, "assert")
     if any(c.dep_ == "neg" for c in verb.children):
         stance = {"confirm": "deny", "assert": "deny", "accept": "reject"}.get(stance, stance)
-    if stance in ("assert", "propose") and lemma in ("call", "describe", "dismiss") and _DENIAL.search(content) \
+    if stance in ("assert", "propose") and lemma in _LABELLING and _DENIAL.search(content) \
             or stance == "assert" and _DENIAL.search(content):
         stance = "deny"  # "called the claim a provocation", "dismissed it as fake"
+    elif lemma in _LABELLING and _puts_an_accusing_label(verb):
+        stance = "accuse"  # "called the strike a war crime"
     if stance in ("deny", "reject"):
         said = _what_was_said(content_toks)
         if said == "propose":
@@ -172,12 +203,23 @@ def _stance(lemma: str, verb: Token, content: str, content_toks: list[Token]) ->
     return stance
 
 
+def _puts_an_accusing_label(verb: Token) -> bool:
+    """Whether a labelling verb's predicate ("a war crime", "an act of terrorism", "barbaric") accuses."""
+    words = lexicon().accusation_words
+    for label in (c for c in verb.children if c.dep_ in ("oprd", "acomp", "xcomp")
+                  or c.dep_ == "prep" and c.lower_ == "as"):
+        text = " ".join(t.lower_ for t in label.subtree)
+        if any(re.search(rf"\b{re.escape(w)}\b", text) for w in words):
+            return True
+    return False
+
+
 def _what_was_said(content: list[Token]) -> str | None:
     """The stance of the speech noun that heads what a reply answers ("the EU's call" -> propose, "Kyiv's claim"
     -> assert), if it is one."""
     inside = {t.i for t in content}
     head = next((t for t in content if t.head.i not in inside or t.head == t), None)
-    return lexicon().speech_nouns.get(head.lower_) if head is not None and head.pos_ == "NOUN" else None
+    return lexicon().speech_nouns.get(head.lemma_.lower()) if head is not None and head.pos_ == "NOUN" else None
 
 
 def _embedded_stance(content: list[Token], party: str | None) -> str | None:
@@ -205,16 +247,26 @@ def _reports_a_negation(content: list[Token]) -> bool:
     from ceasefire.extract.taxonomy import codebook  # the act words live in the codebook
 
     inside = {t.i for t in content}
-    tops = [t for t in content if t.head.i not in inside or t.head == t]
-    for top in tops:
-        if top.pos_ not in ("VERB", "AUX") or not any(c.dep_ == "neg" or c.lower_ == "no" and c.dep_ == "det"
-                                                      for c in [*top.children, *(g for c in top.children
-                                                                                 if c.dep_ == "nsubj"
-                                                                                 for g in c.children)]):
+    for top in (t for t in content if t.head.i not in inside or t.head == t):
+        if top.pos_ not in ("VERB", "AUX"):
+            continue
+        if not any(c.dep_ == "neg" or c.lower_ == "no" and c.dep_ == "det"
+                   for c in [*top.children, *(g for c in top.children if c.dep_ == "nsubj" for g in c.children)]):
             continue
         if any(t.cues.fullmatch(top.text) for t in codebook().types.values()):
             return True
     return False
+
+
+def _denies_an_act(content: list[Token]) -> bool:
+    """Whether what is said is that no act took place ("no such strike took place", "there was no attack"): an act
+    noun with "no" as the subject or object of the main verb. Alone this reports an absence ("there had been no
+    strikes since the truce"); it denies when it points back ("such") or answers another side's claim."""
+    inside = {t.i for t in content}
+    acts = lexicon().act_nouns
+    return any(c.dep_ in ("nsubj", "nsubjpass", "attr", "dobj") and c.lemma_.lower() in acts
+               and any(d.dep_ == "det" and d.lower_ == "no" for d in c.children)
+               for top in content if top.head.i not in inside or top.head == top for c in top.children)
 
 
 def _inside_reported_speech(tok: Token) -> bool:
@@ -235,10 +287,13 @@ def _inside_reported_speech(tok: Token) -> bool:
 
 
 def cue_lemma(tok: Token) -> str:
-    """The verb's lemma, or its phrasal form when the lexicon has one ("turned down" -> turn_down)."""
+    """The verb's lemma, or its phrasal form when the lexicon has one ("turned down" -> turn_down, "held X
+    responsible" -> hold_responsible)."""
     lemma = tok.lemma_.lower()
-    particle = next((c.lower_ for c in tok.children if c.dep_ == "prt"), None)
-    return f"{lemma}_{particle}" if particle and f"{lemma}_{particle}" in CUE_STANCE else lemma
+    for child in tok.children:
+        if child.dep_ in ("prt", "oprd", "acomp") and f"{lemma}_{child.lower_}" in CUE_STANCE:
+            return f"{lemma}_{child.lower_}"
+    return lemma
 
 
 _RELATIVE_PRONOUNS = {"who", "which", "that"}
@@ -268,6 +323,12 @@ def _is_reported_clause(clause: Token, verb: Token) -> bool:
         return not (clause.lemma_.lower() in CUE_STANCE and _has_no_subject(clause))
     return not _has_no_subject(clause) and not any(
         c.dep_ == "mark" and c.lower_ in _CIRCUMSTANCE_MARKS for c in clause.children)
+
+
+def _spread_by(noun: Token) -> Token | None:
+    """Who put a report about: "reports, circulated by Russian military bloggers, that …"."""
+    return next((g for c in noun.children if c.dep_ == "acl" for a in c.children if a.dep_ == "agent"
+                 for g in a.children if g.dep_ == "pobj"), None)
 
 
 def _antecedent(verb: Token) -> Token | None:
@@ -307,8 +368,8 @@ def _cue_claims(sent: SpacySpan) -> list[tuple[Token, list[Token], list[Token]]]
         if lemma in _ACCUSE_LIKE:
             # "accused Ukraine of striking …": the accused and the act are the content.
             comps = objects + [c for c in tok.children if c.dep_ == "prep" and c.lower_ in ("of", "for", "over")] + comps
-        elif not comps:
-            comps = objects
+        elif not comps or lemma in _LABELLING | _ANSWERING:
+            comps = objects + comps  # "rejected the report as fabricated": the report is what is answered
         antecedent = _antecedent(tok)
         if antecedent is not None and (not comps or all(c.lower_ in _RELATIVE_PRONOUNS for c in comps)):
             comps = []  # "a claim the ministry rejected", "the proposal, which Moscow turned down": the noun
@@ -332,12 +393,16 @@ def _cue_claims(sent: SpacySpan) -> list[tuple[Token, list[Token], list[Token]]]
     # "Kyiv denied Moscow's claim that its forces had encircled …", "dismissed the EU's call for a truce",
     # "agreed to the US proposal to swap prisoners": the claim inside the reply is its owner's.
     for tok in sent:
-        if tok.pos_ == "NOUN" and tok.lower_ in lexicon().speech_nouns:
+        if tok.pos_ == "NOUN" and tok.lemma_.lower() in lexicon().speech_nouns:
             owner = next((c for c in tok.children if c.dep_ == "poss" or c.dep_ in ("compound", "amod")
-                          and registry().party_of(c.text)), None)
+                          and registry().party_of(words_of(c))), None) or _spread_by(tok)
             clause = next((c for c in tok.children if c.dep_ in ("acl", "ccomp", "relcl")
                            and any(m.dep_ == "mark" and m.lower_ == "that" for m in c.children)), None)
-            if clause is None and lexicon().speech_nouns[tok.lower_] == "propose":
+            if clause is None and tok.dep_ in ("dobj", "obj") and cue_lemma(tok.head) in CUE_STANCE:
+                # "denied reports, circulated by bloggers, that …": the parser hangs the clause on the verb
+                clause = next((c for c in tok.head.children if c.dep_ in ("ccomp", "advcl") and c.i > tok.i
+                               and any(m.dep_ == "mark" and m.lower_ == "that" for m in c.children)), None)
+            if clause is None and lexicon().speech_nouns[tok.lemma_.lower()] == "propose":
                 clause = next((c for c in tok.children if c.dep_ == "prep" and c.lower_ == "for" or c.dep_ == "acl"
                                and any(m.dep_ == "aux" and m.lower_ == "to" for m in c.children)), None)
             if owner is not None and clause is not None:
@@ -382,7 +447,7 @@ def extract_claims(doc: Doc, doc_id: str, published: dt.date, times: list[TimeMe
             speaker, party, role = _resolve_speaker(speaker_phrase, memory, reg)
             party_basis = None if party is None else "stated" if reg.party_of(speaker_phrase) == party else "context"
             if party is None:
-                party = _party_of_institution(speaker, text, reg)
+                party = _party_of_institution(speaker, text, reg) or _party_of_local_official(speaker)
                 party_basis = "context" if party else None
             if party is None and memory.last and memory.last_sentence in (sent_no - 1, sent_no) \
                     and _INSTITUTIONAL_ROLE.search(speaker):
@@ -394,13 +459,14 @@ def extract_claims(doc: Doc, doc_id: str, published: dt.date, times: list[TimeMe
             start, end = min(c_start, *_span_of(speaker_toks)), max(c_end, verb.idx + len(verb.text))
             content = _content_text(doc, content_toks)
             lemma = "according to" if verb.lower_ == "according" else cue_lemma(verb)
-            if verb.lower_ in lexicon().speech_nouns and verb.pos_ == "NOUN":
-                stance = lexicon().speech_nouns[verb.lower_]
+            if verb.lemma_.lower() in lexicon().speech_nouns and verb.pos_ == "NOUN":
+                stance = lexicon().speech_nouns[verb.lemma_.lower()]
             else:
                 stance = "assert" if lemma == "according to" else _stance(lemma, verb, content, content_toks)
             if stance == "assert":
                 stance = _embedded_stance(content_toks, party) or stance
-            if stance == "assert" and _reports_a_negation(content_toks):
+            if stance == "assert" and (_reports_a_negation(content_toks) or _denies_an_act(content_toks) and (
+                    any(t.lower_ == "such" for t in content_toks) or any(c.party not in (None, party) for c in claims))):
                 stance = "deny"  # "the village was not captured, the brigade said"
             memory.last = (speaker, party)
             memory.last_sentence = sent_no
@@ -486,6 +552,9 @@ _STOPWORDS = {"the", "and", "that", "this", "these", "those", "with", "from", "i
               "lies", "lie", "false", "fake", "true", "propaganda", "calling", "report", "itself"}
 
 
+_SHORT_DENIAL = re.compile(r"^(?:\S+\s+){0,7}\S+$|.*\bsuch\b", re.I)
+
+
 def _stem(word: str) -> str:
     for suffix in ("ing", "ed", "es", "s"):
         if word.endswith(suffix) and len(word) - len(suffix) >= 4:
@@ -499,8 +568,8 @@ def _topic_words(claim: Claim) -> set[str]:
     words = set()
     for raw in re.findall(r"[A-Za-z][A-Za-z-]{2,}", claim.text):
         w = raw.lower()
-        if w in _STOPWORDS or reg.party_of(raw):
-            continue
+        if w in _STOPWORDS or reg.party_of(raw) or _DENIAL.fullmatch(w):
+            continue  # who and how it is said ("a fabrication") is not what it is about
         words.add(_SYNONYMS.get(w, _SYNONYMS.get(_stem(w), _stem(w))))
     return words
 
@@ -522,6 +591,10 @@ def find_contradictions(claims: list[Claim]) -> list[Contradiction]:
         if not answered and earlier and _BARE_REFERENCE.match(denial.text.split(" … ")[0]) \
                 or not answered and earlier and not topics[denial.id]:
             answered = [earlier[-1]]
+        if not answered and _SHORT_DENIAL.match(denial.text):
+            # "No such strike took place", "There was no attack": a short denial answers the latest claim of
+            # another side that shares its topic.
+            answered = [o for o in earlier if topics[denial.id] & topics[o.id]][-1:]
         for other in answered:
             out.append(Contradiction(claim_ids=[other.id, denial.id], parties=[other.party, denial.party],
                                      topic=", ".join(sorted(topics[denial.id] & topics[other.id])) or "denial"))

@@ -224,6 +224,13 @@ def mood_of(cue: Token) -> str:
     return "realis"
 
 
+def told_as_fact(cue: Token) -> bool:
+    """Whether the act sits in a clause that presents it as a fact whatever the sentence says about the rest
+    ("denied that radiation had risen after air defences shot down a drone")."""
+    return any(a.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ in _FACTUAL_MARKS for c in a.children)
+               for a in [cue, *cue.ancestors])
+
+
 def _act_head(cue: Token) -> Token:
     head = cue
     while head.dep_ in ("compound", "amod", "nmod") and head.head.pos_ in ("NOUN", "PROPN") and head.head != head:
@@ -266,7 +273,7 @@ def agent_words(tok: Token) -> str:
     """The words that name an agent, without the clauses and remarks hung on them: "troops who had crossed …",
     "its forces recaptured X, a claim the ministry rejected" (the parser may hang the remark on the agent)."""
     speech = lexicon().speech_nouns
-    hung = {t.i for c in tok.children if c.dep_ in ("relcl", "acl") or c.dep_ == "appos" and c.lower_ in speech
+    hung = {t.i for c in tok.children if c.dep_ in ("relcl", "acl") or c.dep_ == "appos" and c.lemma_.lower() in speech
             for t in c.subtree}
     return "".join(t.text_with_ws for t in tok.subtree if t.i not in hung).strip(" ,;:")
 

@@ -24,7 +24,7 @@ from ceasefire.extract.acts import (FORCE_WORDS, NOTE_LABELS, PEOPLE, Clause, cl
                                    ground_attack, kind_by_weapon, refine_type, strongest_cue, weapon_in, weapons_in)
 from ceasefire.extract.claims import infer_speaker_parties
 from ceasefire.extract.frames import (Roles, agent_words, held_responsible, own_words, phrase, placed_by, roles_of, sites_of,
-                                     verb_of)
+                                     told_as_fact, verb_of)
 from ceasefire.extract.lexicon import lexicon
 from ceasefire.extract.nlp import doc_text, proper_names, text_of
 from ceasefire.extract.places import place_mention
@@ -42,16 +42,21 @@ _REPELLED = re.compile(r"\brepell?(?:ed|ing)\b|\brepuls(?:ed|ing)\b|\brebuffed\b
 _ACCUSE_LEMMAS = {"accuse", "blame", "suspect", "charge", "condemn"}
 
 
+def _accuses(verb: Token) -> bool:
+    return verb.lemma_.lower() in _ACCUSE_LEMMAS or verb.lemma_.lower() == "hold" and any(
+        c.lower_ == "responsible" for c in verb.children)  # "held Russia responsible for …"
+
+
 def _accused_of(verb: Token) -> str | None:
     """For a verb under "accused X of …" (or "blamed X for …"), the phrase X; so too for an act named inside what
     the accusation is about ("accused Kyiv of terrorism over Sunday's drone attacks")."""
-    if verb.lemma_.lower() in _ACCUSE_LEMMAS:
+    if _accuses(verb):
         obj = next((c for c in verb.children if c.dep_ in ("dobj", "obj")), None)
         return phrase(obj) if obj is not None else None
     cur = verb
     for _ in range(3):
         head = cur.head
-        if cur.dep_ == "pcomp" and head.lower_ in ("of", "for") and head.head.lemma_.lower() in _ACCUSE_LEMMAS:
+        if cur.dep_ == "pcomp" and head.lower_ in ("of", "for") and _accuses(head.head):
             obj = next((c for c in head.head.children if c.dep_ in ("dobj", "obj")), None)
             return phrase(obj) if obj is not None else None
         if head == cur:
@@ -343,7 +348,8 @@ def extract_incidents(doc: Doc, ctx: IncidentContext) -> list[Incident]:
                          or c.span.start <= at < c.span.end
                          or (c.span.start <= sent.start_char and sent.end_char <= c.span.end + 1)]
             covering = [c for c in ctx.claims if c.id in claim_ids]
-            if covering and all(c.stance in ("deny", "reject") for c in covering):
+            if covering and all(c.stance in ("deny", "reject") for c in covering) \
+                    and not (cue_tok is not None and told_as_fact(cue_tok)):
                 continue  # "… denied that the village had been captured": a denial reports no event
             who = _actor_and_target(kind, clause, match, ctx, claim_ids, previous)
             kind, actor_party = who.kind, who.actor_party

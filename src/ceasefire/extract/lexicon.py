@@ -14,7 +14,7 @@ import yaml
 STANCES = ("assert", "accuse", "deny", "reject", "warn", "propose", "accept")
 LIST_KEYS = ("needs_clause", "light_verbs", "time_nouns", "reflexives", "irrealis_words",
           "reaction_verbs", "observer_nouns", "perception_verbs",
-          "cessation_verbs", "act_nouns", "weapon_verbs", "rivers")
+          "cessation_verbs", "act_nouns", "weapon_verbs", "rivers", "accusation_words")
 
 
 @dataclass(frozen=True)
@@ -33,6 +33,7 @@ class Lexicon:
     act_nouns: frozenset[str]
     weapon_verbs: frozenset[str]
     rivers: frozenset[str]
+    accusation_words: frozenset[str]
 
     def stance_of(self, lemma: str) -> str | None:
         return self.speech_verbs.get(lemma)

@@ -16,14 +16,19 @@ import yaml
 
 
 def whole_words(words: str) -> re.Pattern:
-    """A case-insensitive pattern for alternatives matched as whole words (a hyphen joins words)."""
-    return re.compile(r"(?<![\w-])(?:" + words + r")(?![\w-])", re.IGNORECASE)
+    """A case-insensitive pattern for alternatives matched as whole words (a hyphen joins words: "glide-bomb"
+    is "glide bomb", "sea-drone" is not "drone")."""
+    return re.compile(r"(?<![\w-])(?:" + _hyphen_or_space(words) + r")(?![\w-])", re.IGNORECASE)
+
+
+def _hyphen_or_space(words: str) -> str:
+    return words.replace(r"\s+", r"[\s-]+")
 
 
 def weapon_words(words: str) -> re.Pattern:
     """Like whole_words, but also as the last part of a hyphenated compound ("sea-drone", "kamikaze-drones"),
     except for defences against the weapon ("anti-drone", "counter-drone")."""
-    return re.compile(r"(?<!\w)(?<!anti-)(?<!counter-)(?:" + words + r")(?![\w-])", re.IGNORECASE)
+    return re.compile(r"(?<!\w)(?<!anti-)(?<!counter-)(?:" + _hyphen_or_space(words) + r")(?![\w-])", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
