@@ -350,8 +350,10 @@ def _cue_claims(sent: SpacySpan) -> list[tuple[Token, list[Token], list[Token]]]
     """(cue verb, speaker tokens, content tokens) for each speech cue in a sentence."""
     out = []
     for tok in sent:
+        if tok.pos_ not in ("VERB", "AUX"):
+            continue
         lemma = cue_lemma(tok)
-        if tok.pos_ not in ("VERB", "AUX") or lemma not in CUE_STANCE:
+        if lemma not in CUE_STANCE:
             continue
         if _inside_reported_speech(tok):
             continue  # "Peskov said Russia would not accept a truce": the truce is Peskov's claim, not Russia's

