@@ -48,21 +48,22 @@ def test_adjudicate_minsk_window_and_scope():
     assert "doc-1[0:10]" in found[0].rationale
 
 
-def test_adjudicate_disputed_start_dates_give_a_finding_under_each():
+def test_adjudicate_disputed_start_dates_give_one_finding_that_names_the_readings():
     energy = load_agreement("energy-moratorium-2025")
-    assert len(readings(energy)) == 2
     early = _event("2025-03-20", type_="energy_strike", party="UA", admin1="Kursk", facility="electricity")
     late = _event("2025-03-28", type_="energy_strike", party="UA", admin1="Kursk", facility="oil_refinery",
                   sources=2)
+    assert len(readings(energy, early.when.start)) == 2
     found = adjudicate([early, late], energy)
     by_event = {}
     for f in found:
-        by_event.setdefault(f.event_id, {})[f.basis.split()[1]] = f
-    assert {b: f.status for b, f in by_event[early.id].items()} == {"2025-03-18": "alleged",
-                                                                   "2025-03-25": "out_of_scope"}
-    assert {b: f.status for b, f in by_event[late.id].items()} == {"2025-03-18": "corroborated",
-                                                                  "2025-03-25": "corroborated"}
-    assert {f.clause for f in found if f.event_id == late.id} == {"oil-refineries"}
+        by_event.setdefault(f.event_id, []).append(f)
+    assert [len(fs) for fs in by_event.values()] == [1, 1]  # one finding per event and clause, never per reading
+    (first,), (second,) = by_event[early.id], by_event[late.id]
+    assert first.status == "alleged" and [r.in_force for r in first.readings] == [True, False]
+    assert "not yet in force if it began on 2025-03-25" in first.basis and "in force if it began on 2025-03-18" \
+        in first.basis and "not yet in force" in first.rationale
+    assert second.status == "corroborated" and second.basis == "in force" and second.clause == "oil-refineries"
     assert not adjudicate([_event("2025-04-30", type_="energy_strike", facility="electricity")], energy)
 
 

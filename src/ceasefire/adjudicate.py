@@ -3,8 +3,8 @@
 For each event and each clause that prohibits the event's kind (and, where the clause names facility
 categories, the event's facility):
 1. In force? The event's date must fall in the agreement's window and its place in the geographic scope.
-   Where the parties dispute the start date, the event is judged under each reading; a reading under which
-   the agreement was not yet in force gives an "out_of_scope" finding beside the others. No agreement in
+   Where the parties dispute the start date, the finding says under which readings the agreement was in force
+   (one finding per event and clause, never one per reading: tallies count acts, not readings). No agreement in
    force under any reading, or a place outside the scope: no finding.
 2. Party alleged responsible: the event's actor when that is one of the agreement's parties, else
    "undetermined" (as the OSCE monitors reported).
@@ -24,7 +24,7 @@ import yaml
 from pydantic import ValidationError
 
 from ceasefire.errors import InputError
-from ceasefire.records import Agreement, Clause, Event, Finding, Review, content_id
+from ceasefire.records import Agreement, Clause, Event, Finding, Reading, Review, content_id
 
 CONFIDENCE_BY_CREDIBILITY = {1: 0.95, 2: 0.8, 3: 0.6, 4: 0.35, 5: 0.2, 6: 0.1}
 REVIEW_STATUS = {"confirm": "confirmed", "dispute": "disputed", "not_a_violation": "not_a_violation"}
@@ -65,16 +65,28 @@ def load_agreement(name_or_file: str) -> Agreement:
         raise InputError(name_or_file, f"agreement field {where!r}: {first['msg']}") from None
 
 
-def readings(agreement: Agreement) -> list[tuple[str, dt.date]]:
-    """The start dates to judge under: the agreement's own and each party's alternative."""
-    out = [(f"start {agreement.window.start.isoformat()}", agreement.window.start)]
+def readings(agreement: Agreement, day: dt.date) -> list[Reading]:
+    """The agreement's start as written and each party's alternative, with whether it was in force on `day`."""
+    end = agreement.window.end
+    starts: dict[dt.date, list[str]] = {agreement.window.start: []}
     for party, start in sorted(agreement.window.alternative_starts.items()):
-        out.append((f"start {start.isoformat()} (as {party} reads it)", start))
-    if agreement.window.alternative_starts:
-        others = ", ".join(sorted(agreement.window.alternative_starts))
-        out[0] = (f"start {agreement.window.start.isoformat()} (as the parties other than {others} read it)",
-                  agreement.window.start)
-    return out
+        starts.setdefault(start, []).append(party)
+    return [Reading(start=start, held_by=parties, in_force=start <= day and (end is None or day <= end))
+            for start, parties in sorted(starts.items())]
+
+
+def describe_readings(readings: list[Reading]) -> str:
+    """In words: "in force", or "in force if it began on 2025-03-18 (as RU reads it); not yet in force if it
+    began on 2025-03-25 (as UA reads it)"."""
+    if all(r.in_force for r in readings):
+        return "in force"
+
+    def who(r: Reading) -> str:
+        return f" (as {' and '.join(r.held_by)} read{'s' if len(r.held_by) == 1 else ''} it)" if r.held_by else \
+            " (as the other parties read it)"
+
+    return "; ".join(f"{'in force' if r.in_force else 'not yet in force'} if it began on {r.start.isoformat()}{who(r)}"
+                     for r in readings)
 
 
 def _in_area(area: dict, event: Event) -> bool:
@@ -122,17 +134,14 @@ def _party(agreement: Agreement, event: Event) -> str:
     return event.actor_party if event.actor_party in agreement.parties else "undetermined"
 
 
-def _rationale(agreement: Agreement, clause: Clause, event: Event, basis: str, in_force: bool) -> str:
+def _rationale(clause: Clause, event: Event, in_force: str) -> str:
     where = f"{event.place.name}, {event.place.admin1}" if event.place and event.place.admin1 else \
         (event.place.name if event.place else "an unstated place")
     head = (f"{event.type.replace('_', ' ')} attributed to {event.actor_party or 'an undetermined party'} at {where} "
             f"on {event.when.start.isoformat()}")
     if event.facility:
         head += f" (facility: {event.facility.replace('_', ' ')})"
-    if not in_force:
-        body = f"not in force under this reading ({basis}), so outside the agreement's scope"
-    else:
-        body = f"falls under clause {clause.id} ('{clause.text}')"
+    body = f"falls under clause {clause.id} ('{clause.text}')" + ("" if in_force == "in force" else f"; {in_force}")
     cited = "; ".join(f"{e.doc_id}[{e.start}:{e.end}] \"{e.text[:160]}\"" for e in event.evidence[:3])
     grade = f"{event.sources} independent source(s), grade {event.grade}" + (
         ", denied by another party" if event.contradicted else "")
@@ -140,30 +149,26 @@ def _rationale(agreement: Agreement, clause: Clause, event: Event, basis: str, i
 
 
 def adjudicate(events: Iterable[Event], agreement: Agreement) -> list[Finding]:
-    """Findings for every event under every clause of `agreement` that it may break (see module docstring)."""
+    """One finding for every event and every clause of `agreement` that it may break (see module docstring)."""
     findings = []
-    bases = readings(agreement)
     for event in events:
         if not _in_scope(agreement, event):
             continue
         day = event.when.start
-        end = agreement.window.end
-        in_force = {basis: start <= day and (end is None or day <= end) for basis, start in bases}
-        if not any(in_force.values()):
+        under = readings(agreement, day)
+        if not any(r.in_force for r in under):
             continue
+        in_force = describe_readings(under)
         for clause in agreement.clauses:
             if not _clause_applies(clause, event):
                 continue
-            for basis, _start in bases:
-                status = _status(event) if in_force[basis] else "out_of_scope"
-                findings.append(Finding(
-                    id=content_id("fnd", agreement.id, event.id, clause.id, basis),
-                    event_id=event.id, agreement_id=agreement.id, clause=clause.id, party=_party(agreement, event),
-                    status=status, confidence=CONFIDENCE_BY_CREDIBILITY[event.credibility] if in_force[basis] else 0.0,
-                    rationale=_rationale(agreement, clause, event, basis, in_force[basis]), date=day,
-                    place=event.place, basis=basis, actor_basis=event.actor_basis,
-                    party_confidence=event.party_confidence, claimed_by=event.claimed_by, grade=event.grade,
-                    evidence=event.evidence))
+            findings.append(Finding(
+                id=content_id("fnd", agreement.id, event.id, clause.id),
+                event_id=event.id, agreement_id=agreement.id, clause=clause.id, party=_party(agreement, event),
+                status=_status(event), confidence=CONFIDENCE_BY_CREDIBILITY[event.credibility],
+                rationale=_rationale(clause, event, in_force), date=day, place=event.place, basis=in_force,
+                readings=under, actor_basis=event.actor_basis, party_confidence=event.party_confidence,
+                claimed_by=event.claimed_by, grade=event.grade, evidence=event.evidence))
     return findings
 
 

@@ -177,7 +177,9 @@ def agreements(as_json: bool) -> None:
         click.echo(json.dumps([a.model_dump(mode="json") for a in loaded], ensure_ascii=False, indent=2))
         return
     for a in loaded:
-        starts = "; ".join(basis for basis, _ in readings(a))
+        starts = "; ".join(f"starts {r.start.isoformat()}" + (
+            f" (as {' and '.join(r.held_by)} reads it)" if r.held_by else " (as the other parties read it)"
+            if a.window.alternative_starts else "") for r in readings(a, a.window.start))
         scope = ", ".join(a.scope.admin1) or "all territory"
         click.echo(f"{a.id:<24} {a.title}\n{'':<24} {starts}; ends {a.window.end or 'open'}; scope: {scope}; "
                    f"{len(a.clauses)} clauses")
@@ -214,10 +216,10 @@ def findings(db: str | None, agreement_name: str, start: str | None, end: str | 
         return
     for f in rows:
         place = f"{f.place.name}, {f.place.admin1}" if f.place and f.place.admin1 else (f.place.name if f.place else "?")
-        basis = f.basis.split(" ", 2)[1] if f.basis.startswith("start ") else f.basis
         inferred = f" ({f.actor_basis.replace('_', ' ')})" if f.actor_basis and f.actor_basis != "stated" else ""
-        click.echo(f"{f.date}  {f.clause:<26} {f.party + inferred:<12} {f.status:<13} {f.grade or '':<3} from {basis}"
-                   f"  {place}  [{f.id}]")
+        readings = "" if f.basis == "in force" else f"  [{f.basis}]"
+        click.echo(f"{f.date}  {f.clause:<26} {f.party + inferred:<12} {f.status:<13} {f.grade or '':<3} {place}"
+                   f"  [{f.id}]{readings}")
     click.echo(f"{len(rows)} findings under {agreement.id}")
 
 

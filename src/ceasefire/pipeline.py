@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import sys
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -128,12 +129,30 @@ def refresh_judgements(store: Store) -> None:
 
 
 def reconcile_store(store: Store) -> list[Event]:
-    """Reconcile every stored incident into events and store them."""
+    """Reconcile every stored incident into events and store them; an event keeps its id when reports join it."""
     documents = {d.id: d for d in store.documents()}
     claims = {c.id: c for c in store.claims()}
-    events = reconcile(store.incidents(), documents, claims, store.contradictions())
+    events = keep_event_ids(reconcile(store.incidents(), documents, claims, store.contradictions()),
+                            store.event_links())
     store.save_events(events)
     return events
+
+
+def keep_event_ids(events: list[Event], links: dict[str, str]) -> list[Event]:
+    """Give each event the id of the stored event most of its reports belonged to (`links`: report id -> event
+    id), so that an event keeps its id, and its findings and their reviews, when new reports join it. The larger
+    event keeps an id two events claim; the other keeps its own new id."""
+    taken: set[str] = set()
+    out: dict[int, Event] = {}
+    for n in sorted(range(len(events)), key=lambda n: -len(events[n].incident_ids)):
+        event = events[n]
+        before = Counter(links[i] for i in event.incident_ids if i in links)
+        kept = next((eid for eid, _ in sorted(before.items(), key=lambda x: (-x[1], x[0])) if eid not in taken), None)
+        if kept is not None and kept != event.id:
+            event = event.model_copy(update={"id": kept})
+        taken.add(event.id)
+        out[n] = event
+    return [out[n] for n in range(len(events))]
 
 
 def adjudicate_store(store: Store, agreement: Agreement, events: list[Event] | None = None) -> list[Finding]:

@@ -230,8 +230,18 @@ class Agreement(Record):
     clauses: list[Clause]
 
 
+class Reading(Record):
+    """One reading of an agreement's start date, and whether the agreement was in force on the event's day under
+    it ("start 2025-03-18, as RU reads it": in force; "start 2025-03-25, as UA reads it": not yet)."""
+
+    start: dt.date
+    held_by: list[str] = Field(default_factory=list)  # the parties that read the start so; [] for the text's own
+    in_force: bool
+
+
 class Finding(Record):
-    """One event judged against one clause, under one reading of the agreement's start date."""
+    """One event judged against one clause. Where the parties read the start date differently, the finding is
+    still one: `readings` says under which readings the agreement was in force."""
 
     id: str
     event_id: str
@@ -243,7 +253,8 @@ class Finding(Record):
     rationale: str
     date: dt.date
     place: Place | None = None
-    basis: str = ""
+    basis: str = ""  # the readings in words: "in force as every party reads it", "… only as RU reads it"
+    readings: list[Reading] = Field(default_factory=list)
     actor_basis: ActorBasis | None = None  # how the party was found (stated, or the inference named)
     party_confidence: float | None = None
     claimed_by: list[Party] = Field(default_factory=list)

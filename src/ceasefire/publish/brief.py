@@ -91,14 +91,9 @@ def _tallies(today: list[Finding], yesterday: list[Finding], key) -> list[tuple[
 
 
 def _violations(findings: list[Finding]) -> list[Finding]:
-    """Findings that count as violations on the day: in force, once per event and clause (the first reading)."""
-    seen, out = set(), []
-    for f in findings:
-        if f.status in ("out_of_scope", "not_a_violation") or (f.event_id, f.clause) in seen:
-            continue
-        seen.add((f.event_id, f.clause))
-        out.append(f)
-    return out
+    """Findings that count as alleged violations: all but those an analyst judged not to be one (there is one
+    finding per event and clause, whatever the readings of the start date)."""
+    return [f for f in findings if f.status not in ("out_of_scope", "not_a_violation")]
 
 
 def _sides(claims: list[Claim], contradictions: list[Contradiction]) -> list[SideBySide]:

@@ -185,6 +185,12 @@ class Store:
 
         self.write(write)
 
+    def event_links(self) -> dict[str, str]:
+        """Each report's event, as last reconciled."""
+        rows = self.read(lambda c: c.execute(select(schema.event_incidents.c.incident_id,
+                                                    schema.event_incidents.c.event_id)).all())
+        return dict(rows)
+
     def events(self) -> list[Event]:
         q = select(schema.events.c.data).order_by(schema.events.c.when_start, schema.events.c.id)
         return [Event.model_validate_json(d) for d in self.read(lambda c: c.execute(q).scalars().all())]
