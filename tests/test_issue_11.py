@@ -41,3 +41,37 @@ def test_issue_11_a_re_ingest_changes_nothing(tmp_path):
     before = [(f.id, f.event_id) for f in _findings(store)]
     assert _ingest(store, tmp_path, "a", text, "2025-03-29", "Russian Ministry of Defence").added == []
     assert [(f.id, f.event_id) for f in _findings(store)] == before and len(before) == 1
+
+
+def _brief(store, day, tmp_path):
+    from ceasefire.publish.brief import ReportingDay, build_briefing, render
+
+    return render(build_briefing(store, ReportingDay(day), "energy-moratorium-2025"), "md")
+
+
+def test_issue_11_a_briefing_covers_its_reporting_day_and_never_later_news(tmp_path):
+    store = Store.open(str(tmp_path / "t.db"))
+    _ingest(store, tmp_path, "a", "Russian drones struck a power substation in Sumy on Tuesday, the regional "
+            "administration said.", "2025-03-26", "Sumy regional administration")
+    before = _brief(store, dt.date(2025, 3, 26), tmp_path)
+    # News of the 25th published on the 27th: in the briefing of the 27th, with the day it occurred …
+    _ingest(store, tmp_path, "b", "Ukrainian drones hit a gas pumping station in Sudzha on Tuesday, the Russian "
+            "Defence Ministry said.", "2025-03-27", "Russian Ministry of Defence")
+    later = _brief(store, dt.date(2025, 3, 27), tmp_path)
+    assert "Sudzha" in later and "occurred 2025-03-25" in later and "Sumy" not in later
+    # … never in that of the 26th, which reads as it did when it was issued.
+    assert _brief(store, dt.date(2025, 3, 26), tmp_path) == before and "Sudzha" not in before
+
+
+def test_issue_11_the_lede_and_the_tables_tell_the_same_numbers(tmp_path):
+    from ceasefire.publish.brief import ReportingDay, build_briefing
+
+    store = Store.open(str(tmp_path / "t.db"))
+    _ingest(store, tmp_path, "a", "Russian drones struck a power substation in Sumy on Tuesday, and Russian "
+            "missiles hit a thermal power plant in Kharkiv, the energy ministry said.", "2025-03-26",
+            "Ukrainian Energy Ministry")
+    briefing = build_briefing(store, ReportingDay(dt.date(2025, 3, 26)), "energy-moratorium-2025")
+    total = sum(n for _, n, _ in briefing.party_tallies)
+    assert total == len(briefing.findings) == 2
+    assert f"amount to {total} alleged violations" in " ".join(briefing.lede)
+    assert {e.place.name for e in briefing.infrastructure} >= {"Sumy", "Kharkiv"} and not briefing.front_line

@@ -11,6 +11,7 @@
 """
 from __future__ import annotations
 
+import datetime as dt
 import os
 import re
 from collections.abc import Iterable
@@ -55,6 +56,13 @@ def reliability_of(document: Document) -> str:
         if rule.pattern.search(label):
             return rule.reliability
     return "F"
+
+
+def published_day(document: Document | None) -> dt.date | None:
+    """The day a document became known: its publication date, else the day it was taken in."""
+    if document is None:
+        return None
+    return document.published or (document.retrieved.date() if document.retrieved else None)
 
 
 def source_key(document: Document) -> str:
@@ -161,6 +169,7 @@ def reconcile(incidents: list[Incident], documents: dict[str, Document], claims:
         claim_ids = sorted({cid for m in members for cid in m.claim_ids})
         contradicted = any(cid in denied for cid in claim_ids)
         placed = next((m.place for m in sorted(members, key=lambda m: m.place.precision if m.place else 9)), None)
+        reported_on = sorted({d for m in members if (d := published_day(documents.get(m.doc_id))) is not None})
         events.append(Event(
             id=content_id("evt", *sorted(m.id for m in members)),
             type=first.type, acled_sub_event_type=first.acled_sub_event_type, actor_party=first.actor_party,
@@ -172,6 +181,7 @@ def reconcile(incidents: list[Incident], documents: dict[str, Document], claims:
             fatalities=max((m.fatalities for m in members if m.fatalities is not None), default=None),
             place=placed, when=min((m.when for m in members), key=lambda w: (w.end - w.start, w.start)),
             incident_ids=[m.id for m in members], claim_ids=claim_ids,
+            first_reported=reported_on[0] if reported_on else None, reported_on=reported_on,
             claimed_by=sorted({claims[c].party for c in claim_ids if c in claims and claims[c].party}
                               | {m.claimant_party for m in members if m.claimant_party}),
             sources=len(sources), source_names=sources, contradicted=contradicted, reliability=grades[0],

@@ -186,6 +186,8 @@ class Event(Record):
     place: Place | None = None
     when: TimeSpan
     incident_ids: list[str]
+    first_reported: dt.date | None = None  # the earliest publication day of its reports
+    reported_on: list[dt.date] = Field(default_factory=list)  # every publication day of its reports
     claim_ids: list[str] = Field(default_factory=list)
     claimed_by: list[Party] = Field(default_factory=list)
     sources: int = 1

@@ -27,6 +27,7 @@ from ceasefire.store import Store
 DEFAULT_CUTOFF = dt.time(19, 30)
 DEFAULT_TIMEZONE = "Europe/Kyiv"
 TREND_DAYS = 30
+LOOKBACK_DAYS = 60  # reports published on a day may tell of events this far back
 FRONT_LINE = {"shelling", "missile_strike", "air_strike", "drone_strike", "armed_clash", "ground_assault",
               "attack_repelled", "settlement_captured", "ceasefire_violation", "intercept", "grenade",
               "remote_explosive", "civilian_harm"}
@@ -80,10 +81,6 @@ class Briefing:
     claims_by_id: dict[str, Claim] = field(default_factory=dict)
 
 
-def _day_events(events: list[Event], day: dt.date) -> list[Event]:
-    return [e for e in events if e.when.start <= day <= e.when.end and (e.when.end - e.when.start).days <= 2]
-
-
 def _tallies(today: list[Finding], yesterday: list[Finding], key) -> list[tuple[str, int, int]]:
     now = Counter(key(f) for f in today)
     before = Counter(key(f) for f in yesterday)
@@ -117,33 +114,55 @@ def _sides(claims: list[Claim], contradictions: list[Contradiction]) -> list[Sid
     return out
 
 
+def _plural(n: int, one: str, many: str) -> str:
+    return f"{n} {one if n == 1 else many}"
+
+
 def _lede(day: dt.date, events: list[Event], violations: list[Finding], agreement: Agreement | None,
-          sides: list[SideBySide], claims: list[Claim]) -> list[str]:
+          sides: list[SideBySide]) -> list[str]:
+    """Whole sentences from the day's tallies (the same numbers as the tables), and the day's main dispute."""
     sentences = []
     if events:
+        new = sum(e.first_reported == day for e in events)
         kinds = Counter(e.type.replace("_", " ") for e in events)
         regions = Counter(e.place.admin1 for e in events if e.place and e.place.admin1)
-        top_kind, _ = kinds.most_common(1)[0]
         where = f", most often in {regions.most_common(1)[0][0]} region" if regions else ""
-        sentences.append(f"On {day:%d %B %Y}, {len(events)} incident{'s' if len(events) != 1 else ''} "
-                         f"{'were' if len(events) != 1 else 'was'} reported, {top_kind} the most frequent{where}.")
+        earlier = f" and new reports on {_plural(len(events) - new, 'earlier event', 'earlier events')}" \
+            if len(events) > new else ""
+        sentences.append(f"Reports published on {day:%d %B %Y} told of {_plural(new, 'new event', 'new events')}"
+                         f"{earlier}; {kinds.most_common(1)[0][0]} was the most frequent{where}.")
     else:
-        sentences.append(f"No incidents were reported for {day:%d %B %Y}.")
+        sentences.append(f"No events were reported on {day:%d %B %Y}.")
     if agreement is not None:
         by_party = Counter(f.party for f in violations)
+        inferred = sum(f.actor_basis not in (None, "stated") for f in violations)
         parts = ", ".join(f"{n} attributed to {PARTY_NAMES.get(p, p)}" for p, n in by_party.most_common())
-        sentences.append(f"Under the {agreement.title}, {len(violations)} alleged violation"
-                         f"{'s were' if len(violations) != 1 else ' was'} recorded" + (f": {parts}." if parts else "."))
+        if violations:
+            sentences.append(f"Under the {agreement.title}, they amount to "
+                             f"{_plural(len(violations), 'alleged violation', 'alleged violations')}: {parts}"
+                             + (f" ({inferred} of them attributed by inference)" if inferred else "") + ".")
+        else:
+            sentences.append(f"No alleged violation of the {agreement.title} was reported.")
     disputed = next((s for s in sides if s.contradicted), None)
     if disputed is not None:
         claims_in = [c for cs in disputed.by_party.values() for c in cs]
-        asserting = next((c for c in claims_in if c.stance in ("assert", "accuse")), claims_in[0])
-        denying = next((c for c in claims_in if c.stance in ("deny", "reject")), claims_in[-1])
-        sentences.append(f"{asserting.speaker} said {_short(asserting.text)}; {denying.speaker} denied it.")
-    elif claims:
-        top = claims[0]
-        sentences.append(f"{top.speaker} said {_short(top.text)}.")
-    return sentences[:3]
+        asserting = next((c for c in claims_in if c.stance in ("assert", "accuse")), None)
+        denying = next((c for c in claims_in if c.stance in ("deny", "reject")), None)
+        if asserting is not None and denying is not None and _is_clause(asserting.text):
+            sentences.append(f"{asserting.speaker} said {_short(asserting.text)}; {denying.speaker} denied it.")
+    return sentences
+
+
+def _is_clause(text: str) -> bool:
+    """Whether a claim's words read as a sentence of their own after "X said" (not "to share information …",
+    not a noun phrase): a that-clause or words with a finite verb form of the usual kinds."""
+    words = text.split()
+    return len(words) >= 4 and words[0].lower() != "to" and (words[0].lower() == "that" or any(
+        w.lower() in _FINITE or w.lower().endswith("ed") for w in words[1:6]))
+
+
+_FINITE = {"is", "was", "were", "are", "had", "has", "have", "did", "would", "will", "could", "struck", "hit",
+           "shot", "took", "fought", "began", "left", "held"}
 
 
 def _short(text: str, limit: int = 160) -> str:
@@ -151,34 +170,53 @@ def _short(text: str, limit: int = 160) -> str:
     return text if len(text) <= limit else text[:limit].rsplit(" ", 1)[0] + " …"
 
 
+def _as_of(store: Store, day: dt.date, agreement: Agreement | None):
+    """What was known at the end of `day`: events reconciled from the reports published by then (so that
+    re-issuing a past day's briefing gives the same text), the events reported that day, and their findings with
+    the reviews made by then."""
+    from ceasefire.adjudicate import adjudicate, apply_reviews
+    from ceasefire.pipeline import keep_event_ids
+    from ceasefire.reconcile import published_day, reconcile
+
+    known = {d.id: d for d in store.documents() if (published_day(d) or day) <= day}
+    claims = {c.id: c for c in store.claims() if c.doc_id in known}
+    contradictions = [c for c in store.contradictions() if all(i in claims for i in c.claim_ids)]
+    incidents = [i for i in store.incidents(day - dt.timedelta(days=LOOKBACK_DAYS), day) if i.doc_id in known]
+    events = keep_event_ids(reconcile(incidents, known, claims, contradictions), store.event_links())
+    reported = [e for e in events if day in e.reported_on]
+    findings: list[Finding] = []
+    if agreement is not None:
+        cutoff = dt.datetime.combine(day + dt.timedelta(days=1), dt.time(), tzinfo=dt.timezone.utc)
+        reviews: dict[str, list] = {}
+        for review in store.reviews():
+            if review.at.replace(tzinfo=review.at.tzinfo or dt.timezone.utc) < cutoff:
+                reviews.setdefault(review.finding_id, []).append(review)
+        findings = _violations([apply_reviews(f, reviews.get(f.id, [])) for f in adjudicate(reported, agreement)])
+    return known, events, reported, findings
+
+
 def build_briefing(store: Store, when: ReportingDay, agreement_name: str | None = None) -> Briefing:
-    """Gather everything the day's briefing shows from the store."""
+    """Gather everything the day's briefing shows: what the reports published that day say (new events and
+    new reports on earlier ones, each with the day it occurred), as it was known that day."""
     day = when.day
     agreement = load_agreement(agreement_name) if agreement_name else None
-    all_events = store.events()
-    events = _day_events(all_events, day)
-    claims = store.claims(day, day)
+    known, all_events, events, today = _as_of(store, day, agreement)
+    _, _, _, previous = _as_of(store, day - dt.timedelta(days=1), agreement)
+    published_today = {d.id for d in known.values() if d.published == day or d.published is None
+                       and d.retrieved is not None and d.retrieved.date() == day}
+    claims = [c for c in store.claims() if c.doc_id in published_today]
     claim_ids = {c.id for c in claims}
     contradictions = [c for c in store.contradictions() if claim_ids.intersection(c.claim_ids)]
-    today = _violations(store.findings(agreement.id, day, day)) if agreement else []
-    previous = _violations(store.findings(agreement.id, day - dt.timedelta(days=1), day - dt.timedelta(days=1))) \
-        if agreement else []
     sides = _sides(claims, contradictions)
     tallies_by_region: dict[str, tuple[str, int, int | None, str]] = {}
-    for inc in store.incidents(day, day):
-        if inc.type == "ceasefire_violation" and inc.place and inc.place.precision == 3 and inc.count is not None \
-                and not inc.historical:
+    for inc in store.incidents(day - dt.timedelta(days=LOOKBACK_DAYS), day):
+        if inc.doc_id in published_today and inc.type == "ceasefire_violation" and inc.place \
+                and inc.place.precision == 3 and inc.count is not None and not inc.historical:
             tallies_by_region.setdefault(inc.place.admin1, (inc.place.admin1, inc.count, inc.explosions, inc.doc_id))
-    region_counts = sorted(tallies_by_region.values())
-    about_incidents = {cid for inc in store.incidents(day - dt.timedelta(days=2), day) for cid in inc.claim_ids}
-    doc_ids = {ev.doc_id for e in events for ev in e.evidence} | {c.doc_id for c in claims}
-    start, end = when.window()
-    sources = []
-    for doc_id in sorted(doc_ids):
-        doc = store.document(doc_id)
-        if doc is not None:
-            retrieved = doc.retrieved.replace(tzinfo=doc.retrieved.tzinfo or dt.timezone.utc) if doc.retrieved else None
-            sources.append((doc, reliability_of(doc), bool(retrieved and start < retrieved <= end)))
+    about_events = {cid for e in events for cid in e.claim_ids}
+    doc_ids = {ev.doc_id for e in events for ev in e.evidence if ev.doc_id in published_today} | \
+        {c.doc_id for c in claims}
+    sources = [(known[d], reliability_of(known[d]), True) for d in sorted(doc_ids)]
     first = day - dt.timedelta(days=TREND_DAYS - 1)
     daily: dict[dt.date, dict[str, int]] = {first + dt.timedelta(days=i): {} for i in range(TREND_DAYS)}
     for e in all_events:
@@ -186,20 +224,23 @@ def build_briefing(store: Store, when: ReportingDay, agreement_name: str | None 
             bucket = daily[e.when.start]
             party = e.actor_party if e.actor_party in ("RU", "UA") else "undetermined"
             bucket[party] = bucket.get(party, 0) + 1
+    infrastructure = [e for e in events if e.type in INFRASTRUCTURE or e.facility]
     return Briefing(
-        when=when, agreement=agreement, lede=_lede(day, events, today, agreement, sides, claims), events=events,
+        when=when, agreement=agreement, lede=_lede(day, events, today, agreement, sides), events=events,
         findings=today, party_tallies=_tallies(today, previous, lambda f: f.party),
-        clause_tallies=_tallies(today, previous, lambda f: f.clause), region_counts=region_counts, sides=sides,
-        front_line=[e for e in events if e.type in FRONT_LINE],
-        infrastructure=[e for e in events if e.type in INFRASTRUCTURE],
-        statements=[c for c in claims if c.party not in ("RU", "UA") or c.id not in about_incidents],
+        clause_tallies=_tallies(today, previous, lambda f: f.clause),
+        region_counts=sorted(tallies_by_region.values()), sides=sides,
+        front_line=[e for e in events if e.type in FRONT_LINE and e not in infrastructure],
+        infrastructure=infrastructure,
+        statements=[c for c in claims if c.party not in ("RU", "UA") or c.id not in about_events],
         sources=sources, map_svg=map_svg(events, title=f"Events reported on {day}"),
-        trend_svg=trend_svg(daily, title=f"Events per day, {first} to {day}"),
+        trend_svg=trend_svg(daily, title=f"Events per day (as known on {day}), {first} to {day}"),
         claims_by_id={c.id: c for c in claims})
 
 
 def latest_day(store: Store) -> dt.date | None:
-    days = [e.when.start for e in store.events()]
+    """The last day on which a published report told of an event."""
+    days = [d for e in store.events() for d in e.reported_on] or [e.when.start for e in store.events()]
     return max(days) if days else None
 
 
