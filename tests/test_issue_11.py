@@ -75,3 +75,51 @@ def test_issue_11_the_lede_and_the_tables_tell_the_same_numbers(tmp_path):
     assert total == len(briefing.findings) == 2
     assert f"amount to {total} alleged violations" in " ".join(briefing.lede)
     assert {e.place.name for e in briefing.infrastructure} >= {"Sumy", "Kharkiv"} and not briefing.front_line
+
+
+def test_issue_11_a_document_whose_extraction_fails_is_quarantined_and_can_be_retried(tmp_path, monkeypatch,
+                                                                                       run_cli):
+    import ceasefire.extract as extract
+
+    src = tmp_path / "docs.jsonl"
+    src.write_text("\n".join(json.dumps({"id": n, "text": f"Russian forces shelled Kherson, report {n}.",
+                                         "published": "2025-03-20"}) for n in range(3)))
+    db = str(tmp_path / "t.db")
+    original = extract._extract_parsed
+
+    def failing_on_report_1(document, doc, geocoder):
+        if "report 1" in document.text:
+            raise ValueError("a rule met something it did not expect")
+        return original(document, doc, geocoder)
+
+    monkeypatch.setattr(extract, "_extract_parsed", failing_on_report_1)
+    result = run_cli("ingest", "--jsonl", str(src), "--db", db)
+    assert result.exit_code == 2 and "extraction failed (ValueError" in result.stderr
+    store = Store.open(db)
+    assert store.counts()["documents"] == 2
+    listed = run_cli("quarantine", "list", "--db", db).stdout
+    assert "retryable" in listed and "1 in quarantine" in listed
+    assert "report 1" in run_cli("quarantine", "show", "1", "--db", db).stdout
+    assert json.loads(run_cli("status", "--db", db, "--json").stdout)["quarantined"] == 1
+    monkeypatch.setattr(extract, "_extract_parsed", original)  # the rule is fixed
+    assert "1 stored" in run_cli("quarantine", "retry", "--db", db).stdout
+    assert store.counts()["documents"] == 3 and store.quarantine_entries() == []
+
+
+def test_issue_11_an_old_store_migrates_and_old_migrations_do_not_follow_schema_py(tmp_path):
+    from sqlalchemy import create_engine, inspect
+
+    from ceasefire.store import migrations
+
+    url = f"sqlite:///{tmp_path / 'old.db'}"
+    engine = create_engine(url)
+    with engine.begin() as conn:  # a store as version 3 left it
+        for migration in migrations.MIGRATIONS[:3]:
+            migration.apply(conn)
+            conn.execute(migrations.schema.schema_migrations.insert().values(
+                version=migration.version, name=migration.name, applied_at=dt.datetime.now(dt.timezone.utc)))
+        assert "document" not in {c["name"] for c in inspect(conn).get_columns("quarantine")}
+    store = Store.open(str(tmp_path / "old.db"))
+    assert store.schema_version() == migrations.current_version()
+    store.quarantine("x", "a problem")
+    assert [e["problem"] for e in store.quarantine_entries()] == ["a problem"]

@@ -259,12 +259,72 @@ def status(db: str | None, as_json: bool) -> None:
 
     store = Store.open(db)
     counts = store.counts()
+    quarantined = store.quarantine_entries()
     if as_json:
-        click.echo(json.dumps({**counts, "schema_version": store.schema_version()}))
+        click.echo(json.dumps({**counts, "quarantined": len(quarantined), "schema_version": store.schema_version()}))
         return
     click.echo(f"store: {store.url} (schema v{store.schema_version()})")
     for name, n in counts.items():
         click.echo(f"  {name:<15}{n:>8}")
+    click.echo(f"  {'quarantined':<15}{len(quarantined):>8}" + ("  (see `ceasefire quarantine list`)" if quarantined
+                                                               else ""))
+
+
+@cli.group(name="quarantine")
+def quarantine_group() -> None:
+    """Documents set aside because they could not be extracted or stored: list, show and retry them."""
+
+
+@quarantine_group.command(name="list")
+@db_option
+@click.option("--all", "include_resolved", is_flag=True, help="Also entries that a retry resolved.")
+@reports_input_errors
+def quarantine_list(db: str | None, include_resolved: bool) -> None:
+    """One line per quarantined document: id, when, problem."""
+    from ceasefire.store import Store
+
+    entries = Store.open(db).quarantine_entries(include_resolved)
+    for e in entries:
+        state = "resolved" if e["resolved_at"] else ("retryable" if e["retryable"] else "kept as a note only")
+        click.echo(f"{e['id']:>5}  {e['at']:%Y-%m-%d %H:%M}  {state:<10}  {e['problem']}")
+    click.echo(f"{len(entries)} in quarantine")
+
+
+@quarantine_group.command(name="show")
+@db_option
+@click.argument("entry_id", type=int)
+@reports_input_errors
+def quarantine_show(db: str | None, entry_id: int) -> None:
+    """A quarantined document's problem and the document itself (its metadata and the start of its text)."""
+    from ceasefire.errors import InputError
+    from ceasefire.store import Store
+
+    store = Store.open(db)
+    entry = next((e for e in store.quarantine_entries(True) if e["id"] == entry_id), None)
+    if entry is None:
+        raise InputError(str(entry_id), "no such quarantine entry")
+    click.echo(f"problem: {entry['problem']}\nat: {entry['at']}\nresolved: {entry['resolved_at'] or 'no'}")
+    for _, raw in store.quarantined_documents([entry_id]):
+        doc = raw.document
+        click.echo(f"document: {doc.id} from {doc.source or 'unknown source'}, published {doc.published or '?'}, "
+                   f"language {doc.language}, {len(doc.text)} characters\n\n{doc.text[:600]}")
+
+
+@quarantine_group.command(name="retry")
+@db_option
+@click.argument("entry_ids", type=int, nargs=-1)
+@reports_input_errors
+def quarantine_retry(db: str | None, entry_ids: tuple[int, ...]) -> None:
+    """Extract and store quarantined documents again (all, or the ids given), after a fix."""
+    from ceasefire.pipeline import retry_quarantined
+    from ceasefire.store import Store
+
+    result = retry_quarantined(Store.open(db), list(entry_ids) or None)
+    for problem in result.errors:
+        click.echo(f"ceasefire: still quarantined: {problem}", err=True)
+    click.echo(f"{len(result.added)} stored, {len(result.skipped)} already stored, {len(result.errors)} still failing")
+    if result.errors:
+        sys.exit(EXIT_BAD_INPUT)
 
 
 @cli.command()

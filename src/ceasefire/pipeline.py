@@ -96,13 +96,19 @@ def ingest(store: Store, request: IngestRequest) -> IngestResult:
     for start in range(0, len(pending), BATCH):
         batch = pending[start:start + BATCH]
         for raw, extraction in zip(batch, extract_many([r.document for r in batch])):
+            if extraction.error:
+                problem = f"{raw.document.source or raw.document.id}: {extraction.error}"
+                store.quarantine(raw.document.id, problem, raw)
+                result.errors.append(problem)
+                progress.update(1)
+                continue
             try:
                 saved = store.save_extraction(raw, extraction)
             except SQLAlchemyError as exc:
                 # A document that cannot be stored is quarantined; its transaction left nothing behind.
                 problem = f"{raw.document.source or raw.document.id}: not stored ({type(exc).__name__}: " \
                           f"{str(exc.orig if hasattr(exc, 'orig') else exc).splitlines()[0]})"
-                store.quarantine(raw.document.id, problem)
+                store.quarantine(raw.document.id, problem, raw)
                 result.errors.append(problem)
                 progress.update(1)
                 continue
@@ -114,6 +120,26 @@ def ingest(store: Store, request: IngestRequest) -> IngestResult:
                 result.skipped.append(raw)
             progress.update(1)
     progress.close()
+    if result.added:
+        refresh_judgements(store)
+    return result
+
+
+def retry_quarantined(store: Store, entry_ids: list[int] | None = None) -> IngestResult:
+    """Extract and store the quarantined documents again (all, or those named); each one that now goes through is
+    marked resolved, each one that fails again stays with its new problem."""
+    result = IngestResult()
+    for entry_id, raw in store.quarantined_documents(entry_ids):
+        (extraction,) = extract_many([raw.document])
+        if extraction.error:
+            result.errors.append(f"{raw.document.source or raw.document.id}: {extraction.error}")
+            store.requarantine(entry_id, extraction.error)
+            continue
+        if store.save_extraction(raw, extraction):
+            result.added.append(raw)
+        else:
+            result.skipped.append(raw)
+        store.resolve_quarantine(entry_id)
     if result.added:
         refresh_judgements(store)
     return result

@@ -154,6 +154,8 @@ class Extraction(Record):
     contradictions: list[Contradiction] = Field(default_factory=list)
     # Why an extraction is empty or partial: "language 'sv' is not read (reads en, ru, uk)".
     warnings: list[str] = Field(default_factory=list)
+    # Set when extraction failed on this document (a bug or a text no rule expected): it is quarantined, not stored.
+    error: str | None = None
 
     def to_json_dict(self) -> dict:
         out = self.model_dump(mode="json")

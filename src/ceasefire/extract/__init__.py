@@ -64,14 +64,19 @@ def extract_many(documents: Iterable[Document], geocoder: "Geocoder | None" = No
     parsed = english().pipe((d.text for d in english_docs), batch_size=PIPE_BATCH) if english_docs else iter(())
     for document, how in zip(docs, reader):
         # Russian and Ukrainian statements follow their own rules (extract/ru.py); English goes through spaCy;
-        # a language the project does not read gives an empty extraction that says so.
-        if how == "official":
-            yield _without_duplicates(extract_official(document))
-        elif how == "en":
-            yield _without_duplicates(_extract_parsed(document, next(parsed), geocoder))
-        else:
-            yield Extraction(document=document, warnings=[
-                f"language {document.language!r} is not read (reads {', '.join(READ)}): nothing extracted"])
+        # a language the project does not read gives an empty extraction that says so. A failure on one document
+        # is that document's (Extraction.error): the others go on.
+        try:
+            if how == "official":
+                yield _without_duplicates(extract_official(document))
+            elif how == "en":
+                yield _without_duplicates(_extract_parsed(document, next(parsed), geocoder))
+            else:
+                yield Extraction(document=document, warnings=[
+                    f"language {document.language!r} is not read (reads {', '.join(READ)}): nothing extracted"])
+        except Exception as exc:  # noqa: BLE001 - any failure of the rules on one text, reported with its kind
+            yield Extraction(document=document, error=f"extraction failed ({type(exc).__name__}: "
+                                                      f"{str(exc).splitlines()[0] if str(exc) else 'no message'})")
 
 
 def _reader_of(document: Document) -> str:

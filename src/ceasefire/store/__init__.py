@@ -252,9 +252,36 @@ class Store:
             q = q.where(schema.reviews.c.finding_id == finding_id)
         return [Review.model_validate_json(d) for d in self.read(lambda c: c.execute(q).scalars().all())]
 
-    def quarantine(self, source: str, problem: str) -> None:
+    def quarantine(self, source: str, problem: str, raw: RawDocument | None = None) -> None:
+        """Set a document aside with its problem (kept whole when given, for a retry)."""
         self.write(lambda c: c.execute(schema.quarantine.insert().values(
-            source=source, problem=problem, at=dt.datetime.now(dt.timezone.utc))))
+            source=source, problem=problem, at=dt.datetime.now(dt.timezone.utc),
+            document=raw.document.model_dump_json() if raw else None, raw=raw.raw if raw else None)))
+
+    def quarantine_entries(self, include_resolved: bool = False) -> list[dict]:
+        """The quarantine, oldest first: id, source, problem, at, resolved_at, and whether a retry is possible."""
+        q = schema.quarantine
+        query = select(q.c.id, q.c.source, q.c.problem, q.c.at, q.c.resolved_at, q.c.document.is_not(None)
+                       .label("retryable")).order_by(q.c.id)
+        if not include_resolved:
+            query = query.where(q.c.resolved_at.is_(None))
+        return [dict(r) for r in self.read(lambda c: c.execute(query).mappings().all())]
+
+    def quarantined_documents(self, entry_ids: list[int] | None = None) -> list[tuple[int, RawDocument]]:
+        q = schema.quarantine
+        query = select(q.c.id, q.c.document, q.c.raw).where(q.c.resolved_at.is_(None), q.c.document.is_not(None))
+        if entry_ids:
+            query = query.where(q.c.id.in_(entry_ids))
+        return [(r.id, RawDocument(document=Document.model_validate_json(r.document), raw=r.raw))
+                for r in self.read(lambda c: c.execute(query.order_by(q.c.id)).all())]
+
+    def resolve_quarantine(self, entry_id: int) -> None:
+        self.write(lambda c: c.execute(update(schema.quarantine).where(schema.quarantine.c.id == entry_id)
+                                       .values(resolved_at=dt.datetime.now(dt.timezone.utc))))
+
+    def requarantine(self, entry_id: int, problem: str) -> None:
+        self.write(lambda c: c.execute(update(schema.quarantine).where(schema.quarantine.c.id == entry_id)
+                                       .values(problem=problem, at=dt.datetime.now(dt.timezone.utc))))
 
 
 def _claim_row(c: Claim) -> dict:

@@ -8,9 +8,147 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from sqlalchemy import Connection, inspect, select
+from sqlalchemy import (Column, Connection, Date, DateTime, Float, ForeignKey, Index, Integer, LargeBinary, MetaData,
+                        String, Table, Text, inspect, select, text)
 
 from ceasefire.store import schema
+
+# The tables as each migration created them, frozen here: schema.py describes the current shape, and changing it
+# must never change what an old migration does to a new or an old store.
+frozen = MetaData()
+
+schema_migrations = Table(
+    "schema_migrations", frozen,
+    Column("version", Integer, primary_key=True),
+    Column("name", String(200), nullable=False),
+    Column("applied_at", DateTime(timezone=True), nullable=False),
+)
+
+documents = Table(
+    "documents", frozen,
+    Column("id", String(40), primary_key=True),
+    Column("sha256", String(64), nullable=False, unique=True),
+    Column("source", Text),
+    Column("url", Text),
+    Column("title", Text),
+    Column("published", Date),
+    Column("retrieved", DateTime(timezone=True)),
+    Column("ingested_at", DateTime(timezone=True), nullable=False),
+    Column("language", String(8), nullable=False),
+    Column("content_type", String(100), nullable=False),
+    Column("text", Text, nullable=False),
+    Column("raw", LargeBinary, nullable=False),
+)
+
+claims = Table(
+    "claims", frozen,
+    Column("id", String(40), primary_key=True),
+    Column("doc_id", String(40), ForeignKey("documents.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("speaker", Text, nullable=False),
+    Column("party", String(8)),
+    Column("stance", String(16), nullable=False),
+    Column("when_start", Date),
+    Column("data", Text, nullable=False),
+)
+
+incidents = Table(
+    "incidents", frozen,
+    Column("id", String(40), primary_key=True),
+    Column("doc_id", String(40), ForeignKey("documents.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("type", String(40), nullable=False),
+    Column("acled_sub_event_type", String(80)),
+    Column("actor_party", String(8)),
+    Column("when_start", Date),
+    Column("when_end", Date),
+    Column("lat", Float),
+    Column("lon", Float),
+    Column("admin1", Text),
+    Column("data", Text, nullable=False),
+    Index("ix_incidents_when", "when_start"),
+)
+
+contradictions = Table(
+    "contradictions", frozen,
+    Column("id", String(40), primary_key=True),
+    Column("doc_id", String(40), ForeignKey("documents.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("data", Text, nullable=False),
+)
+
+events = Table(
+    "events", frozen,
+    Column("id", String(40), primary_key=True),
+    Column("type", String(40), nullable=False),
+    Column("when_start", Date, nullable=False),
+    Column("when_end", Date, nullable=False),
+    Column("actor_party", String(8)),
+    Column("lat", Float),
+    Column("lon", Float),
+    Column("data", Text, nullable=False),
+)
+
+findings = Table(
+    "findings", frozen,
+    Column("id", String(40), primary_key=True),
+    Column("event_id", String(40), ForeignKey("events.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("agreement_id", String(80), nullable=False, index=True),
+    Column("clause", String(80), nullable=False),
+    Column("party", String(20), nullable=False),
+    Column("status", String(20), nullable=False),
+    Column("date", Date, nullable=False),
+    Column("data", Text, nullable=False),
+)
+
+# Append-only: a review is never updated or deleted; the current state of a finding is its last review.
+reviews = Table(
+    "reviews", frozen,
+    Column("id", String(40), primary_key=True),
+    Column("finding_id", String(40), ForeignKey("findings.id"), nullable=False, index=True),
+    Column("reviewer", Text, nullable=False),
+    Column("at", DateTime(timezone=True), nullable=False),
+    Column("action", String(20), nullable=False),
+    Column("data", Text, nullable=False),
+)
+
+quarantine = Table(
+    "quarantine", frozen,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("source", Text, nullable=False),
+    Column("problem", Text, nullable=False),
+    Column("at", DateTime(timezone=True), nullable=False),
+)
+
+# Migration 2: every report linked to its event (the event's JSON keeps the list too, this is for queries).
+event_incidents = Table(
+    "event_incidents", frozen,
+    Column("event_id", String(40), ForeignKey("events.id", ondelete="CASCADE"), primary_key=True),
+    Column("incident_id", String(40), ForeignKey("incidents.id", ondelete="CASCADE"), primary_key=True),
+    Index("ix_event_incidents_incident", "incident_id"),
+)
+
+# Migration 3: alert subscriptions and the log of every delivery attempt.
+subscriptions = Table(
+    "subscriptions", frozen,
+    Column("id", String(40), primary_key=True),
+    Column("kind", String(10), nullable=False),
+    Column("target", Text, nullable=False),
+    Column("secret", Text),
+    Column("active", Integer, nullable=False, default=1),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("data", Text, nullable=False),
+)
+
+deliveries = Table(
+    "deliveries", frozen,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("idempotency_key", String(64), nullable=False, index=True),
+    Column("subscription_id", String(40), ForeignKey("subscriptions.id"), nullable=False),
+    Column("finding_id", String(40), nullable=False),
+    Column("attempt", Integer, nullable=False),
+    Column("outcome", String(12), nullable=False),
+    Column("detail", Text),
+    Column("at", DateTime(timezone=True), nullable=False),
+)
+
 
 
 @dataclass(frozen=True)
@@ -21,21 +159,32 @@ class Migration:
 
 
 def _initial(conn: Connection) -> None:
-    schema.metadata.create_all(conn, tables=schema.INITIAL_TABLES)
+    frozen.create_all(conn, tables=[schema_migrations, documents, claims, incidents, contradictions, events, findings,
+                                    reviews, quarantine])
 
 
 def _event_links(conn: Connection) -> None:
-    schema.metadata.create_all(conn, tables=[schema.event_incidents])
+    frozen.create_all(conn, tables=[event_incidents])
 
 
 def _alerts(conn: Connection) -> None:
-    schema.metadata.create_all(conn, tables=[schema.subscriptions, schema.deliveries])
+    frozen.create_all(conn, tables=[subscriptions, deliveries])
+
+
+def _quarantined_documents(conn: Connection) -> None:
+    # A document whose extraction failed is kept whole beside its problem, so that it can be retried.
+    conn.execute(text("ALTER TABLE quarantine ADD COLUMN document TEXT"))
+    conn.execute(text("ALTER TABLE quarantine ADD COLUMN raw " + ("BYTEA" if conn.dialect.name == "postgresql"
+                                                                  else "BLOB")))
+    conn.execute(text("ALTER TABLE quarantine ADD COLUMN resolved_at " + (
+        "TIMESTAMP WITH TIME ZONE" if conn.dialect.name == "postgresql" else "DATETIME")))
 
 
 MIGRATIONS: list[Migration] = [
     Migration(1, "initial schema: documents, claims, incidents, contradictions, events, findings, reviews", _initial),
     Migration(2, "event_incidents: reports linked to their events", _event_links),
     Migration(3, "subscriptions and deliveries: alerts and their log", _alerts),
+    Migration(4, "quarantine keeps the document whose extraction failed, for a retry", _quarantined_documents),
 ]
 
 

@@ -106,6 +106,9 @@ quarantine = Table(
     Column("source", Text, nullable=False),
     Column("problem", Text, nullable=False),
     Column("at", DateTime(timezone=True), nullable=False),
+    Column("document", Text),  # migration 4: the Document as JSON, and its raw bytes, for a retry
+    Column("raw", LargeBinary),
+    Column("resolved_at", DateTime(timezone=True)),
 )
 
 # Migration 2: every report linked to its event (the event's JSON keeps the list too, this is for queries).
@@ -140,5 +143,3 @@ deliveries = Table(
     Column("at", DateTime(timezone=True), nullable=False),
 )
 
-INITIAL_TABLES = [schema_migrations, documents, claims, incidents, contradictions, events, findings, reviews,
-                  quarantine]
