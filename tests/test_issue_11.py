@@ -123,3 +123,45 @@ def test_issue_11_an_old_store_migrates_and_old_migrations_do_not_follow_schema_
     assert store.schema_version() == migrations.current_version()
     store.quarantine("x", "a problem")
     assert [e["problem"] for e in store.quarantine_entries()] == ["a problem"]
+
+
+def _state(store):
+    return (sorted(e.id for e in store.events()),
+            sorted((f.id, f.status) for f in store.findings("energy-moratorium-2025")))
+
+
+def test_issue_11_a_run_killed_before_or_during_its_refresh_is_completed_by_the_next(tmp_path, monkeypatch):
+    import ceasefire.pipeline as pipeline
+
+    texts = [("a", "Russian drones struck a power substation in Sumy on Tuesday, the governor said."),
+             ("b", "Ukrainian drones hit an oil depot in Bryansk region on Tuesday, the Russian Defence Ministry "
+                   "said.")]
+    reference = Store.open(str(tmp_path / "ref.db"))
+    for name, text in texts:
+        _ingest(reference, tmp_path, name, text, "2025-03-26", name)
+    expected = _state(reference)
+    assert expected[0] and expected[1]
+
+    class Killed(BaseException):
+        """Like a kill: nothing after it runs in this process."""
+
+    def kill(*_args, **_kwargs):
+        raise Killed
+
+    # Killed before the refresh began, after the events were stored but before the findings, and after both
+    # but before the marks were cleared.
+    for stage, where, name in (("before", pipeline, "reconcile_store"), ("between", pipeline, "adjudicate_store"),
+                               ("after", Store, "clear_pending_refresh")):
+        store = Store.open(str(tmp_path / f"{stage}.db"))
+        with monkeypatch.context() as patched:
+            patched.setattr(where, name, kill)
+            for doc, text in texts:
+                try:
+                    _ingest(store, tmp_path, doc, text, "2025-03-26", doc)
+                except Killed:
+                    pass
+        store = Store.open(str(tmp_path / f"{stage}.db"))
+        assert store.pending_refresh(), stage  # the marks survived the kill
+        rerun = _ingest(store, tmp_path, "a", texts[0][1], "2025-03-26", "a")
+        assert rerun.added == [] and _state(store) == expected, stage
+        assert store.pending_refresh() == []

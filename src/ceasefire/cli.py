@@ -342,7 +342,7 @@ def brief(db: str | None, day: str | None, agreement: str | None, fmt: tuple[str
     """Write the daily briefing for one reporting day into DIR."""
     from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-    from ceasefire.pipeline import adjudicate_store
+    from ceasefire.pipeline import adjudicate_store, bring_up_to_date
     from ceasefire.publish.brief import ReportingDay, latest_day, write_briefing
     from ceasefire.adjudicate import load_agreement
     from ceasefire.store import Store
@@ -354,6 +354,7 @@ def brief(db: str | None, day: str | None, agreement: str | None, fmt: tuple[str
         raise InputError(f"--cutoff {cutoff} --tz {timezone}", "expected HH:MM and a time zone such as Europe/Kyiv") \
             from None
     store = Store.open(db)
+    bring_up_to_date(store)
     if agreement:
         adjudicate_store(store, load_agreement(agreement))
     when = _date(day, "--date") or latest_day(store)

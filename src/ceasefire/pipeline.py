@@ -120,8 +120,7 @@ def ingest(store: Store, request: IngestRequest) -> IngestResult:
                 result.skipped.append(raw)
             progress.update(1)
     progress.close()
-    if result.added:
-        refresh_judgements(store)
+    bring_up_to_date(store)  # also completes a refresh that an earlier, killed run left undone
     return result
 
 
@@ -140,18 +139,27 @@ def retry_quarantined(store: Store, entry_ids: list[int] | None = None) -> Inges
         else:
             result.skipped.append(raw)
         store.resolve_quarantine(entry_id)
-    if result.added:
-        refresh_judgements(store)
+    bring_up_to_date(store)
     return result
 
 
+def bring_up_to_date(store: Store) -> None:
+    """Refresh events and findings if stored documents are marked as not yet covered (a durable mark written with
+    each document): a run killed before or during its refresh leaves the marks, and the next command completes it."""
+    if store.pending_refresh():
+        refresh_judgements(store)
+
+
 def refresh_judgements(store: Store) -> None:
-    """After new reports: reconcile events again and judge them against every bundled agreement."""
+    """After new reports: reconcile events again and judge them against every bundled agreement; then clear the
+    marks of the documents this refresh covered."""
     from ceasefire.adjudicate import bundled_agreements, load_agreement
 
+    covered = store.pending_refresh()
     events = reconcile_store(store)
     for name in bundled_agreements():
         adjudicate_store(store, load_agreement(name), events)
+    store.clear_pending_refresh(covered)
 
 
 def reconcile_store(store: Store) -> list[Event]:

@@ -108,9 +108,25 @@ class Store:
                 conn.execute(schema.contradictions.insert(), [
                     {"id": f"ctr-{doc.id[4:]}-{n}", "doc_id": doc.id, "data": c.model_dump_json()}
                     for n, c in enumerate(extraction.contradictions)])
+            conn.execute(schema.pending_refresh.insert().values(doc_id=doc.id, at=dt.datetime.now(dt.timezone.utc)))
             return True
 
         return self.write(write)
+
+    def pending_refresh(self) -> list[int]:
+        """The marks of documents whose events and findings are not yet up to date."""
+        return list(self.read(lambda c: c.execute(select(schema.pending_refresh.c.id)).scalars()))
+
+    def clear_pending_refresh(self, marks: list[int]) -> None:
+        """Remove the marks a completed refresh covered (by id: marks added while it ran stay for the next one,
+        whatever order concurrent writers committed in)."""
+
+        def write(conn: Connection) -> None:
+            for start in range(0, len(marks), 500):
+                conn.execute(delete(schema.pending_refresh).where(
+                    schema.pending_refresh.c.id.in_(marks[start:start + 500])))
+
+        self.write(write)
 
     def counts(self) -> dict[str, int]:
         tables = {"documents": schema.documents, "claims": schema.claims, "incidents": schema.incidents,

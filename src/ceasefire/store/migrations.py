@@ -180,11 +180,24 @@ def _quarantined_documents(conn: Connection) -> None:
         "TIMESTAMP WITH TIME ZONE" if conn.dialect.name == "postgresql" else "DATETIME")))
 
 
+pending_refresh_v5 = Table(
+    "pending_refresh", frozen,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("doc_id", String(40), nullable=False),
+    Column("at", DateTime(timezone=True), nullable=False),
+)
+
+
+def _pending_refresh(conn: Connection) -> None:
+    frozen.create_all(conn, tables=[pending_refresh_v5])
+
+
 MIGRATIONS: list[Migration] = [
     Migration(1, "initial schema: documents, claims, incidents, contradictions, events, findings, reviews", _initial),
     Migration(2, "event_incidents: reports linked to their events", _event_links),
     Migration(3, "subscriptions and deliveries: alerts and their log", _alerts),
     Migration(4, "quarantine keeps the document whose extraction failed, for a retry", _quarantined_documents),
+    Migration(5, "pending_refresh: durable marks of documents whose events are not yet up to date", _pending_refresh),
 ]
 
 

@@ -143,3 +143,12 @@ deliveries = Table(
     Column("at", DateTime(timezone=True), nullable=False),
 )
 
+
+# Migration 5: a durable mark per stored document whose events and findings are not yet brought up to date; the
+# refresh removes the marks it covered, so a refresh cut short by a kill is completed by the next command.
+pending_refresh = Table(
+    "pending_refresh", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("doc_id", String(40), nullable=False),
+    Column("at", DateTime(timezone=True), nullable=False),
+)
