@@ -40,6 +40,8 @@ OWN = Path(__file__).parent / "check"
 # set 1 covers every sub-event type evenly; set 2 follows ACLED's proportions; set 3 is 2024-2025 only, so all of
 # it is check part, never read row by row.
 OWN_SETS = {"acled_own": "acled_style.csv", "acled_own_2": "acled_style_2.csv", "acled_own_3": "acled_style_3.csv"}
+
+
 @lru_cache(maxsize=None)  # each set scored once per test run
 def _own_report(key):
     return score_acled(OWN / OWN_SETS[key])

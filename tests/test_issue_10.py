@@ -408,3 +408,31 @@ def test_issue_10_an_act_told_as_fact_inside_a_denial_is_an_incident():
     incs = _incidents("The governor denied that the power plant was damaged after Ukrainian drones struck Kurchatov "
                       "on Monday.")
     assert [(i.acled_sub_event_type, i.actor_party) for i in incs] == [("Air/drone strike", "UA")]
+
+
+@pytest.mark.parametrize("text, expected", [
+    # From the review of this change: rules that reached too far.
+    ("Hamburg mayor Peter Tschentscher condemned the attack on Kharkiv.", None),  # a Ukrainian village's name
+    ("Melitopol mayor Galina Danilchenko said the city was calm.", None),  # occupied: each side has its mayor
+])
+def test_issue_10_local_officials_only_of_towns_and_uncontested_regions(text, expected):
+    from ceasefire.extract.claims import _party_of_local_official
+
+    assert _party_of_local_official(text.split(" said")[0].split(" condemned")[0]) == expected
+
+
+def test_issue_10_review_over_reach_fixed():
+    from ceasefire.extract.quantities import find_fatalities
+
+    assert find_fatalities("Three civilians were reported killed.") == 3  # "reported" is not a speaker here
+    assert _incidents("A Russian missile hit the Dnipro railway station on Monday.")[0].place_mention == "Dnipro"
+    assert not _incidents("An air-raid alert was declared across Kyiv region overnight.")
+    assert [i.acled_sub_event_type for i in _incidents("Russian forces launched a tank assault near Pokrovsk.")] \
+        == ["Armed clash"]
+    toll = _incidents("Russian drones hit Odesa on Monday. On Tuesday two people were killed near Kupiansk as "
+                      "they came under fire.")
+    assert [i.place_mention for i in toll] == ["Odesa", "Kupiansk"]  # a toll with its own place and day is an act
+    claims = extract_text("Russian drones hit Kharkiv overnight, officials said. In Moscow, officials said they "
+                          "were ready for talks.", "2025-03-20").claims
+    assert claims[1].party != "UA"  # an unnamed official's side does not pass to every "officials"
+    assert ("UA", "assert") in _claims("Zelensky said they rejected the US proposal.")

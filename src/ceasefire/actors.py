@@ -46,12 +46,12 @@ def _trie_alternation(phrases: list[str]) -> str:
     trie: dict = {}
     for phrase in phrases:
         node = trie
-        for ch in phrase.lower():
+        for ch in phrase.lower().replace("’", "'"):  # both apostrophes are one branch that matches either
             node = node.setdefault(ch, {})
         node[""] = {}
 
     def body(node: dict) -> str:
-        branches = [(r"\s+" if ch == " " else "['’]" if ch in "'’" else re.escape(ch)) + body(child)
+        branches = [(r"\s+" if ch == " " else "['’]" if ch == "'" else re.escape(ch)) + body(child)
                     for ch, child in sorted(node.items()) if ch]
         if not branches:
             return ""
@@ -65,9 +65,11 @@ def _phrase_pattern(phrases: list[str], suffix: str = "") -> re.Pattern:
     """All phrases as one case-insensitive pattern; short all-caps abbreviations (US, UN, EU) match
     case-sensitively."""
     abbreviations = sorted({p for p in phrases if len(p) <= 4 and p.isupper()}, key=len, reverse=True)
-    words = _trie_alternation([p for p in set(phrases) if p not in abbreviations])
+    alternatives = [_trie_alternation([p for p in set(phrases) if p not in abbreviations])] if \
+        set(phrases) - set(abbreviations) else []
     if abbreviations:
-        words = f"{words}|(?-i:{'|'.join(map(re.escape, abbreviations))})"
+        alternatives.append(f"(?-i:{'|'.join(map(re.escape, abbreviations))})")
+    words = "|".join(alternatives)
     return re.compile(r"(?<![\w-])(?:" + words + r")" + suffix + r"(?![\w-])", re.IGNORECASE)
 
 

@@ -26,7 +26,7 @@ MIN_PROBABILITY = 0.9
 # a German, Polish or Swedish sentence of ten words has at most one word from the list ("in", "a").
 ENGLISH_SHARE = 0.08
 _ENGLISH_WORDS = frozenset("the of and in on to a an was were is are by with for from at that this has have had "
-                           "said near after its their his her it as be been into against which who during while also "
+                           "said near after its their his her it as be been into against which who during while "
                            "off up down out".split())
 _WORD = re.compile(r"[^\W\d_]+")
 

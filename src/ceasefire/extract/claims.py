@@ -140,8 +140,8 @@ def _party_of_institution(speaker: str, text: str, reg: ActorRegistry) -> str | 
     """A speaker from an institution the text names elsewhere with its side ("navy spokesman Dmytro Pletenchuk"
     after "the Ukrainian navy"): that side, when the text names it with one side only."""
     m = _INSTITUTIONS.search(speaker)
-    if m is None:
-        return None
+    if m is None or re.search(r"[A-Za-z]", re.sub(r"^(?:the|a|an)\s+", "", speaker[:m.start()], flags=re.I)):
+        return None  # "Western intelligence officials": a qualified body is not the one named elsewhere
     name = r"\s+".join(m.group(0).lower().split())
     parties = {reg.party_of(found.group(1)) for found in re.finditer(
         r"((?:\S+\s+){1,2})" + name + r"\b", text, re.I)} - {None}
@@ -152,6 +152,8 @@ _OFFICE = r"(?:governor|mayor|head|administration|council)"
 _LOCAL_OFFICIAL = re.compile(r"(?<![\w'’-])(?P<before>[A-Z][\w'’-]+)\s+(?:(?:regional|city|oblast|military)\s+)*"
                              + _OFFICE + r"\b|\b" + _OFFICE + r"\s+of\s+(?:the\s+)?(?P<after>[A-Z][\w'’-]+)")
 _COUNTRY_PARTY = {"Ukraine": "UA", "Russia": "RU"}
+_TOWN_POPULATION = 20_000
+_CONTESTED_REGIONS = {"Crimea", "Sevastopol", "Donetsk", "Luhansk", "Zaporizhia", "Kherson"}  # ACLED spellings
 
 
 def _party_of_local_official(speaker: str) -> str | None:
@@ -160,9 +162,14 @@ def _party_of_local_official(speaker: str) -> str | None:
     from ceasefire.geo.gazetteer import gazetteer
 
     for m in _LOCAL_OFFICIAL.finditer(speaker):
-        entries, how = gazetteer().lookup(m.group("before") or m.group("after"))
-        countries = {e.country for e in entries if e.fclass in ("P", "A")} if how == "exact" else set()
-        if len(countries) == 1 and countries <= _COUNTRY_PARTY.keys():
+        name = re.sub(r"['’]s$", "", m.group("before") or m.group("after"))
+        entries, how = gazetteer().lookup(name)
+        # Towns big enough to have a governor or mayor of note, and regions; never the occupied regions, where
+        # each side has its own official (the party word, "Russian-installed", decides there).
+        places = [e for e in entries if how == "exact" and (e.fclass == "A" or e.population >= _TOWN_POPULATION)]
+        countries = {e.country for e in places}
+        if places and not any(e.admin1 in _CONTESTED_REGIONS for e in places) and len(countries) == 1 \
+                and countries <= _COUNTRY_PARTY.keys():
             return _COUNTRY_PARTY[countries.pop()]
     return None
 
@@ -224,8 +231,8 @@ def _what_was_said(content: list[Token]) -> str | None:
 
 def _embedded_stance(content: list[Token], party: str | None) -> str | None:
     """A report of the speaker's own side's decision takes its stance: "the Kremlin said it accepted the
-    provisions", "Moscow agreed to the US proposal, Ushakov said". The subject must be a pronoun or the speaker's
-    own party."""
+    provisions", "Moscow agreed to the US proposal, Ushakov said". The subject must be "it" or "we" (not "they",
+    often the other side) or the speaker's own party."""
     inside = {t.i for t in content}
     for top in (t for t in content if t.head.i not in inside or t.head == t):
         stance = CUE_STANCE.get(cue_lemma(top)) if top.pos_ in ("VERB", "AUX") else None
@@ -234,7 +241,7 @@ def _embedded_stance(content: list[Token], party: str | None) -> str | None:
         if any(c.dep_ == "neg" for c in top.children):
             stance = {"accept": "reject"}.get(stance, stance)
         subject = next((c for c in top.children if c.dep_ == "nsubj"), None)
-        if subject is not None and (subject.lower_ in ("it", "we", "they") or party is not None
+        if subject is not None and (subject.lower_ in ("it", "we") or party is not None
                                     and registry().party_of(subject.text) == party):
             return stance
     return None
@@ -334,7 +341,8 @@ def _spread_by(noun: Token) -> Token | None:
 def _antecedent(verb: Token) -> Token | None:
     """The noun a relative clause with this cue verb is about, when the verb's object is that noun: "a claim
     the ministry rejected", "the proposal, which Moscow turned down" (not "the governor, who said …")."""
-    if verb.dep_ != "relcl" or verb.head.pos_ not in ("NOUN", "PROPN"):
+    lex = lexicon()
+    if verb.dep_ != "relcl" or verb.head.lemma_.lower() not in lex.speech_nouns.keys() | lex.act_nouns:
         return None
     subject = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")), None)
     if subject is None or subject.lower_ in _RELATIVE_PRONOUNS:
@@ -467,8 +475,10 @@ def extract_claims(doc: Doc, doc_id: str, published: dt.date, times: list[TimeMe
                 stance = "assert" if lemma == "according to" else _stance(lemma, verb, content, content_toks)
             if stance == "assert":
                 stance = _embedded_stance(content_toks, party) or stance
+            answering = memory.last is not None and memory.last[1] not in (None, party) \
+                and memory.last_sentence >= sent_no - 1  # the other side spoke just before
             if stance == "assert" and (_reports_a_negation(content_toks) or _denies_an_act(content_toks) and (
-                    any(t.lower_ == "such" for t in content_toks) or any(c.party not in (None, party) for c in claims))):
+                    any(t.lower_ == "such" for t in content_toks) or answering)):
                 stance = "deny"  # "the village was not captured, the brigade said"
             memory.last = (speaker, party)
             memory.last_sentence = sent_no
@@ -529,8 +539,9 @@ def infer_speaker_parties(claims: list[Claim], incidents: list[Incident]) -> lis
             sides.add(inc.actor_party if own else ("UA" if inc.actor_party == "RU" else "RU"))
         out.append(claim.model_copy(update={"party": sides.pop(), "party_basis": "inferred_from_acts"})
                    if len(sides) == 1 else claim)
-    # The same official's other statements speak for the same side.
-    inferred = {c.speaker: c.party for c in out if c.party_basis == "inferred_from_acts"}
+    # The same named official's other statements speak for the same side ("officials" may be either side's).
+    inferred = {c.speaker: c.party for c in out if c.party_basis == "inferred_from_acts"
+                and sum(w[:1].isupper() for w in c.speaker.split()) >= 2}
     return [c.model_copy(update={"party": inferred[c.speaker], "party_basis": "inferred_from_acts"})
             if c.party is None and c.speaker in inferred else c for c in out]
 
@@ -554,7 +565,8 @@ _STOPWORDS = {"the", "and", "that", "this", "these", "those", "with", "from", "i
               "lies", "lie", "false", "fake", "true", "propaganda", "calling", "report", "itself"}
 
 
-_SHORT_DENIAL = re.compile(r"^(?:\S+\s+){0,7}\S+$|.*\bsuch\b", re.I)
+_SHORT_DENIAL = re.compile(r"\bno\s+such\b|\bthere\s+(?:was|were|had\s+been)\s+no\b|"
+                           r"\bno\s+[\w-]+\s+(?:took\s+place|happened|occurred)\b", re.I)
 
 
 def _stem(word: str) -> str:
@@ -593,7 +605,7 @@ def find_contradictions(claims: list[Claim]) -> list[Contradiction]:
         if not answered and earlier and _BARE_REFERENCE.match(denial.text.split(" … ")[0]) \
                 or not answered and earlier and not topics[denial.id]:
             answered = [earlier[-1]]
-        if not answered and _SHORT_DENIAL.match(denial.text):
+        if not answered and denial.stance == "deny" and _SHORT_DENIAL.search(denial.text):
             # "No such strike took place", "There was no attack": a short denial answers the latest claim of
             # another side that shares its topic.
             answered = [o for o in earlier if topics[denial.id] & topics[o.id]][-1:]

@@ -218,7 +218,7 @@ def mood_of(cue: Token) -> str:
                 return "irrealis"
         if cur != head and cur.lemma_.lower() in lex.speech_verbs or cur.dep_ == "ROOT" or cur.head == cur:
             break
-        if cur.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ in _FACTUAL_MARKS for c in cur.children):
+        if _factual_clause(cur):
             break  # "After Ukrainian drones sank a corvette, Medvedev threatened …": told as done
         below, cur = cur, cur.head
     return "realis"
@@ -227,8 +227,11 @@ def mood_of(cue: Token) -> str:
 def told_as_fact(cue: Token) -> bool:
     """Whether the act sits in a clause that presents it as a fact whatever the sentence says about the rest
     ("denied that radiation had risen after air defences shot down a drone")."""
-    return any(a.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ in _FACTUAL_MARKS for c in a.children)
-               for a in [cue, *cue.ancestors])
+    return any(_factual_clause(a) for a in [cue, *cue.ancestors])
+
+
+def _factual_clause(tok: Token) -> bool:
+    return tok.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ in _FACTUAL_MARKS for c in tok.children)
 
 
 def _act_head(cue: Token) -> Token:
@@ -276,6 +279,14 @@ def agent_words(tok: Token) -> str:
     hung = {t.i for c in tok.children if c.dep_ in ("relcl", "acl") or c.dep_ == "appos" and c.lemma_.lower() in speech
             for t in c.subtree}
     return "".join(t.text_with_ws for t in tok.subtree if t.i not in hung).strip(" ,;:")
+
+
+def site_words(site: Token, patient: Token) -> str:
+    """The words of one site: a named modifier keeps the thing it names ("the Saratov and Volgograd refineries"
+    -> "Saratov refineries", "Volgograd refineries"), a list item its own words."""
+    if site != patient and _coordination_root(site).head == patient and site.dep_ in ("compound", "amod", "nmod", "conj"):
+        return f"{site.text} {patient.text}"
+    return own_words(site)
 
 
 def own_words(tok: Token) -> str:

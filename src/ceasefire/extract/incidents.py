@@ -23,11 +23,11 @@ from ceasefire.actors import registry
 from ceasefire.extract.acts import (FORCE_WORDS, NOTE_LABELS, PEOPLE, Clause, clauses, cue_token, facility_in,
                                    ground_attack, kind_by_weapon, refine_type, strongest_cue, weapon_in, weapons_in)
 from ceasefire.extract.claims import infer_speaker_parties
-from ceasefire.extract.frames import (Roles, agent_words, held_responsible, own_words, phrase, placed_by, roles_of, sites_of,
-                                     told_as_fact, verb_of)
+from ceasefire.extract.frames import (Roles, agent_words, held_responsible, phrase, placed_by, roles_of,
+                                     site_words, sites_of, told_as_fact, verb_of)
 from ceasefire.extract.lexicon import lexicon
 from ceasefire.extract.nlp import doc_text, proper_names, text_of
-from ceasefire.extract.places import place_mention
+from ceasefire.extract.places import place_mention, place_mentions
 from ceasefire.extract.observers import Observation, find_observations, is_training
 from ceasefire.extract.quantities import find_count, find_fatalities, find_injured, vague_casualties
 from ceasefire.extract.tallies import Tally, find_tallies
@@ -107,7 +107,7 @@ def _time_for(clause: Clause, ctx: IncidentContext, cue: Token | None) -> tuple[
 
     A time right after a speech verb ("said on Thursday that …") dates the statement, not the event, and
     is used only when the sentence has no other; so does a time inside a remark on a noun that does not hold the
-    act ("Kupiansk, liberated in September 2022, came under fire on Wednesday").
+    act ("Izium, retaken in September 2022, was shelled on Tuesday", when the parser hangs the remark on the noun).
     """
     sentence = clause.sentence
     in_clause = [t for t in ctx.times if clause.start <= t.start < clause.end]
@@ -124,11 +124,12 @@ def _time_for(clause: Clause, ctx: IncidentContext, cue: Token | None) -> tuple[
 _TOLL_VERBS = {"kill", "wound", "injure", "die", "hurt"}
 
 
-def _only_a_toll(cue: Token | None, clause: str) -> bool:
-    """Whether a clause only counts casualties: a casualty verb with no agent and no weapon ("two soldiers were
-    killed", "one died"), which reports the toll of an act, not an act of its own."""
+def _only_a_toll(cue: Token | None, clause: Clause, ctx: IncidentContext) -> bool:
+    """Whether a clause only counts casualties: a casualty verb with no agent, no weapon, and no place or time of
+    its own ("two soldiers were killed", "one died"), which reports the toll of an act told before."""
     return cue is not None and cue.lemma_.lower() in _TOLL_VERBS and roles_of(cue).agent is None \
-        and not weapons_in(clause)
+        and not weapons_in(clause.text) and not place_mentions(clause.text) \
+        and not any(clause.start <= t.start < clause.end for t in ctx.times)
 
 
 def _in_another_remark(word: Token | None, cue: Token) -> bool:
@@ -179,7 +180,7 @@ def _actor_and_target(kind: str, clause: Clause, match: re.Match, ctx: IncidentC
     sites: tuple[str, ...] = ()
     if cue_tok is not None:
         roles = roles_of(cue_tok)
-        sites = tuple(own_words(t) for t in sites_of(roles.patient))
+        sites = tuple(site_words(t, roles.patient) for t in sites_of(roles.patient))
         if roles.agent is not None and (roles.agent.lower_ not in _PRONOUN_AGENTS or claim_ids):
             actor = agent_words(roles.agent)
             actor_party = reg.party_of(_strip_attribution(actor))
@@ -322,7 +323,7 @@ def extract_incidents(doc: Doc, ctx: IncidentContext) -> list[Incident]:
             kind, match, cue_tok = cue
             if cue_tok is not None and _only_a_reaction(cue_tok):
                 continue  # "the EU condemned the attacks": a reaction, not a report of a particular act
-            if incidents and kind == "generic" and _only_a_toll(cue_tok, clause.text):
+            if incidents and kind == "generic" and _only_a_toll(cue_tok, clause, ctx):
                 continue  # "The DPR said one of its fighters was killed": the toll of the act told before
             label = NOTE_LABELS.get(clause.text.split(":", 1)[0].strip().lower()) if ":" in clause.text[:30] \
                 else sentence_label
@@ -333,9 +334,11 @@ def extract_incidents(doc: Doc, ctx: IncidentContext) -> list[Incident]:
                                                      and cue_tok.pos_ == "VERB" else "noun")
             kind = refined
             if kind == "armed_clash" and cue_tok is not None and cue_tok.pos_ == "NOUN":
-                # "a drone raid", "a missile assault": the weapon on the act's noun names how it was done
-                kind = kind_by_weapon(weapons_in(" ".join(c.text for c in cue_tok.children
-                                                          if c.dep_ in ("compound", "amod")))) or kind
+                # "a drone raid", "a missile assault": a remote weapon on the act's noun names how it was done
+                # ("a tank assault" stays a battle)
+                named = kind_by_weapon(weapons_in(" ".join(c.text for c in cue_tok.children
+                                                           if c.dep_ in ("compound", "amod"))))
+                kind = named if named in ("drone_strike", "air_strike", "missile_strike") else kind
             if kind == "generic" and not re.search(r"strike|struck|attack|shell|fire|explosion|blast|hit", clause.text,
                                                    re.I):
                 continue

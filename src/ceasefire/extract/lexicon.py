@@ -12,9 +12,9 @@ from importlib import resources
 import yaml
 
 STANCES = ("assert", "accuse", "deny", "reject", "warn", "propose", "accept")
-LIST_KEYS = ("needs_clause", "light_verbs", "time_nouns", "reflexives", "irrealis_words",
-          "reaction_verbs", "observer_nouns", "perception_verbs",
-          "cessation_verbs", "act_nouns", "weapon_verbs", "rivers", "accusation_words")
+LIST_KEYS = ("needs_clause", "light_verbs", "time_nouns", "reflexives", "irrealis_words", "reaction_verbs",
+             "observer_nouns", "perception_verbs", "cessation_verbs", "act_nouns", "weapon_verbs", "rivers",
+             "accusation_words")
 
 
 @dataclass(frozen=True)

@@ -47,6 +47,7 @@ class AttributeTable:
     _FIELDS = ("TAG", "LOWER", "DEP", "IS_SPACE")
     _SETTERS = {"POS": "pos", "TAG": "tag", "DEP": "dep", "LEMMA": "lemma", "MORPH": "morph"}
     _ARRAY_ATTRS = ["POS", "MORPH", "LEMMA"]
+    MAX_ENTRIES = 500_000
     _COLUMN = {"pos": 0, "morph": 1, "lemma": 2}
 
     def __init__(self, vocab, patterns: list[dict]) -> None:
@@ -106,6 +107,9 @@ class AttributeTable:
         key = (tag, lower, dep, space) if words else (tag, 0, dep, space)
         hits = self._hits.get(key)
         if hits is None:
+            if len(self._hits) > self.MAX_ENTRIES:  # a long-running process meets ever new words
+                self._hits.clear()
+                self._word_candidates.clear()
             strings = self.vocab.strings
             values = {"TAG": strings[tag], "LOWER": strings[lower], "DEP": strings[dep], "IS_SPACE": bool(space)}
             hits = self._hits[key] = tuple(sorted(

@@ -120,7 +120,8 @@ def _english_mentions(text: str) -> list[_Ranked]:
         if hint and hint.split()[0] in _STOP:
             hint = None
         if hint is None and _ARTICLE_BEFORE.search(text, max(0, m.start("name") - 4), m.start("name")):
-            continue  # "the left bank of the Dnipro", "in the Bakhmut direction": towns take no article
+            continue  # "on the left bank of the Dnipro", "at the Skhidnyi microdistrict": a town takes no article
+            # (the name may still be found among the capitalised words below, unless it is a river there)
         if m.group("district"):  # ACLED's "Donetsk - Petrovskyi": a district of a city
             name = f"{name} - {m.group('district').split('-', 1)[1].strip()}"
         city = _CITY_AFTER.match(text, m.end()) if hint == "district" else None
@@ -266,13 +267,17 @@ def candidate_mentions(text: str, names_of_others: tuple[str, ...] = ()) -> Iter
 
 _ARTICLE_BEFORE = re.compile(r"\bthe\s+\Z", re.IGNORECASE)
 _CAPITAL_START = re.compile(r"(?<![\w'’-])[A-Z]")
+_RIVER_BEFORE = re.compile(r"\b(?:banks?|across|along|crossing|shore|mouth|side|river|over)\s+(?:of\s+)?the\s+\Z", re.I)
 
 
 def _is_river(text: str, start: int, name: str) -> bool:
-    """A river that shares its name with a town, written as a river: "the Dnipro", "the Siverskyi Donets"."""
+    """A river that shares its name with a town, written as a river: "the left bank of the Dnipro", "across the
+    Siverskyi Donets" ("the Dnipro railway station" is the city's)."""
     from ceasefire.extract.lexicon import lexicon
 
-    return name.lower() in lexicon().rivers and bool(_ARTICLE_BEFORE.search(text, max(0, start - 4), start))
+    return name.lower() in lexicon().rivers and bool(_RIVER_BEFORE.search(text, max(0, start - 40), start))
+
+
 _WEAPON_TYPES = ("air_strike", "drone_strike", "missile_strike", "shelling")
 
 

@@ -134,8 +134,9 @@ def _count_people(clause: str, outcome: str) -> int | None:
     return total if found else None
 
 
-_SPEECH = re.compile(r"\b(?:said|says|told(?:\s+\w+)?|reported|added|stated|announced|wrote|claimed|confirmed)\b"
-                     r"(?:\s+that)?", re.IGNORECASE)
+_SPEECH = re.compile(r"(?<!were )(?<!was )(?<!been )(?<!being )"
+                     r"\b(?:said|says|told(?:\s+\w+)?|reported|added|stated|announced|wrote|claimed|confirmed)\b"
+                     r"(?:\s+that)?", re.IGNORECASE)  # not "were reported killed": that is the outcome's
 _AUXILIARY = re.compile(r"\s*(?:were|was|have|has|had|got|are|is|being)\b", re.IGNORECASE)
 _ACTIVE_OBJECT = re.compile(r"\s+(?:" + NUMBER + r"|the|his|her|their|its|at\s+least|more\s+than|about|some)\b",
                             re.IGNORECASE)
