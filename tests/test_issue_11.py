@@ -165,3 +165,57 @@ def test_issue_11_a_run_killed_before_or_during_its_refresh_is_completed_by_the_
         rerun = _ingest(store, tmp_path, "a", texts[0][1], "2025-03-26", "a")
         assert rerun.added == [] and _state(store) == expected, stage
         assert store.pending_refresh() == []
+
+
+def _postgres_url():
+    """A fresh database on the machine's PostgreSQL, or None where none answers."""
+    import uuid
+
+    try:
+        import psycopg
+
+        admin = psycopg.connect("host=127.0.0.1 dbname=postgres user=postgres", autocommit=True, connect_timeout=3)
+    except Exception:  # noqa: BLE001 - no server, no driver: the SQLite run still tests the logic
+        return None, None
+    name = f"cfm_test_{uuid.uuid4().hex[:8]}"
+    admin.execute(f"CREATE DATABASE {name}")
+    return f"postgresql://postgres@127.0.0.1/{name}", (admin, name)
+
+
+def _concurrent_ingests(db: str, tmp_path) -> list:
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    cli = str(Path(sys.executable).with_name("ceasefire"))
+    texts = [f"Russian forces shelled Kherson on Monday, report {n}; two people were wounded." for n in range(40)]
+    procs = []
+    for k in range(3):  # three overlapping batches: documents 0-19, 10-29, 20-39
+        path = tmp_path / f"batch{k}.jsonl"
+        path.write_text("\n".join(json.dumps({"id": n, "text": texts[n], "published": "2025-03-25",
+                                              "source": f"source {n % 5}"}) for n in range(10 * k, 10 * k + 20)))
+        procs.append(subprocess.Popen([cli, "ingest", "--jsonl", str(path), "--db", db], stdout=subprocess.PIPE,
+                                      stderr=subprocess.PIPE, text=True))
+    return [(p.wait(timeout=600), p.stdout.read(), p.stderr.read()) for p in procs]
+
+
+def test_issue_11_three_ingests_at_once_lose_nothing_and_fail_nothing(tmp_path):
+    targets = [str(tmp_path / "c.db")]
+    url, admin = _postgres_url()
+    if url:
+        targets.append(url)
+    try:
+        for db in targets:
+            results = _concurrent_ingests(db, tmp_path)
+            assert [code for code, _, _ in results] == [0, 0, 0], results
+            assert not any("Traceback" in err or "not stored" in err for _, _, err in results)
+            store = Store.open(db)
+            _ingest(store, tmp_path, "late", "Nothing happened today.", "2025-03-25", "x")  # completes a refresh
+            assert store.counts()["documents"] == 41 and store.quarantine_entries() == []
+            assert store.pending_refresh() == [] and store.counts()["events"] >= 1
+            store.close()
+    finally:
+        if admin:
+            connection, name = admin
+            connection.execute(f"DROP DATABASE {name} WITH (FORCE)")
+            connection.close()

@@ -11,8 +11,8 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TypeVar
 
-from sqlalchemy import Connection, Engine, create_engine, delete, event, func, select, update
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy import Connection, Engine, create_engine, delete, event, func, select, text, update
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
 from ceasefire.errors import InputError
 from ceasefire.records import (Claim, Contradiction, Document, Event, Extraction, Finding, Incident, RawDocument,
@@ -33,11 +33,23 @@ def resolve_db(db: str | None) -> str:
 
 
 def _sqlite_pragmas(dbapi_conn, _record) -> None:
+    # The driver's own transaction handling is off, so that writes can begin IMMEDIATE (below).
+    dbapi_conn.isolation_level = None
     cur = dbapi_conn.cursor()
     cur.execute("PRAGMA journal_mode=WAL")
     cur.execute("PRAGMA foreign_keys=ON")
-    cur.execute("PRAGMA busy_timeout=10000")
+    cur.execute("PRAGMA busy_timeout=30000")  # a busy store is waited for, not failed
     cur.close()
+
+
+def _sqlite_begin(conn) -> None:
+    """Writers take the write lock when they begin, not at their first write: two ingests at once then wait for
+    each other instead of both reading "not stored yet" and colliding on the insert."""
+    conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.info.get("writing") else "BEGIN")
+
+
+# Derived data (events, findings) is rewritten by one refresh at a time on PostgreSQL.
+_REFRESH_LOCK = 7_041_991
 
 
 class Store:
@@ -64,6 +76,7 @@ class Store:
             raise InputError(url, f"cannot open database ({exc})") from None
         if engine.dialect.name == "sqlite":
             event.listen(engine, "connect", _sqlite_pragmas)
+            event.listen(engine, "begin", _sqlite_begin)
         store = cls(url, engine)
         try:
             store.write(migrations.upgrade)
@@ -75,9 +88,20 @@ class Store:
         self.engine.dispose()
 
     def write(self, fn: Callable[[Connection], T]) -> T:
-        """Run `fn` in one transaction: committed if it returns, rolled back if it raises."""
-        with self.engine.begin() as conn:
-            return fn(conn)
+        """Run `fn` in one transaction: committed if it returns, rolled back if it raises (on SQLite it begins
+        IMMEDIATE, holding the write lock from its first read)."""
+        with self.engine.connect() as conn:
+            conn.info["writing"] = True
+            try:
+                with conn.begin():
+                    return fn(conn)
+            finally:
+                conn.info.pop("writing", None)
+
+    def _lock_derived(self, conn: Connection) -> None:
+        """One refresh of events and findings at a time (SQLite's IMMEDIATE transactions already are)."""
+        if conn.dialect.name == "postgresql":
+            conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _REFRESH_LOCK})
 
     def read(self, fn: Callable[[Connection], T]) -> T:
         with self.engine.connect() as conn:
@@ -111,7 +135,12 @@ class Store:
             conn.execute(schema.pending_refresh.insert().values(doc_id=doc.id, at=dt.datetime.now(dt.timezone.utc)))
             return True
 
-        return self.write(write)
+        try:
+            return self.write(write)
+        except IntegrityError:
+            if self.has_document(doc.sha256):
+                return False  # another writer stored the same content first: already stored, not a failure
+            raise
 
     def pending_refresh(self) -> list[int]:
         """The marks of documents whose events and findings are not yet up to date."""
@@ -177,6 +206,7 @@ class Store:
         """Replace the reconciled events (one transaction); events whose findings carry reviews are kept."""
 
         def write(conn: Connection) -> None:
+            self._lock_derived(conn)
             reviewed = set(conn.execute(select(schema.findings.c.event_id).join(
                 schema.reviews, schema.reviews.c.finding_id == schema.findings.c.id)).scalars())
             new_ids = {e.id for e in events}
@@ -215,6 +245,7 @@ class Store:
         """Replace an agreement's computed findings; a finding with reviews is updated, never removed."""
 
         def write(conn: Connection) -> None:
+            self._lock_derived(conn)
             reviewed = set(conn.execute(select(schema.reviews.c.finding_id)).scalars())
             current = set(conn.execute(select(schema.findings.c.id).where(
                 schema.findings.c.agreement_id == agreement_id)).scalars())
