@@ -207,8 +207,14 @@ def applied_versions(conn: Connection) -> set[int]:
     return set(conn.execute(select(schema.schema_migrations.c.version)).scalars())
 
 
+_MIGRATION_LOCK = 7_041_990
+
+
 def upgrade(conn: Connection) -> list[int]:
-    """Apply the migrations this database lacks, in order; return the versions applied."""
+    """Apply the migrations this database lacks, in order; return the versions applied. Processes opening a new
+    store at once migrate it one after the other (SQLite: the IMMEDIATE transaction; PostgreSQL: a lock)."""
+    if conn.dialect.name == "postgresql":
+        conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _MIGRATION_LOCK})
     done = applied_versions(conn)
     applied = []
     for migration in MIGRATIONS:
