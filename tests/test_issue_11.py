@@ -219,3 +219,28 @@ def test_issue_11_three_ingests_at_once_lose_nothing_and_fail_nothing(tmp_path):
             connection, name = admin
             connection.execute(f"DROP DATABASE {name} WITH (FORCE)")
             connection.close()
+
+
+def test_issue_11_a_dataset_re_release_updates_its_rows_and_never_doubles_them(tmp_path):
+    import csv
+
+    from ceasefire.fixtures import demo_dir
+
+    with (demo_dir() / "ucdp_ged_ukraine_2021h2.csv").open(encoding="utf-8") as fh:
+        reader = csv.DictReader(fh)
+        rows = [r for r in reader][:30]
+        columns = reader.fieldnames
+    first, second = tmp_path / "ged-1.csv", tmp_path / "ged-2.csv"
+    for path, bump in ((first, 0), (second, 1)):  # the second release revises every row's best estimate
+        with path.open("w", encoding="utf-8", newline="") as fh:
+            writer = csv.DictWriter(fh, fieldnames=columns)
+            writer.writeheader()
+            writer.writerows({**r, "best": str(int(r["best"] or 0) + bump)} for r in rows)
+    store = Store.open(str(tmp_path / "t.db"))
+    ingest(store, IngestRequest(inputs=(str(first),), dataset_format="ucdp-csv"))
+    before = (store.counts()["incidents"], store.counts()["events"])
+    result = ingest(store, IngestRequest(inputs=(str(second),), dataset_format="ucdp-csv"))
+    assert len(result.added) == len(rows)  # each row stored again, as a new version …
+    assert (store.counts()["incidents"], store.counts()["events"]) == before  # … that replaces the old one
+    assert len({d.external_id for d in store.documents()}) == len(rows)
+    assert ingest(store, IngestRequest(inputs=(str(second),), dataset_format="ucdp-csv")).added == []

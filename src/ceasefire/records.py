@@ -68,6 +68,9 @@ class Document(Record):
     language: str = "en"
     content_type: str = "text/plain"
     retrieved: dt.datetime | None = None
+    # A dataset's own id of the row ("ucdp:412345", "acled:UKR1234"): a re-release of the row is a new version of
+    # this document, never a second one.
+    external_id: str | None = None
 
 
 class Confidence(Record):

@@ -75,7 +75,8 @@ def read_ucdp(path: Path) -> Iterator[RawDocument]:
             or _ucdp_date(row.get("date_end", "")) or _ucdp_date(row["date_start"])
         raw = json.dumps(row, ensure_ascii=False, sort_keys=True).encode("utf-8")
         yield make_document(raw, headline, published=published, source=row.get("source_office") or "UCDP GED",
-                            title=f"UCDP GED event {row['id']}", content_type="application/x-ucdp-row")
+                            title=f"UCDP GED event {row['id']}", content_type="application/x-ucdp-row",
+                            external_id=f"ucdp:{row['id']}")
 
 
 def read_acled(path: Path) -> Iterator[RawDocument]:
@@ -90,7 +91,8 @@ def read_acled(path: Path) -> Iterator[RawDocument]:
             published = dt.datetime.fromtimestamp(int(row["timestamp"]), dt.timezone.utc).date()
         raw = json.dumps(row, ensure_ascii=False, sort_keys=True).encode("utf-8")
         yield make_document(raw, row["notes"], published=published, source=row.get("source") or "ACLED",
-                            title=f"ACLED event {row['event_id_cnty']}", content_type="application/x-acled-row")
+                            title=f"ACLED event {row['event_id_cnty']}", content_type="application/x-acled-row",
+                            external_id=f"acled:{row['event_id_cnty']}")
 
 
 def _telegram_document(channel: str, message_id: str, when: str, text: str) -> RawDocument | None:
@@ -105,7 +107,8 @@ def _telegram_document(channel: str, message_id: str, when: str, text: str) -> R
                      sort_keys=True).encode("utf-8")
     return make_document(raw, text, published=published, source=f"{channel} (Telegram)",
                          title=f"{channel} post {message_id}".strip(),
-                         content_type="application/x-telegram-post")
+                         content_type="application/x-telegram-post",
+                         external_id=f"telegram:{channel}/{message_id}" if message_id else None)
 
 
 def read_telegram_csv(path: Path) -> Iterator[RawDocument]:

@@ -123,7 +123,10 @@ class Store:
             conn.execute(schema.documents.insert().values(
                 id=doc.id, sha256=doc.sha256, source=doc.source, url=doc.url, title=doc.title,
                 published=doc.published, retrieved=doc.retrieved, ingested_at=dt.datetime.now(dt.timezone.utc),
-                language=doc.language, content_type=doc.content_type, text=doc.text, raw=raw.raw))
+                language=doc.language, content_type=doc.content_type, text=doc.text, raw=raw.raw,
+                external_id=doc.external_id))
+            if doc.external_id:
+                _supersede(conn, doc)
             if extraction.claims:
                 conn.execute(schema.claims.insert(), [_claim_row(c) for c in extraction.claims])
             if extraction.incidents:
@@ -171,7 +174,7 @@ class Store:
         return max(self.read(migrations.applied_versions), default=0)
 
     def documents(self) -> Iterator[Document]:
-        cols = [c for c in schema.documents.c if c.name not in ("raw", "ingested_at")]
+        cols = [c for c in schema.documents.c if c.name not in ("raw", "ingested_at", "superseded_by")]
         rows = self.read(lambda c: c.execute(select(*cols).order_by(schema.documents.c.published)).mappings().all())
         for row in rows:
             yield Document(**dict(row))
@@ -193,7 +196,7 @@ class Store:
         return [Claim.model_validate_json(d) for d in self.read(lambda c: c.execute(q).scalars().all())]
 
     def document(self, doc_id: str) -> Document | None:
-        cols = [c for c in schema.documents.c if c.name not in ("raw", "ingested_at")]
+        cols = [c for c in schema.documents.c if c.name not in ("raw", "ingested_at", "superseded_by")]
         row = self.read(lambda c: c.execute(select(*cols).where(schema.documents.c.id == doc_id)).mappings().first())
         return Document(**dict(row)) if row else None
 
@@ -329,6 +332,22 @@ class Store:
     def requarantine(self, entry_id: int, problem: str) -> None:
         self.write(lambda c: c.execute(update(schema.quarantine).where(schema.quarantine.c.id == entry_id)
                                        .values(problem=problem, at=dt.datetime.now(dt.timezone.utc))))
+
+
+def _supersede(conn: Connection, doc: Document) -> None:
+    """A dataset row released again with other bytes: the older versions stay as documents (evidence of what was
+    published) but lose their claims and incidents, so that the row counts once, as its newest version says."""
+    d = schema.documents
+    older = list(conn.execute(select(d.c.id).where(d.c.external_id == doc.external_id, d.c.id != doc.id,
+                                                   d.c.superseded_by.is_(None))).scalars())
+    if not older:
+        return
+    conn.execute(update(d).where(d.c.id.in_(older)).values(superseded_by=doc.id))
+    for table in (schema.event_incidents,):
+        conn.execute(delete(table).where(table.c.incident_id.in_(
+            select(schema.incidents.c.id).where(schema.incidents.c.doc_id.in_(older)))))
+    for table in (schema.claims, schema.incidents, schema.contradictions):
+        conn.execute(delete(table).where(table.c.doc_id.in_(older)))
 
 
 def _claim_row(c: Claim) -> dict:

@@ -192,12 +192,19 @@ def _pending_refresh(conn: Connection) -> None:
     frozen.create_all(conn, tables=[pending_refresh_v5])
 
 
+def _dataset_row_ids(conn: Connection) -> None:
+    conn.execute(text("ALTER TABLE documents ADD COLUMN external_id TEXT"))
+    conn.execute(text("ALTER TABLE documents ADD COLUMN superseded_by VARCHAR(40)"))
+    conn.execute(text("CREATE INDEX ix_documents_external_id ON documents (external_id)"))
+
+
 MIGRATIONS: list[Migration] = [
     Migration(1, "initial schema: documents, claims, incidents, contradictions, events, findings, reviews", _initial),
     Migration(2, "event_incidents: reports linked to their events", _event_links),
     Migration(3, "subscriptions and deliveries: alerts and their log", _alerts),
     Migration(4, "quarantine keeps the document whose extraction failed, for a retry", _quarantined_documents),
     Migration(5, "pending_refresh: durable marks of documents whose events are not yet up to date", _pending_refresh),
+    Migration(6, "documents.external_id: dataset rows by their own ids, re-releases as new versions", _dataset_row_ids),
 ]
 
 

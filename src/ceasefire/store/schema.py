@@ -29,6 +29,8 @@ documents = Table(
     Column("content_type", String(100), nullable=False),
     Column("text", Text, nullable=False),
     Column("raw", LargeBinary, nullable=False),
+    Column("external_id", Text, index=True),  # migration 6: a dataset row's own id, and the newer version
+    Column("superseded_by", String(40)),       # of the same row that replaced this one
 )
 
 claims = Table(
