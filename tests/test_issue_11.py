@@ -244,3 +244,29 @@ def test_issue_11_a_dataset_re_release_updates_its_rows_and_never_doubles_them(t
     assert (store.counts()["incidents"], store.counts()["events"]) == before  # … that replaces the old one
     assert len({d.external_id for d in store.documents()}) == len(rows)
     assert ingest(store, IngestRequest(inputs=(str(second),), dataset_format="ucdp-csv")).added == []
+
+
+def test_issue_11_a_sides_count_of_breaches_is_reported_as_a_count(tmp_path):
+    from ceasefire.publish.brief import ReportingDay, build_briefing, render
+
+    store = Store.open(str(tmp_path / "t.db"))
+    _ingest(store, tmp_path, "a", "Kyiv said it had recorded more than 40 breaches of the energy truce since it "
+            "began, according to Ukraine's Foreign Ministry. Russian drones struck a substation in Sumy on Tuesday.",
+            "2025-03-26", "Ukrainian Foreign Ministry")
+    briefing = build_briefing(store, ReportingDay(dt.date(2025, 3, 26)), "energy-moratorium-2025")
+    assert [(c.party, c.tally.count, c.tally.noun, c.tally.against) for c in briefing.aggregates] == \
+        [("UA", 40, "breaches", "RU")]
+    text = render(briefing, "md")
+    assert "more than 40 breaches by Russia" in text and "## Counts the sides give" in text
+
+
+def test_issue_11_the_accused_sides_denial_in_another_report_disputes_the_finding(tmp_path):
+    store = Store.open(str(tmp_path / "t.db"))
+    _ingest(store, tmp_path, "a", "Ukrainian drones struck a gas pumping station in Sudzha on Tuesday, the Russian "
+            "Defence Ministry said.", "2025-03-26", "Russian Ministry of Defence")
+    assert [f.status for f in _findings(store)] == ["alleged"]
+    _ingest(store, tmp_path, "b", "Ukraine's General Staff denied that its forces had struck the station in "
+            "Sudzha, calling the report a provocation.", "2025-03-27", "General Staff of Ukraine")
+    (finding,) = _findings(store)
+    event = next(e for e in store.events() if e.id == finding.event_id)
+    assert finding.status == "disputed" and event.denied_by  # both claims travel with the event

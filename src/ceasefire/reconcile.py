@@ -156,10 +156,32 @@ def _strongest_basis(members: list[Incident]) -> str | None:
     return "stated" if "stated" in bases else (bases[0] if bases else None)
 
 
+# A denial answers the news of its own days: published from the day before the first report to a week after.
+DENIAL_WINDOW = (dt.timedelta(days=-1), dt.timedelta(days=7))
+
+
+def _denials_elsewhere(accused: str | None, place, reported_on: list[dt.date], denials: list[Claim],
+                       documents: dict[str, Document]) -> list[str]:
+    """Denials by the accused side, in any document of the days around the first report, that name the event's
+    place ("no strikes were carried out on Sudzha"): the allegation is disputed."""
+    if accused not in ("RU", "UA") or place is None or not reported_on:
+        return []
+    first, (before, after) = reported_on[0], DENIAL_WINDOW
+    names = {n for n in (place.name, place.admin1) if n and len(n) >= 4}
+    out = []
+    for claim in denials:
+        day = published_day(documents.get(claim.doc_id))
+        if claim.party == accused and day is not None and first + before <= day <= first + after \
+                and any(re.search(rf"\b{re.escape(n)}\b", claim.text) for n in names):
+            out.append(claim.id)
+    return sorted(out)
+
+
 def reconcile(incidents: list[Incident], documents: dict[str, Document], claims: dict[str, Claim],
               contradictions: list[Contradiction]) -> list[Event]:
     """Events from incident reports, each with its sources, contradiction and grade."""
     denied = {cid for c in contradictions for cid in c.claim_ids}
+    denials = [c for c in claims.values() if c.stance == "deny" and c.party in ("RU", "UA")]
     events = []
     coded_rows = {d.id for d in documents.values() if d.content_type in DATASET_ROW_TYPES}
     for members in cluster(incidents, coded_rows):
@@ -167,9 +189,10 @@ def reconcile(incidents: list[Incident], documents: dict[str, Document], claims:
         sources = _independent_sources(members, documents)
         grades = sorted(reliability_of(documents[m.doc_id]) for m in members if m.doc_id in documents) or ["F"]
         claim_ids = sorted({cid for m in members for cid in m.claim_ids})
-        contradicted = any(cid in denied for cid in claim_ids)
         placed = next((m.place for m in sorted(members, key=lambda m: m.place.precision if m.place else 9)), None)
         reported_on = sorted({d for m in members if (d := published_day(documents.get(m.doc_id))) is not None})
+        denied_by = _denials_elsewhere(first.actor_party, placed, reported_on, denials, documents)
+        contradicted = any(cid in denied for cid in claim_ids) or bool(denied_by)
         events.append(Event(
             id=content_id("evt", *sorted(m.id for m in members)),
             type=first.type, acled_sub_event_type=first.acled_sub_event_type, actor_party=first.actor_party,
@@ -184,7 +207,8 @@ def reconcile(incidents: list[Incident], documents: dict[str, Document], claims:
             first_reported=reported_on[0] if reported_on else None, reported_on=reported_on,
             claimed_by=sorted({claims[c].party for c in claim_ids if c in claims and claims[c].party}
                               | {m.claimant_party for m in members if m.claimant_party}),
-            sources=len(sources), source_names=sources, contradicted=contradicted, reliability=grades[0],
+            sources=len(sources), source_names=sources, contradicted=contradicted, denied_by=denied_by,
+            reliability=grades[0],
             credibility=credibility(len(sources), contradicted, grades[0]),
             evidence=[Evidence(doc_id=m.doc_id, start=m.span.start, end=m.span.end, text=m.span.text)
                       for m in members]))

@@ -91,6 +91,15 @@ class FieldBasis(Record):
     date: str | None = None  # clause | sentence | earlier | publication
 
 
+class Tally(Record):
+    """A side's count of acts in aggregate ("over 30 recorded breaches within the month")."""
+
+    count: int
+    noun: str
+    qualifier: str | None = None  # "over", "at least", "more than"
+    against: Party | None = None  # the side the count accuses: the speaker's opponent in a two-sided war
+
+
 class Claim(Record):
     id: str
     doc_id: str
@@ -107,6 +116,7 @@ class Claim(Record):
     # person of the document), "inferred_from_acts" (the acts an unnamed official reports), or null.
     party_basis: str | None = None
     confidence: Confidence | None = None
+    tally: Tally | None = None
 
 
 class Incident(Record):
@@ -198,6 +208,7 @@ class Event(Record):
     sources: int = 1
     source_names: list[str] = Field(default_factory=list)
     contradicted: bool = False
+    denied_by: list[str] = Field(default_factory=list)  # claims of the accused side that deny it, in any document
     reliability: Literal["A", "B", "C", "D", "E", "F"] = "F"
     credibility: Literal[1, 2, 3, 4, 5, 6] = 6
     evidence: list[Evidence] = Field(default_factory=list)

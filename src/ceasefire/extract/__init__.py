@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from spacy.tokens import Doc
 
-from ceasefire.extract.claims import extract_claims, find_contradictions, infer_speaker_parties
+from ceasefire.extract.claims import extract_claims, find_contradictions, infer_speaker_parties, with_tallies
 from ceasefire.extract.confidence import with_confidence
 from ceasefire.extract.incidents import IncidentContext, extract_incidents
 from ceasefire.extract.nlp import english
@@ -37,7 +37,7 @@ def _extract_parsed(document: Document, doc: Doc, geocoder: "Geocoder | None") -
     times = find_times(document.text, published)
     claims = extract_claims(doc, document.id, published, times)
     incidents = extract_incidents(doc, IncidentContext(document.id, published, times, claims, document.text))
-    claims = infer_speaker_parties(claims, incidents)
+    claims = with_tallies(infer_speaker_parties(claims, incidents), incidents)
     if document.content_type in DATASET_ROW_TYPES:
         incidents = incidents[:1]  # a dataset row codes one event; later sentences only describe it
     if geocoder is not None:

@@ -21,7 +21,7 @@ from ceasefire.actors import ActorRegistry, registry
 from ceasefire.extract.lexicon import lexicon
 from ceasefire.extract.frames import phrase as words_of
 from ceasefire.extract.nlp import doc_text, proper_names, text_of
-from ceasefire.records import Claim, Contradiction, Incident, Span, TimeSpan, content_id
+from ceasefire.records import Claim, Contradiction, Incident, Span, Tally, TimeSpan, content_id
 from ceasefire.timeparse import TimeMention
 
 # Speech verbs and their stances live in data/lexicon/en.yaml.
@@ -519,6 +519,28 @@ _OFFICIAL = re.compile(r"\b(?:administration|governor|mayor|police|ministry|staf
                        r"command|head|officials?|authorities|spokes(?:wo)?man|spokesperson|service|council|"
                        r"prosecutors?|guards?|navy|commander|emergency)\b", re.I)
 _OWN_SIDE_ACTS = {"intercept", "settlement_captured", "withdrawal", "base_established", "arrest"}
+
+
+def with_tallies(claims: list[Claim], incidents: list[Incident]) -> list[Claim]:
+    """A side's count of the other side's acts in aggregate ("Ukraine reported over 30 recorded breaches"), kept
+    on the claim: it is reported as a count, beside the events the text tells one by one (a count that an
+    incident of the claim already carries, "47 attacks were repelled near Pokrovsk", is that incident's)."""
+    from ceasefire.extract.quantities import find_aggregate
+
+    out = []
+    for claim in claims:
+        found = find_aggregate(claim.text) if claim.stance in ("assert", "accuse") else None
+        if found is not None and any(i.count == found[0] and claim.span.start <= i.span.start < claim.span.end
+                                     for i in incidents):
+            found = None
+        if found is None:
+            out.append(claim)
+            continue
+        count, noun, qualifier = found
+        against = {"UA": "RU", "RU": "UA"}.get(claim.party or "")
+        out.append(claim.model_copy(update={"tally": Tally(count=count, noun=noun, qualifier=qualifier,
+                                                           against=against)}))
+    return out
 
 
 def infer_speaker_parties(claims: list[Claim], incidents: list[Incident]) -> list[Claim]:

@@ -254,3 +254,18 @@ def find_injured(text: str) -> int | None:
     text = _plain(text)
     value = _casualties(text, _INJURED, r"wounding|wounded|injuring|injured")
     return 0 if value is None and _NONE_HURT.search(text) else value
+
+
+_AGGREGATE = re.compile(r"\b(?P<qualifier>" + _QUALIFIER + r")(?P<count>" + NUMBER + r")\s+(?:[\w-]+\s+){0,2}?"
+                        r"(?P<noun>breach(?:es)?|(?:ceasefire\s+)?violations?|attacks?|strikes?|shellings?)\b",
+                        re.IGNORECASE)
+
+
+def find_aggregate(text: str) -> tuple[int, str, str | None] | None:
+    """A count of acts in aggregate in what a side says ("over 30 recorded breaches") as (count, noun, qualifier),
+    if there is one of at least two (one act is told as an incident, not a tally)."""
+    m = _AGGREGATE.search(text)
+    count = parse_number(m.group("count")) if m else None
+    if m is None or count is None or count < 2:
+        return None
+    return count, m.group("noun").lower(), m.group("qualifier").strip().lower() or None

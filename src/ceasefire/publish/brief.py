@@ -76,6 +76,7 @@ class Briefing:
     infrastructure: list[Event]
     statements: list[Claim]
     sources: list[tuple[Document, str, bool]]          # document, grade, new in this reporting period
+    aggregates: list[Claim] = field(default_factory=list)  # the sides' counts of acts, as counts
     map_svg: str = ""
     trend_svg: str = ""
     claims_by_id: dict[str, Claim] = field(default_factory=dict)
@@ -119,7 +120,7 @@ def _plural(n: int, one: str, many: str) -> str:
 
 
 def _lede(day: dt.date, events: list[Event], violations: list[Finding], agreement: Agreement | None,
-          sides: list[SideBySide]) -> list[str]:
+          sides: list[SideBySide], aggregates: list[Claim]) -> list[str]:
     """Whole sentences from the day's tallies (the same numbers as the tables), and the day's main dispute."""
     sentences = []
     if events:
@@ -143,6 +144,11 @@ def _lede(day: dt.date, events: list[Event], violations: list[Finding], agreemen
                              + (f" ({inferred} of them attributed by inference)" if inferred else "") + ".")
         else:
             sentences.append(f"No alleged violation of the {agreement.title} was reported.")
+    for c in aggregates[:2]:
+        t = c.tally
+        against = f" by {PARTY_NAMES.get(t.against, t.against)}" if t.against else ""
+        sentences.append(f"{c.speaker} counted {t.qualifier + ' ' if t.qualifier else ''}{t.count} {t.noun}{against} "
+                         f"(a count, not events told one by one).")
     disputed = next((s for s in sides if s.contradicted), None)
     if disputed is not None:
         claims_in = [c for cs in disputed.by_party.values() for c in cs]
@@ -225,8 +231,14 @@ def build_briefing(store: Store, when: ReportingDay, agreement_name: str | None 
             party = e.actor_party if e.actor_party in ("RU", "UA") else "undetermined"
             bucket[party] = bucket.get(party, 0) + 1
     infrastructure = [e for e in events if e.type in INFRASTRUCTURE or e.facility]
+    aggregates, counted = [], set()
+    for c in claims:  # one line per side's count in a document ("Ukraine reported …, according to its ministry")
+        if c.tally is not None and (c.doc_id, c.party, c.tally.count, c.tally.noun) not in counted:
+            counted.add((c.doc_id, c.party, c.tally.count, c.tally.noun))
+            aggregates.append(c)
     return Briefing(
-        when=when, agreement=agreement, lede=_lede(day, events, today, agreement, sides), events=events,
+        when=when, agreement=agreement, lede=_lede(day, events, today, agreement, sides, aggregates), events=events,
+        aggregates=aggregates,
         findings=today, party_tallies=_tallies(today, previous, lambda f: f.party),
         clause_tallies=_tallies(today, previous, lambda f: f.clause),
         region_counts=sorted(tallies_by_region.values()), sides=sides,
