@@ -101,7 +101,8 @@ class _Cluster:
             return False
         if inc.place is None or any(m.place is None for m in self.members):
             return False
-        if any(m.doc_id == inc.doc_id and m.place.geonameid != inc.place.geonameid for m in self.members):
+        if any(m.doc_id == inc.doc_id and m.place.geonameid != inc.place.geonameid
+               and not _same_act_told_twice(m, inc) for m in self.members):
             return False
         if not all(inc.when.start <= m.when.end and m.when.start <= inc.when.end for m in self.members):
             return False
@@ -109,6 +110,25 @@ class _Cluster:
         if inc.place.precision == 3 or first.place.precision == 3:
             return inc.place.admin1 == first.place.admin1
         return km(inc.place.lat, inc.place.lon, first.place.lat, first.place.lon) <= radius
+
+
+def _same_act_told_twice(a: Incident, b: Incident) -> bool:
+    """In one document, an act named by its region and again by its settlement in that region ("attacked sites
+    in the Luhansk region … in Svatove, a gas station"), with nothing else of its kind in the region."""
+    return (a.place.precision == 3) != (b.place.precision == 3) and a.place.admin1 == b.place.admin1
+
+
+def _summaries(incidents: list[Incident]) -> set[str]:
+    """Incidents that only sum up acts the same document tells one by one ("four attacks on energy
+    infrastructure in the past 24 hours", then each attack with its place): no place, and a count the
+    document's placed acts of the same kind and side cover."""
+    placed: dict[tuple, int] = {}
+    for i in incidents:
+        if i.place is not None:
+            key = (i.doc_id, _FAMILY.get(i.type, i.type), i.actor_party, i.facility is not None)
+            placed[key] = placed.get(key, 0) + 1
+    return {i.id for i in incidents if i.place is None and placed.get(
+        (i.doc_id, _FAMILY.get(i.type, i.type), i.actor_party, i.facility is not None), 0) >= max(i.count or 1, 1)}
 
 
 def cluster(incidents: Iterable[Incident], coded_rows: set[str] = frozenset()) -> list[list[Incident]]:
@@ -184,7 +204,8 @@ def reconcile(incidents: list[Incident], documents: dict[str, Document], claims:
     denials = [c for c in claims.values() if c.stance == "deny" and c.party in ("RU", "UA")]
     events = []
     coded_rows = {d.id for d in documents.values() if d.content_type in DATASET_ROW_TYPES}
-    for members in cluster(incidents, coded_rows):
+    summaries = _summaries(incidents)
+    for members in cluster((i for i in incidents if i.id not in summaries), coded_rows):
         first = members[0]
         sources = _independent_sources(members, documents)
         grades = sorted(reliability_of(documents[m.doc_id]) for m in members if m.doc_id in documents) or ["F"]

@@ -103,8 +103,8 @@ def _resolve_speaker(phrase: str, memory: _SpeakerMemory, reg: ActorRegistry) ->
     """
     clean = re.sub(r"^(?:the|a|an)\s+", "", _DATELINE.sub("", phrase.strip(" ,;:")), flags=re.I)
     clean = re.sub(r"\s*['’]s?$", "", clean)  # "Moscow's claim that …": the speaker is Moscow
-    if clean.lower() in _PRONOUNS and memory.last:
-        return memory.last[0], memory.last[1], None
+    if (clean.lower() in _PRONOUNS or clean.lower() in lexicon().speech_nouns) and memory.last:
+        return memory.last[0], memory.last[1], None  # "the statement read": the last speaker's statement
     found = reg.find(clean) or reg.find(phrase.strip())  # "the Mission" is a registry name with its article
     # "Russia's envoy to the OSCE": the body an envoy is sent to is not the envoy's side.
     found = [f for f in found if not _POSTED_TO.search(clean[:clean.find(f.text)] if f.text in clean else "")]
@@ -464,7 +464,9 @@ def extract_claims(doc: Doc, doc_id: str, published: dt.date, times: list[TimeMe
                 party = memory.last[1]  # an unnamed spokesman right after a side's statement speaks for it
                 party_basis = "context" if party else None
             if party is not None and speaker.split():
-                memory.by_head.setdefault(speaker.split()[-1].lower(), (speaker, party))
+                # "the Ministry added", "the statement read": later mentions of the same body or its words
+                for word in {speaker.split()[-1], *_INSTITUTIONAL_ROLE.findall(speaker)}:
+                    memory.by_head.setdefault(word.lower(), (speaker, party))
             c_start, c_end = _span_of(content_toks)
             start, end = min(c_start, *_span_of(speaker_toks)), max(c_end, verb.idx + len(verb.text))
             content = _content_text(doc, content_toks)
@@ -530,9 +532,9 @@ def with_tallies(claims: list[Claim], incidents: list[Incident]) -> list[Claim]:
     out = []
     for claim in claims:
         found = find_aggregate(claim.text) if claim.stance in ("assert", "accuse") else None
-        if found is not None and any(i.count == found[0] and claim.span.start <= i.span.start < claim.span.end
-                                     for i in incidents):
-            found = None
+        if found is not None and (any(i.count == found[0] and claim.span.start <= i.span.start < claim.span.end
+                                      for i in incidents) or len(incidents) >= found[0]):
+            found = None  # the document tells the acts it counts one by one
         if found is None:
             out.append(claim)
             continue
