@@ -105,7 +105,9 @@ def _sides(claims: list[Claim], contradictions: list[Contradiction]) -> list[Sid
         for c in members:
             grouped.setdefault(c.party or "OTHER", []).append(c)
             used.add(c.id)
-        out.append(SideBySide(topic=con.topic, by_party=grouped, contradicted=True))
+        # Headed by what is in dispute, in the words of the side that asserts it.
+        asserted = next((c for c in members if c.stance in ("assert", "accuse")), members[0])
+        out.append(SideBySide(topic=_short(asserted.text, 100), by_party=grouped, contradicted=True))
     rest: dict[str, list[Claim]] = {}
     for c in claims:
         if c.id not in used and c.party in ("RU", "UA"):
