@@ -77,6 +77,7 @@ class Briefing:
     statements: list[Claim]
     sources: list[tuple[Document, str, bool]]          # document, grade, new in this reporting period
     aggregates: list[Claim] = field(default_factory=list)  # the sides' counts of acts, as counts
+    inferred_tallies: dict[str, int] = field(default_factory=dict)  # party -> how many of today's are inferred
     map_svg: str = ""
     trend_svg: str = ""
     claims_by_id: dict[str, Claim] = field(default_factory=dict)
@@ -242,6 +243,7 @@ def build_briefing(store: Store, when: ReportingDay, agreement_name: str | None 
         when=when, agreement=agreement, lede=_lede(day, events, today, agreement, sides, aggregates), events=events,
         aggregates=aggregates,
         findings=today, party_tallies=_tallies(today, previous, lambda f: f.party),
+        inferred_tallies=dict(Counter(f.party for f in today if f.actor_basis not in (None, "stated"))),
         clause_tallies=_tallies(today, previous, lambda f: f.clause),
         region_counts=sorted(tallies_by_region.values()), sides=sides,
         front_line=[e for e in events if e.type in FRONT_LINE and e not in infrastructure],
