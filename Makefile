@@ -49,6 +49,7 @@ eval: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_extract.py
 	$(BIN)/python benchmarks/bench_extract_cli.py
+	$(BIN)/python benchmarks/bench_ingest.py
 
 serve: $(STAMP)
 	$(BIN)/ceasefire serve --db $(DB)

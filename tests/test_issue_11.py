@@ -150,7 +150,7 @@ def test_issue_11_a_run_killed_before_or_during_its_refresh_is_completed_by_the_
 
     # Killed before the refresh began, after the events were stored but before the findings, and after both
     # but before the marks were cleared.
-    for stage, where, name in (("before", pipeline, "reconcile_store"), ("between", pipeline, "adjudicate_store"),
+    for stage, where, name in (("before", pipeline, "_touched_window"), ("between", Store, "save_findings"),
                                ("after", Store, "clear_pending_refresh")):
         store = Store.open(str(tmp_path / f"{stage}.db"))
         with monkeypatch.context() as patched:
@@ -270,3 +270,26 @@ def test_issue_11_the_accused_sides_denial_in_another_report_disputes_the_findin
     (finding,) = _findings(store)
     event = next(e for e in store.events() if e.id == finding.event_id)
     assert finding.status == "disputed" and event.denied_by  # both claims travel with the event
+
+
+def test_issue_11_a_refresh_recomputes_only_the_days_new_reports_touch_and_agrees_with_a_full_one(tmp_path,
+                                                                                               monkeypatch):
+    import ceasefire.pipeline as pipeline
+
+    store = Store.open(str(tmp_path / "t.db"))
+    reports = [("2025-03-20", "Russian drones struck a power substation in Sumy on Wednesday, the governor said."),
+               ("2025-03-21", "A Russian drone hit a substation in Sumy on Wednesday, the energy ministry said."),
+               ("2025-04-02", "Ukrainian drones hit an oil depot in Bryansk region overnight, Russia's Defence "
+                              "Ministry said."),
+               ("2025-04-10", "Russian missiles struck a thermal power plant in Kharkiv on Thursday."),
+               ("2025-04-11", "Ukraine's General Staff denied that its drones had hit the depot in Bryansk region."),
+               ("2025-05-30", "Russian forces shelled Nikopol on Friday, wounding two people.")]
+    windows = []
+    original = pipeline._touched_window
+    monkeypatch.setattr(pipeline, "_touched_window", lambda s, d: windows.append(original(s, d)) or windows[-1])
+    for n, (day, text) in enumerate(reports):
+        _ingest(store, tmp_path, f"r{n}", text, day, f"source {n}")
+    assert all(w is not None and (w[1] - w[0]).days < 60 for w in windows)  # never the whole store
+    incremental = _state(store)
+    pipeline.refresh_judgements(store, everything=True)
+    assert _state(store) == incremental and len(incremental[0]) >= 4

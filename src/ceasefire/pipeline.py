@@ -150,16 +150,65 @@ def bring_up_to_date(store: Store) -> None:
         refresh_judgements(store)
 
 
-def refresh_judgements(store: Store) -> None:
+def refresh_judgements(store: Store, everything: bool = False) -> None:
     """After new reports: reconcile events again and judge them against every bundled agreement; then clear the
-    marks of the documents this refresh covered."""
+    marks of the documents this refresh covered. Only the days the new reports touch are recomputed (see
+    `_touched_window`), unless `everything` is asked for or the touched days are too many."""
     from ceasefire.adjudicate import bundled_agreements, load_agreement
 
     covered = store.pending_refresh()
-    events = reconcile_store(store)
-    for name in bundled_agreements():
-        adjudicate_store(store, load_agreement(name), events)
+    window = None if everything or not covered else _touched_window(store, store.pending_documents(covered))
+    if window is None:
+        events, scope = reconcile_store(store), None
+    else:
+        events, scope = _reconcile_window(store, *window)
+    agreements = [load_agreement(name) for name in bundled_agreements()]
+    for agreement in agreements:
+        judged = {e.id for e in events} | (scope or set())
+        store.save_findings(agreement.id, adjudicate(events, agreement), None if scope is None else judged)
     store.clear_pending_refresh(covered)
+
+
+# Reports reach back: a denial answers news of up to a week before (reconcile.DENIAL_WINDOW); a window longer than
+# this is recomputed whole.
+_WINDOW_MARGIN = dt.timedelta(days=8)
+MAX_WINDOW = dt.timedelta(days=366)
+
+
+def _touched_window(store: Store, doc_ids: set[str]) -> tuple[dt.date, dt.date] | None:
+    """The days whose events new reports may change: their incidents' days and, for denials, the days around their
+    publication; widened until no event stored across its edges is cut (None: recompute everything)."""
+    from ceasefire.reconcile import published_day
+
+    days = [d for d in (published_day(doc) for doc in store.documents_by_id(doc_ids).values()) if d]
+    spans = [(i.when.start, i.when.end) for i in store.incidents_of(doc_ids) if i.when and not i.historical]
+    if not days and not spans:
+        return None
+    start = min([s for s, _ in spans] + [d - _WINDOW_MARGIN for d in days])
+    end = max([e for _, e in spans] + [d + _WINDOW_MARGIN for d in days])
+    for _ in range(5):
+        links = store.event_links()
+        touched = store.events_by_id({links[i.id] for i in store.incidents(start, end) if i.id in links})
+        wider = (min([start] + [e.when.start for e in touched]), max([end] + [e.when.end for e in touched]))
+        if wider == (start, end):
+            break
+        start, end = wider
+    return (start, end) if end - start <= MAX_WINDOW else None
+
+
+def _reconcile_window(store: Store, start: dt.date, end: dt.date) -> tuple[list[Event], set[str]]:
+    """Reconcile the incidents of [start, end] again; return the new events and the stored ones they replace."""
+    incidents = store.incidents(start, end)
+    links = store.event_links()
+    scope = {links[i.id] for i in incidents if i.id in links} | store.unlinked_events()
+    claims = {c.id: c for c in store.claims(start - _WINDOW_MARGIN, end + _WINDOW_MARGIN)}
+    claims.update((c.id, c) for c in store.claims_by_id({cid for i in incidents for cid in i.claim_ids}))
+    documents = store.documents_by_id({i.doc_id for i in incidents} | {c.doc_id for c in claims.values()})
+    contradictions = [c for c in store.contradictions_of({c.doc_id for c in claims.values()})
+                      if all(cid in claims for cid in c.claim_ids)]
+    events = keep_event_ids(reconcile(incidents, documents, claims, contradictions), links)
+    store.save_events(events, scope)
+    return events, scope
 
 
 def reconcile_store(store: Store) -> list[Event]:

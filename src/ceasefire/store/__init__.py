@@ -145,6 +145,53 @@ class Store:
                 return False  # another writer stored the same content first: already stored, not a failure
             raise
 
+    def pending_documents(self, marks: list[int]) -> set[str]:
+        """The documents behind pending-refresh marks."""
+        rows: set[str] = set()
+        for start in range(0, len(marks), 500):
+            rows |= set(self.read(lambda c, chunk=marks[start:start + 500]: c.execute(
+                select(schema.pending_refresh.c.doc_id).where(schema.pending_refresh.c.id.in_(chunk))).scalars()))
+        return rows
+
+    def incidents_of(self, doc_ids: set[str]) -> list[Incident]:
+        return [Incident.model_validate_json(d)
+                for d in self._by_ids(schema.incidents, schema.incidents.c.doc_id, doc_ids)]
+
+    def documents_by_id(self, doc_ids: set[str]) -> dict[str, Document]:
+        cols = [c for c in schema.documents.c if c.name not in ("raw", "ingested_at", "superseded_by")]
+        ids = sorted(doc_ids)
+        out: dict[str, Document] = {}
+        for start in range(0, len(ids), 500):
+            for row in self.read(lambda c, chunk=ids[start:start + 500]: c.execute(
+                    select(*cols).where(schema.documents.c.id.in_(chunk))).mappings().all()):
+                out[row["id"]] = Document(**dict(row))
+        return out
+
+    def _by_ids(self, table, column, ids: set[str]) -> list[str]:
+        """The `data` of the rows whose `column` is one of `ids`, read in chunks."""
+        keys = sorted(ids)
+        out: list[str] = []
+        for start in range(0, len(keys), 500):
+            out += self.read(lambda c, chunk=keys[start:start + 500]: c.execute(
+                select(table.c.data).where(column.in_(chunk))).scalars().all())
+        return out
+
+    def claims_by_id(self, ids: set[str]) -> list[Claim]:
+        return [Claim.model_validate_json(d) for d in self._by_ids(schema.claims, schema.claims.c.id, ids)]
+
+    def events_by_id(self, ids: set[str]) -> list[Event]:
+        return [Event.model_validate_json(d) for d in self._by_ids(schema.events, schema.events.c.id, ids)]
+
+    def contradictions_of(self, doc_ids: set[str]) -> list[Contradiction]:
+        return [Contradiction.model_validate_json(d)
+                for d in self._by_ids(schema.contradictions, schema.contradictions.c.doc_id, doc_ids)]
+
+    def unlinked_events(self) -> set[str]:
+        """Events left without reports (their document was superseded): a refresh replaces them."""
+        linked = select(schema.event_incidents.c.event_id)
+        return set(self.read(lambda c: c.execute(select(schema.events.c.id).where(
+            schema.events.c.id.not_in(linked))).scalars()))
+
     def pending_refresh(self) -> list[int]:
         """The marks of documents whose events and findings are not yet up to date."""
         return list(self.read(lambda c: c.execute(select(schema.pending_refresh.c.id)).scalars()))
@@ -205,21 +252,32 @@ class Store:
         return [Contradiction.model_validate_json(d) for d in rows]
 
     # -- events, findings, reviews ---------------------------------------------------------------
-    def save_events(self, events: list[Event]) -> None:
-        """Replace the reconciled events (one transaction); events whose findings carry reviews are kept."""
+    def save_events(self, events: list[Event], scope: set[str] | None = None) -> None:
+        """Replace the reconciled events (one transaction): all of them, or only the stored events in `scope`
+        (a refresh of the days new reports touch); events whose findings carry reviews are kept."""
 
         def write(conn: Connection) -> None:
             self._lock_derived(conn)
             reviewed = set(conn.execute(select(schema.findings.c.event_id).join(
                 schema.reviews, schema.reviews.c.finding_id == schema.findings.c.id)).scalars())
             new_ids = {e.id for e in events}
-            stale = set(conn.execute(select(schema.events.c.id)).scalars()) - new_ids - reviewed
-            if stale:
-                conn.execute(delete(schema.event_incidents).where(schema.event_incidents.c.event_id.in_(stale)))
-                conn.execute(delete(schema.findings).where(schema.findings.c.event_id.in_(stale)))
-                conn.execute(delete(schema.events).where(schema.events.c.id.in_(stale)))
-            existing = set(conn.execute(select(schema.events.c.id)).scalars())
-            conn.execute(delete(schema.event_incidents))
+            replaced = set(conn.execute(select(schema.events.c.id)).scalars()) if scope is None else set(scope)
+            stale = replaced - new_ids - reviewed
+            for start in range(0, len(stale), 500):
+                chunk = sorted(stale)[start:start + 500]
+                conn.execute(delete(schema.event_incidents).where(schema.event_incidents.c.event_id.in_(chunk)))
+                conn.execute(delete(schema.findings).where(schema.findings.c.event_id.in_(chunk)))
+                conn.execute(delete(schema.events).where(schema.events.c.id.in_(chunk)))
+            existing = set(conn.execute(select(schema.events.c.id).where(schema.events.c.id.in_(new_ids))).scalars()) \
+                if scope is not None else set(conn.execute(select(schema.events.c.id)).scalars())
+            if scope is None:
+                conn.execute(delete(schema.event_incidents))
+            else:
+                relinked = [i for e in events for i in e.incident_ids] + sorted(replaced)
+                for start in range(0, len(relinked), 500):
+                    chunk = relinked[start:start + 500]
+                    conn.execute(delete(schema.event_incidents).where(
+                        schema.event_incidents.c.incident_id.in_(chunk) | schema.event_incidents.c.event_id.in_(chunk)))
             for e in events:
                 row = {"type": e.type, "when_start": e.when.start, "when_end": e.when.end,
                        "actor_party": e.actor_party, "lat": e.place.lat if e.place else None,
@@ -244,18 +302,26 @@ class Store:
         q = select(schema.events.c.data).order_by(schema.events.c.when_start, schema.events.c.id)
         return [Event.model_validate_json(d) for d in self.read(lambda c: c.execute(q).scalars().all())]
 
-    def save_findings(self, agreement_id: str, findings: list[Finding]) -> None:
-        """Replace an agreement's computed findings; a finding with reviews is updated, never removed."""
+    def save_findings(self, agreement_id: str, findings: list[Finding], events: set[str] | None = None) -> None:
+        """Replace an agreement's computed findings (all, or those of the events named); a finding with reviews is
+        updated, never removed."""
 
         def write(conn: Connection) -> None:
             self._lock_derived(conn)
             reviewed = set(conn.execute(select(schema.reviews.c.finding_id)).scalars())
-            current = set(conn.execute(select(schema.findings.c.id).where(
-                schema.findings.c.agreement_id == agreement_id)).scalars())
+            query = select(schema.findings.c.id).where(schema.findings.c.agreement_id == agreement_id)
+            current = set()
+            for chunk in ([None] if events is None else [sorted(events)[i:i + 500] for i in range(0, len(events), 500)]):
+                q = query if chunk is None else query.where(schema.findings.c.event_id.in_(chunk))
+                current |= set(conn.execute(q).scalars())
             new_ids = {f.id for f in findings}
-            stale = current - new_ids - reviewed
-            if stale:
-                conn.execute(delete(schema.findings).where(schema.findings.c.id.in_(stale)))
+            if events is not None:  # findings of the new events may exist already (an event that kept its id)
+                for start in range(0, len(new_ids), 500):
+                    current |= set(conn.execute(select(schema.findings.c.id).where(
+                        schema.findings.c.id.in_(sorted(new_ids)[start:start + 500]))).scalars())
+            stale = sorted(current - new_ids - reviewed)
+            for start in range(0, len(stale), 500):
+                conn.execute(delete(schema.findings).where(schema.findings.c.id.in_(stale[start:start + 500])))
             for f in findings:
                 row = {"event_id": f.event_id, "agreement_id": f.agreement_id, "clause": f.clause, "party": f.party,
                        "status": f.status, "date": f.date, "data": f.model_dump_json()}
