@@ -293,3 +293,26 @@ def test_issue_11_a_refresh_recomputes_only_the_days_new_reports_touch_and_agree
     incremental = _state(store)
     pipeline.refresh_judgements(store, everything=True)
     assert _state(store) == incremental and len(incremental[0]) >= 4
+
+
+def test_issue_11_moratorium_week_both_sides_each_act_once(tmp_path):
+    """The 2025 moratorium excerpts in ../shared/data (internal use, not shipped): both sides' allegations are
+    present, a statement of four attacks is at most four violations, and Ukraine's count of breaches is reported
+    as a count."""
+    from conftest import needs_shared
+
+    from ceasefire.publish.brief import ReportingDay, build_briefing
+
+    source = needs_shared("moratorium-2025", "moratorium_excerpts.jsonl")
+    lines = [json.loads(x) for x in source.read_text().splitlines() if x.strip()]
+    path = tmp_path / "m.jsonl"
+    path.write_text("\n".join(json.dumps({"id": n, "text": d["excerpt_verbatim"], "published": d["page_date"] or None,
+                                          "source": d.get("kind")}) for n, d in enumerate(lines)))
+    store = Store.open(str(tmp_path / "m.db"))
+    ingest(store, IngestRequest(jsonl=str(path)))
+    findings = _findings(store)
+    assert {"UA", "RU"} <= {f.party for f in findings}
+    four = build_briefing(store, ReportingDay(dt.date(2025, 4, 2)), "energy-moratorium-2025")
+    assert 1 <= len(four.findings) <= 4  # "four attacks on four sites", each once
+    count = build_briefing(store, ReportingDay(dt.date(2025, 4, 23)), "energy-moratorium-2025")
+    assert [(c.party, c.tally.count, c.tally.against) for c in count.aggregates] == [("UA", 30, "RU")]
