@@ -316,3 +316,41 @@ def test_issue_11_moratorium_week_both_sides_each_act_once(tmp_path):
     assert 1 <= len(four.findings) <= 4  # "four attacks on four sites", each once
     count = build_briefing(store, ReportingDay(dt.date(2025, 4, 23)), "energy-moratorium-2025")
     assert [(c.party, c.tally.count, c.tally.against) for c in count.aggregates] == [("UA", 30, "RU")]
+
+
+def _event(*incident_ids):
+    from ceasefire.records import Event, TimeSpan
+
+    day = dt.date(2025, 3, 20)
+    return Event(id=content_id("evt", *sorted(incident_ids)), type="shelling", incident_ids=list(incident_ids),
+                 when=TimeSpan(start=day, end=day, precision="day"))
+
+
+def test_issue_11_event_ids_stay_unique_and_follow_reviews():
+    from ceasefire.pipeline import keep_event_ids
+
+    old = content_id("evt", "i1")
+    split = keep_event_ids([_event("i2"), _event("i1")], {"i1": old, "i2": old})
+    assert len({e.id for e in split}) == 2  # an event split in two: one keeps the id, the other gets a new one
+    merged = keep_event_ids([_event("i1", "i2", "i3")], {"i1": "evt-a", "i2": "evt-b", "i3": "evt-b"}, {"evt-a"})
+    assert [e.id for e in merged] == ["evt-a"]  # two merged: the reviewed event's id, so its review follows
+
+
+def test_issue_11_two_refreshes_never_interleave(tmp_path):
+    import threading
+
+    store = Store.open(str(tmp_path / "t.db"))
+    order = []
+
+    def hold(name):
+        with store.refresh_lock():
+            order.append(f"{name} in")
+            threading.Event().wait(0.2)
+            order.append(f"{name} out")
+
+    threads = [threading.Thread(target=hold, args=(n,)) for n in ("a", "b")]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert order in (["a in", "a out", "b in", "b out"], ["b in", "b out", "a in", "a out"])

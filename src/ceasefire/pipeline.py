@@ -22,7 +22,7 @@ from ceasefire.extract import extract_many
 from ceasefire.intake import fetch_url, read_dataset, read_file, read_jsonl
 from ceasefire.adjudicate import adjudicate
 from ceasefire.reconcile import reconcile
-from ceasefire.records import Agreement, Event, Finding, RawDocument
+from ceasefire.records import Agreement, Event, Finding, RawDocument, content_id
 from ceasefire.store import Store
 
 TEXT_SUFFIXES = {".txt", ".md", ".html", ".htm", ".xhtml", ".text"}
@@ -156,17 +156,17 @@ def refresh_judgements(store: Store, everything: bool = False) -> None:
     `_touched_window`), unless `everything` is asked for or the touched days are too many."""
     from ceasefire.adjudicate import bundled_agreements, load_agreement
 
-    covered = store.pending_refresh()
-    window = None if everything or not covered else _touched_window(store, store.pending_documents(covered))
-    if window is None:
-        events, scope = reconcile_store(store), None
-    else:
-        events, scope = _reconcile_window(store, *window)
-    agreements = [load_agreement(name) for name in bundled_agreements()]
-    for agreement in agreements:
-        judged = {e.id for e in events} | (scope or set())
-        store.save_findings(agreement.id, adjudicate(events, agreement), None if scope is None else judged)
-    store.clear_pending_refresh(covered)
+    with store.refresh_lock():
+        covered = store.pending_refresh()
+        window = None if everything or not covered else _touched_window(store, store.pending_documents(covered))
+        if window is None:
+            events, scope = reconcile_store(store), None
+        else:
+            events, scope = _reconcile_window(store, *window)
+        for agreement in (load_agreement(name) for name in bundled_agreements()):
+            judged = {e.id for e in events} | (scope or set())
+            store.save_findings(agreement.id, adjudicate(events, agreement), None if scope is None else judged)
+        store.clear_pending_refresh(covered)
 
 
 # Reports reach back: a denial answers news of up to a week before (reconcile.DENIAL_WINDOW); a window longer than
@@ -206,7 +206,7 @@ def _reconcile_window(store: Store, start: dt.date, end: dt.date) -> tuple[list[
     documents = store.documents_by_id({i.doc_id for i in incidents} | {c.doc_id for c in claims.values()})
     contradictions = [c for c in store.contradictions_of({c.doc_id for c in claims.values()})
                       if all(cid in claims for cid in c.claim_ids)]
-    events = keep_event_ids(reconcile(incidents, documents, claims, contradictions), links)
+    events = keep_event_ids(reconcile(incidents, documents, claims, contradictions), links, store.reviewed_events())
     store.save_events(events, scope)
     return events, scope
 
@@ -216,22 +216,27 @@ def reconcile_store(store: Store) -> list[Event]:
     documents = {d.id: d for d in store.documents()}
     claims = {c.id: c for c in store.claims()}
     events = keep_event_ids(reconcile(store.incidents(), documents, claims, store.contradictions()),
-                            store.event_links())
+                            store.event_links(), store.reviewed_events())
     store.save_events(events)
     return events
 
 
-def keep_event_ids(events: list[Event], links: dict[str, str]) -> list[Event]:
-    """Give each event the id of the stored event most of its reports belonged to (`links`: report id -> event
-    id), so that an event keeps its id, and its findings and their reviews, when new reports join it. The larger
-    event keeps an id two events claim; the other keeps its own new id."""
+def keep_event_ids(events: list[Event], links: dict[str, str], reviewed: set[str] = frozenset()) -> list[Event]:
+    """Give each event the id of a stored event its reports belonged to (`links`: report id -> event id), so that
+    an event keeps its id, and its findings and their reviews, when new reports join it: an id with reviews first,
+    then the one most of its reports had. The larger event keeps an id two events claim; an event whose every
+    candidate is taken gets an id of its own that no other event has."""
     taken: set[str] = set()
     out: dict[int, Event] = {}
     for n in sorted(range(len(events)), key=lambda n: -len(events[n].incident_ids)):
         event = events[n]
         before = Counter(links[i] for i in event.incident_ids if i in links)
-        kept = next((eid for eid, _ in sorted(before.items(), key=lambda x: (-x[1], x[0])) if eid not in taken), None)
-        if kept is not None and kept != event.id:
+        ranked = sorted(before.items(), key=lambda x: (x[0] not in reviewed, -x[1], x[0]))
+        kept = next((eid for eid, _ in ranked if eid not in taken), None)
+        if kept is None:
+            kept = event.id if event.id not in taken and event.id not in links.values() else \
+                content_id("evt", event.id, *sorted(taken & set(before)), str(n))
+        if kept != event.id:
             event = event.model_copy(update={"id": kept})
         taken.add(event.id)
         out[n] = event

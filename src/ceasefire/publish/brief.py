@@ -191,7 +191,7 @@ def _as_of(store: Store, day: dt.date, agreement: Agreement | None):
     claims = {c.id: c for c in store.claims() if c.doc_id in known}
     contradictions = [c for c in store.contradictions() if all(i in claims for i in c.claim_ids)]
     incidents = [i for i in store.incidents(day - dt.timedelta(days=LOOKBACK_DAYS), day) if i.doc_id in known]
-    events = keep_event_ids(reconcile(incidents, known, claims, contradictions), store.event_links())
+    events = keep_event_ids(reconcile(incidents, known, claims, contradictions), store.event_links(), store.reviewed_events())
     reported = [e for e in events if day in e.reported_on]
     findings: list[Finding] = []
     if agreement is not None:

@@ -6,7 +6,9 @@ half-written. Documents are keyed by the sha256 of their raw bytes, so the same 
 from __future__ import annotations
 
 import datetime as dt
+import fcntl
 import os
+from contextlib import contextmanager
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TypeVar
@@ -48,8 +50,10 @@ def _sqlite_begin(conn) -> None:
     conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.info.get("writing") else "BEGIN")
 
 
-# Derived data (events, findings) is rewritten by one refresh at a time on PostgreSQL.
+# Derived data (events, findings): each write takes a transaction lock on PostgreSQL (SQLite's IMMEDIATE writes
+# already queue), and a whole refresh — from reading the marks to clearing them — holds a session lock.
 _REFRESH_LOCK = 7_041_991
+_WHOLE_REFRESH_LOCK = 7_041_992
 
 
 class Store:
@@ -98,8 +102,34 @@ class Store:
             finally:
                 conn.info.pop("writing", None)
 
+    @contextmanager
+    def refresh_lock(self) -> Iterator[None]:
+        """Held for a whole refresh of events and findings, so that two writers never interleave theirs (one would
+        save events computed before the other's documents and lose them): a lock file beside a SQLite store, a
+        session advisory lock on PostgreSQL."""
+        if self.engine.dialect.name == "postgresql":
+            with self.engine.connect() as conn:
+                conn.execute(text("SELECT pg_advisory_lock(:k)"), {"k": _WHOLE_REFRESH_LOCK})
+                conn.commit()
+                try:
+                    yield
+                finally:
+                    conn.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": _WHOLE_REFRESH_LOCK})
+                    conn.commit()
+            return
+        database = self.engine.url.database
+        if not database or database == ":memory:":
+            yield
+            return
+        with open(f"{database}.refresh-lock", "a+b") as fh:
+            fcntl.flock(fh, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(fh, fcntl.LOCK_UN)
+
     def _lock_derived(self, conn: Connection) -> None:
-        """One refresh of events and findings at a time (SQLite's IMMEDIATE transactions already are)."""
+        """One write of events or findings at a time on PostgreSQL (SQLite's IMMEDIATE transactions already are)."""
         if conn.dialect.name == "postgresql":
             conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _REFRESH_LOCK})
 
@@ -185,6 +215,11 @@ class Store:
     def contradictions_of(self, doc_ids: set[str]) -> list[Contradiction]:
         return [Contradiction.model_validate_json(d)
                 for d in self._by_ids(schema.contradictions, schema.contradictions.c.doc_id, doc_ids)]
+
+    def reviewed_events(self) -> set[str]:
+        """Events whose findings carry an analyst's review."""
+        return set(self.read(lambda c: c.execute(select(schema.findings.c.event_id).join(
+            schema.reviews, schema.reviews.c.finding_id == schema.findings.c.id)).scalars()))
 
     def unlinked_events(self) -> set[str]:
         """Events left without reports (their document was superseded): a refresh replaces them."""
