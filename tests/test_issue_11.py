@@ -354,3 +354,26 @@ def test_issue_11_two_refreshes_never_interleave(tmp_path):
     for t in threads:
         t.join()
     assert order in (["a in", "a out", "b in", "b out"], ["b in", "b out", "a in", "a out"])
+
+
+def test_issue_11_a_text_the_parser_fails_on_costs_only_itself(monkeypatch):
+    from ceasefire.extract import extract_many
+    from ceasefire.extract.nlp import english
+    from ceasefire.intake import make_document
+
+    nlp = english()
+    original = type(nlp).pipe
+
+    def failing_pipe(self, texts, **kwargs):
+        for doc in original(self, texts, **kwargs):
+            if "poison" in doc.text:
+                raise ValueError("the parser met something it could not read")
+            yield doc
+
+    monkeypatch.setattr(type(nlp), "pipe", failing_pipe)
+    texts = ["Russian forces shelled Kherson on Monday.", "A poison text.", "Ukrainian drones hit Belgorod on Monday.",
+             "Russian drones hit Odesa on Monday."]
+    docs = [make_document(t.encode(), t, published=dt.date(2025, 3, 20)).document for t in texts]
+    results = list(extract_many(docs))
+    assert [bool(r.error) for r in results] == [False, True, False, False]
+    assert [len(r.incidents) for r in results] == [1, 0, 1, 1]

@@ -259,15 +259,15 @@ def status(db: str | None, as_json: bool) -> None:
 
     store = Store.open(db)
     counts = store.counts()
-    quarantined = store.quarantine_entries()
+    quarantined = store.quarantined()
     if as_json:
-        click.echo(json.dumps({**counts, "quarantined": len(quarantined), "schema_version": store.schema_version()}))
+        click.echo(json.dumps({**counts, "quarantined": quarantined, "schema_version": store.schema_version()}))
         return
     click.echo(f"store: {store.url} (schema v{store.schema_version()})")
     for name, n in counts.items():
         click.echo(f"  {name:<15}{n:>8}")
-    click.echo(f"  {'quarantined':<15}{len(quarantined):>8}" + ("  (see `ceasefire quarantine list`)" if quarantined
-                                                               else ""))
+    click.echo(f"  {'quarantined':<15}{quarantined:>8}" + ("  (see `ceasefire quarantine list`)" if quarantined
+                                                           else ""))
 
 
 @cli.group(name="quarantine")
@@ -287,7 +287,8 @@ def quarantine_list(db: str | None, include_resolved: bool) -> None:
     for e in entries:
         state = "resolved" if e["resolved_at"] else ("retryable" if e["retryable"] else "kept as a note only")
         click.echo(f"{e['id']:>5}  {e['at']:%Y-%m-%d %H:%M}  {state:<10}  {e['problem']}")
-    click.echo(f"{len(entries)} in quarantine")
+    waiting = sum(e["resolved_at"] is None for e in entries)
+    click.echo(f"{waiting} in quarantine" + (f", {len(entries) - waiting} resolved" if include_resolved else ""))
 
 
 @quarantine_group.command(name="show")
@@ -304,7 +305,7 @@ def quarantine_show(db: str | None, entry_id: int) -> None:
     if entry is None:
         raise InputError(str(entry_id), "no such quarantine entry")
     click.echo(f"problem: {entry['problem']}\nat: {entry['at']}\nresolved: {entry['resolved_at'] or 'no'}")
-    for _, raw in store.quarantined_documents([entry_id]):
+    for _, raw in store.quarantined_documents([entry_id], include_resolved=True):
         doc = raw.document
         click.echo(f"document: {doc.id} from {doc.source or 'unknown source'}, published {doc.published or '?'}, "
                    f"language {doc.language}, {len(doc.text)} characters\n\n{doc.text[:600]}")

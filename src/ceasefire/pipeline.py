@@ -128,13 +128,21 @@ def retry_quarantined(store: Store, entry_ids: list[int] | None = None) -> Inges
     """Extract and store the quarantined documents again (all, or those named); each one that now goes through is
     marked resolved, each one that fails again stays with its new problem."""
     result = IngestResult()
-    for entry_id, raw in store.quarantined_documents(entry_ids):
+    found = store.quarantined_documents(entry_ids)
+    missing = set(entry_ids or []) - {entry_id for entry_id, _ in found}
+    result.errors += [f"quarantine entry {m}: no such entry awaiting a retry" for m in sorted(missing)]
+    for entry_id, raw in found:
         (extraction,) = extract_many([raw.document])
-        if extraction.error:
-            result.errors.append(f"{raw.document.source or raw.document.id}: {extraction.error}")
-            store.requarantine(entry_id, extraction.error)
+        problem = f"{raw.document.source or raw.document.id}: {extraction.error}" if extraction.error else None
+        try:
+            saved = None if problem else store.save_extraction(raw, extraction)
+        except SQLAlchemyError as exc:
+            problem = f"{raw.document.source or raw.document.id}: not stored ({type(exc).__name__})"
+        if problem:
+            result.errors.append(problem)
+            store.requarantine(entry_id, problem)
             continue
-        if store.save_extraction(raw, extraction):
+        if saved:
             result.added.append(raw)
         else:
             result.skipped.append(raw)

@@ -187,7 +187,7 @@ def _denials_elsewhere(accused: str | None, place, reported_on: list[dt.date], d
     if accused not in ("RU", "UA") or place is None or not reported_on:
         return []
     first, (before, after) = reported_on[0], DENIAL_WINDOW
-    names = {n for n in (place.name, place.admin1) if n and len(n) >= 4}
+    names = {place.name} if place.name and len(place.name) >= 4 and place.precision < 3 else set()  # not a region
     out = []
     for claim in denials:
         day = published_day(documents.get(claim.doc_id))

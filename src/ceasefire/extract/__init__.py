@@ -62,6 +62,7 @@ def extract_many(documents: Iterable[Document], geocoder: "Geocoder | None" = No
     reader = [_reader_of(d) for d in docs]
     english_docs = [d for d, r in zip(docs, reader) if r == "en"]
     parsed = english().pipe((d.text for d in english_docs), batch_size=PIPE_BATCH) if english_docs else iter(())
+    done_english = 0
     for document, how in zip(docs, reader):
         # Russian and Ukrainian statements follow their own rules (extract/ru.py); English goes through spaCy;
         # a language the project does not read gives an empty extraction that says so. A failure on one document
@@ -70,7 +71,14 @@ def extract_many(documents: Iterable[Document], geocoder: "Geocoder | None" = No
             if how == "official":
                 yield _without_duplicates(extract_official(document))
             elif how == "en":
-                yield _without_duplicates(_extract_parsed(document, next(parsed), geocoder))
+                done_english += 1
+                try:
+                    doc = next(parsed)
+                except Exception:
+                    # The parser failed on this text and its batch is lost: parse the rest anew, then report this one.
+                    parsed = english().pipe((d.text for d in english_docs[done_english:]), batch_size=PIPE_BATCH)
+                    raise
+                yield _without_duplicates(_extract_parsed(document, doc, geocoder))
             else:
                 yield Extraction(document=document, warnings=[
                     f"language {document.language!r} is not read (reads {', '.join(READ)}): nothing extracted"])

@@ -531,9 +531,11 @@ def with_tallies(claims: list[Claim], incidents: list[Incident]) -> list[Claim]:
 
     out = []
     for claim in claims:
-        found = find_aggregate(claim.text) if claim.stance in ("assert", "accuse") else None
-        if found is not None and (any(i.count == found[0] and claim.span.start <= i.span.start < claim.span.end
-                                      for i in incidents) or len(incidents) >= found[0]):
+        found = find_aggregate(claim.text) if claim.stance in ("assert", "accuse") and claim.party in ("RU", "UA") \
+            else None  # a warring side's count of the other's acts; monitors' counts are incidents of their own
+        if found is not None and (any(i.count == found[0] and i.span.start < claim.span.end
+                                      and claim.span.start < i.span.end for i in incidents)
+                                  or len(incidents) >= found[0]):
             found = None  # the document tells the acts it counts one by one
         if found is None:
             out.append(claim)

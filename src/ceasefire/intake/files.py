@@ -180,7 +180,8 @@ def read_jsonl(path: str | Path) -> Iterator[JsonlLine]:
                 published = parse_iso_date(item.published, where) if item.published else None
                 raw = item.text.encode("utf-8")
                 doc = make_document(raw, item.text, published=published, source=item.source,
-                                    language=item.language, title=item.title, url=item.url)
+                                    language=item.language, title=item.title, url=item.url,
+                                    retrieved=None if published else dt.datetime.now(dt.timezone.utc))
                 yield JsonlLine(line_no=line_no, item_id=str(item.id), document=doc)
             except InputError as exc:
                 yield JsonlLine(line_no=line_no, item_id=_guess_id(raw_line), error=exc.one_line())

@@ -4,8 +4,9 @@ Every figure is computed from stored events, findings and claims, and every item
 span, so a reader can trace each number back to the words it came from. The lede is extractive and
 template-based (no external service).
 
-A reporting day ends at a cut-off time in a time zone (as the OSCE monitors' 19:30 Eastern European Time):
-documents taken in after the cut-off belong to the next day's "new sources".
+A reporting day is the publication date of the reports it covers; its cut-off time in a time zone (as the OSCE
+monitors' 19:30 Eastern European Time) closes it for analysts' reviews: a review made after the cut-off shows in the
+next day's briefing, so a re-issued briefing reads as it did.
 """
 from __future__ import annotations
 
@@ -179,13 +180,15 @@ def _short(text: str, limit: int = 160) -> str:
     return text if len(text) <= limit else text[:limit].rsplit(" ", 1)[0] + " …"
 
 
-def _as_of(store: Store, day: dt.date, agreement: Agreement | None):
+def _as_of(store: Store, when: ReportingDay, agreement: Agreement | None):
     """What was known at the end of `day`: events reconciled from the reports published by then (so that
     re-issuing a past day's briefing gives the same text), the events reported that day, and their findings with
     the reviews made by then."""
     from ceasefire.adjudicate import adjudicate, apply_reviews
     from ceasefire.pipeline import keep_event_ids
     from ceasefire.reconcile import published_day, reconcile
+
+    day, cutoff = when.day, when.window()[1]
 
     known = {d.id: d for d in store.documents() if (published_day(d) or day) <= day}
     claims = {c.id: c for c in store.claims() if c.doc_id in known}
@@ -195,8 +198,7 @@ def _as_of(store: Store, day: dt.date, agreement: Agreement | None):
     reported = [e for e in events if day in e.reported_on]
     findings: list[Finding] = []
     if agreement is not None:
-        cutoff = dt.datetime.combine(day + dt.timedelta(days=1), dt.time(), tzinfo=dt.timezone.utc)
-        reviews: dict[str, list] = {}
+        reviews: dict[str, list] = {}  # the reviews made by the day's cut-off
         for review in store.reviews():
             if review.at.replace(tzinfo=review.at.tzinfo or dt.timezone.utc) < cutoff:
                 reviews.setdefault(review.finding_id, []).append(review)
@@ -209,8 +211,8 @@ def build_briefing(store: Store, when: ReportingDay, agreement_name: str | None 
     new reports on earlier ones, each with the day it occurred), as it was known that day."""
     day = when.day
     agreement = load_agreement(agreement_name) if agreement_name else None
-    known, all_events, events, today = _as_of(store, day, agreement)
-    _, _, _, previous = _as_of(store, day - dt.timedelta(days=1), agreement)
+    known, all_events, events, today = _as_of(store, when, agreement)
+    _, _, _, previous = _as_of(store, ReportingDay(day - dt.timedelta(days=1), when.cutoff, when.timezone), agreement)
     published_today = {d.id for d in known.values() if d.published == day or d.published is None
                        and d.retrieved is not None and d.retrieved.date() == day}
     claims = [c for c in store.claims() if c.doc_id in published_today]

@@ -404,10 +404,25 @@ class Store:
         return [Review.model_validate_json(d) for d in self.read(lambda c: c.execute(q).scalars().all())]
 
     def quarantine(self, source: str, problem: str, raw: RawDocument | None = None) -> None:
-        """Set a document aside with its problem (kept whole when given, for a retry)."""
-        self.write(lambda c: c.execute(schema.quarantine.insert().values(
-            source=source, problem=problem, at=dt.datetime.now(dt.timezone.utc),
-            document=raw.document.model_dump_json() if raw else None, raw=raw.raw if raw else None)))
+        """Set a document aside with its problem (kept whole when given, for a retry); the same document set aside
+        again updates its entry."""
+        q = schema.quarantine
+
+        def write(conn: Connection) -> None:
+            now = dt.datetime.now(dt.timezone.utc)
+            again = conn.execute(update(q).where(q.c.source == source, q.c.resolved_at.is_(None))
+                                 .values(problem=problem, at=now))
+            if again.rowcount == 0:
+                conn.execute(q.insert().values(source=source, problem=problem, at=now,
+                                               document=raw.document.model_dump_json() if raw else None,
+                                               raw=raw.raw if raw else None))
+
+        self.write(write)
+
+    def quarantined(self) -> int:
+        q = schema.quarantine
+        return self.read(lambda c: c.execute(select(func.count()).select_from(q).where(q.c.resolved_at.is_(None)))
+                         .scalar_one())
 
     def quarantine_entries(self, include_resolved: bool = False) -> list[dict]:
         """The quarantine, oldest first: id, source, problem, at, resolved_at, and whether a retry is possible."""
@@ -418,9 +433,12 @@ class Store:
             query = query.where(q.c.resolved_at.is_(None))
         return [dict(r) for r in self.read(lambda c: c.execute(query).mappings().all())]
 
-    def quarantined_documents(self, entry_ids: list[int] | None = None) -> list[tuple[int, RawDocument]]:
+    def quarantined_documents(self, entry_ids: list[int] | None = None,
+                              include_resolved: bool = False) -> list[tuple[int, RawDocument]]:
         q = schema.quarantine
-        query = select(q.c.id, q.c.document, q.c.raw).where(q.c.resolved_at.is_(None), q.c.document.is_not(None))
+        query = select(q.c.id, q.c.document, q.c.raw).where(q.c.document.is_not(None))
+        if not include_resolved:
+            query = query.where(q.c.resolved_at.is_(None))
         if entry_ids:
             query = query.where(q.c.id.in_(entry_ids))
         return [(r.id, RawDocument(document=Document.model_validate_json(r.document), raw=r.raw))

@@ -198,6 +198,12 @@ def _dataset_row_ids(conn: Connection) -> None:
     conn.execute(text("CREATE INDEX ix_documents_external_id ON documents (external_id)"))
 
 
+def _refresh_after_upgrade(conn: Connection) -> None:
+    # Events and findings of older versions (one finding per reading of a start date …) are recomputed by the next
+    # command: a pending mark with no document asks for a refresh of everything.
+    conn.execute(text("INSERT INTO pending_refresh (doc_id, at) VALUES ('upgrade', CURRENT_TIMESTAMP)"))
+
+
 MIGRATIONS: list[Migration] = [
     Migration(1, "initial schema: documents, claims, incidents, contradictions, events, findings, reviews", _initial),
     Migration(2, "event_incidents: reports linked to their events", _event_links),
@@ -205,6 +211,8 @@ MIGRATIONS: list[Migration] = [
     Migration(4, "quarantine keeps the document whose extraction failed, for a retry", _quarantined_documents),
     Migration(5, "pending_refresh: durable marks of documents whose events are not yet up to date", _pending_refresh),
     Migration(6, "documents.external_id: dataset rows by their own ids, re-releases as new versions", _dataset_row_ids),
+    Migration(7, "a refresh of events and findings after the upgrade to one finding per event and clause",
+              _refresh_after_upgrade),
 ]
 
 
