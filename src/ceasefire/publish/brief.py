@@ -75,6 +75,7 @@ class Briefing:
     sides: list[SideBySide]
     front_line: list[Event]
     infrastructure: list[Event]
+    other_events: list[Event]
     statements: list[Claim]
     sources: list[tuple[Document, str, bool]]          # document, grade, new in this reporting period
     aggregates: list[Claim] = field(default_factory=list)  # the sides' counts of acts, as counts
@@ -109,7 +110,8 @@ def _sides(claims: list[Claim], contradictions: list[Contradiction]) -> list[Sid
             used.add(c.id)
         # Headed by what is in dispute, in the words of the side that asserts it.
         asserted = next((c for c in members if c.stance in ("assert", "accuse")), members[0])
-        out.append(SideBySide(topic=_short(asserted.text, 100), by_party=grouped, contradicted=True))
+        out.append(SideBySide(topic=f"{asserted.speaker}: “{_short(asserted.text, 100)}”", by_party=grouped,
+                              contradicted=True))
     rest: dict[str, list[Claim]] = {}
     for c in claims:
         if c.id not in used and c.party in ("RU", "UA"):
@@ -131,11 +133,13 @@ def _lede(day: dt.date, events: list[Event], violations: list[Finding], agreemen
         new = sum(e.first_reported == day for e in events)
         kinds = Counter(e.type.replace("_", " ") for e in events)
         regions = Counter(e.place.admin1 for e in events if e.place and e.place.admin1)
+        (top, top_n), = kinds.most_common(1)
         where = f", most often in {regions.most_common(1)[0][0]} region" if regions else ""
         earlier = f" and new reports on {_plural(len(events) - new, 'earlier event', 'earlier events')}" \
             if len(events) > new else ""
+        kind = f"; {top} was the most frequent{where}" if top_n >= 2 else ""
         sentences.append(f"Reports published on {day:%d %B %Y} told of {_plural(new, 'new event', 'new events')}"
-                         f"{earlier}; {kinds.most_common(1)[0][0]} was the most frequent{where}.")
+                         f"{earlier}{kind}.")
     else:
         sentences.append(f"No events were reported on {day:%d %B %Y}.")
     if agreement is not None:
@@ -160,7 +164,7 @@ def _lede(day: dt.date, events: list[Event], violations: list[Finding], agreemen
         denying = next((c for c in claims_in if c.stance in ("deny", "reject")), None)
         if asserting is not None and denying is not None and _is_clause(asserting.text):
             sentences.append(f"{asserting.speaker} said {_short(asserting.text)}; {denying.speaker} denied it.")
-    return sentences
+    return [x[0].upper() + x[1:] for x in sentences]
 
 
 def _is_clause(text: str) -> bool:
@@ -202,7 +206,9 @@ def _as_of(store: Store, when: ReportingDay, agreement: Agreement | None):
         for review in store.reviews():
             if review.at.replace(tzinfo=review.at.tzinfo or dt.timezone.utc) < cutoff:
                 reviews.setdefault(review.finding_id, []).append(review)
-        findings = _violations([apply_reviews(f, reviews.get(f.id, [])) for f in adjudicate(reported, agreement)])
+        # Counted on the day an event is first reported: a new report on it later shows it again, not twice.
+        new = [e for e in reported if e.first_reported == day]
+        findings = _violations([apply_reviews(f, reviews.get(f.id, [])) for f in adjudicate(new, agreement)])
     return known, events, reported, findings
 
 
@@ -250,6 +256,7 @@ def build_briefing(store: Store, when: ReportingDay, agreement_name: str | None 
         region_counts=sorted(tallies_by_region.values()), sides=sides,
         front_line=[e for e in events if e.type in FRONT_LINE and e not in infrastructure],
         infrastructure=infrastructure,
+        other_events=[e for e in events if e.type not in FRONT_LINE and e not in infrastructure],
         statements=[c for c in claims if c.party not in ("RU", "UA") or c.id not in about_events],
         sources=sources, map_svg=map_svg(events, title=f"Events reported on {day}"),
         trend_svg=trend_svg(daily, title=f"Events per day (as known on {day}), {first} to {day}"),
