@@ -197,15 +197,17 @@ def agreements(as_json: bool) -> None:
 @reports_input_errors
 def findings(db: str | None, agreement_name: str, start: str | None, end: str | None, as_json: bool,
              min_party_confidence: float | None, stated_only: bool) -> None:
-    """Reconcile the stored reports into events, judge them clause by clause and list the findings."""
+    """Judge the stored events clause by clause against an agreement and list the findings (events are brought
+    up to date first if a run left them behind)."""
     from ceasefire.adjudicate import load_agreement
-    from ceasefire.pipeline import adjudicate_store, reconcile_store
+    from ceasefire.pipeline import adjudicate_store, bring_up_to_date
     from ceasefire.store import Store
 
     agreement = load_agreement(agreement_name)
     first, last = _date(start, "--from"), _date(end, "--to")
     store = Store.open(db)
-    adjudicate_store(store, agreement, reconcile_store(store))
+    bring_up_to_date(store)
+    adjudicate_store(store, agreement)
     rows = store.findings(agreement.id, first, last)
     if min_party_confidence is not None:
         rows = [f for f in rows if (f.party_confidence or 0.0) >= min_party_confidence]
