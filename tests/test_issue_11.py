@@ -377,3 +377,62 @@ def test_issue_11_a_text_the_parser_fails_on_costs_only_itself(monkeypatch):
     results = list(extract_many(docs))
     assert [bool(r.error) for r in results] == [False, True, False, False]
     assert [len(r.incidents) for r in results] == [1, 0, 1, 1]
+
+
+def test_issue_11_a_re_released_row_keeps_its_reviewed_event_and_an_older_release_never_wins(tmp_path):
+    import csv
+
+    from ceasefire.fixtures import demo_dir
+
+    with (demo_dir() / "ucdp_ged_ukraine_2021h2.csv").open(encoding="utf-8") as fh:
+        reader = csv.DictReader(fh)
+        rows = [r for r in reader][:10]
+        columns = reader.fieldnames
+    releases = []
+    for bump in (0, 1):
+        path = tmp_path / f"ged-{bump}.csv"
+        with path.open("w", encoding="utf-8", newline="") as fh:
+            writer = csv.DictWriter(fh, fieldnames=columns)
+            writer.writeheader()
+            writer.writerows({**r, "best": str(int(r["best"] or 0) + bump)} for r in rows)
+        releases.append(path)
+    store = Store.open(str(tmp_path / "t.db"))
+    minsk = load_agreement("minsk-2020")
+    ingest(store, IngestRequest(inputs=(str(releases[0]),), dataset_format="ucdp-csv"))
+    before = adjudicate_store(store, minsk)
+    for f in before:
+        store.add_review(Review(id=content_id("rev", f.id), finding_id=f.id, reviewer="a", action="confirm",
+                                at=dt.datetime(2025, 1, 1, tzinfo=dt.timezone.utc), reason="checked"))
+    events = store.counts()["events"]
+    ingest(store, IngestRequest(inputs=(str(releases[1]),), dataset_format="ucdp-csv"))
+    after = adjudicate_store(store, minsk)
+    assert store.counts()["events"] == events and len(after) == len(before)
+    assert {f.id for f in after} == {f.id for f in before} and {f.status for f in after} == {"confirmed"}
+
+
+def test_issue_11_an_older_release_of_a_row_taken_in_later_does_not_replace_the_newer(tmp_path):
+    import csv
+    from pathlib import Path
+
+    sample = Path(__file__).parent / "fixtures" / "acled_format_2022q1_sample.csv"
+    with sample.open(encoding="utf-8-sig") as fh:
+        reader = csv.DictReader(fh)
+        rows = [r for r in reader if r["timestamp"].isdigit()][:5]
+        columns = reader.fieldnames
+    paths = {}
+    for name, shift, fatalities in (("newer", 86400 * 30, "7"), ("older", 0, "0")):
+        path = paths[name] = tmp_path / f"{name}.csv"
+        with path.open("w", encoding="utf-8", newline="") as fh:
+            writer = csv.DictWriter(fh, fieldnames=columns)
+            writer.writeheader()
+            writer.writerows({**r, "timestamp": str(int(r["timestamp"]) + shift), "fatalities": fatalities}
+                             for r in rows)
+    store = Store.open(str(tmp_path / "t.db"))
+    ingest(store, IngestRequest(inputs=(str(paths["newer"]),), dataset_format="acled-csv"))
+    before = store.counts()["incidents"]
+    ingest(store, IngestRequest(inputs=(str(paths["older"]),), dataset_format="acled-csv"))
+    current = store.read(lambda c: c.exec_driver_sql(
+        "select count(*) from documents where superseded_by is null").scalar_one())
+    assert current == len(rows) and store.counts()["incidents"] == before
+    assert all('"fatalities": "7"' in raw.decode() for raw in store.read(lambda c: c.exec_driver_sql(
+        "select raw from documents where superseded_by is null").scalars()))

@@ -155,8 +155,6 @@ class Store:
                 published=doc.published, retrieved=doc.retrieved, ingested_at=dt.datetime.now(dt.timezone.utc),
                 language=doc.language, content_type=doc.content_type, text=doc.text, raw=raw.raw,
                 external_id=doc.external_id))
-            if doc.external_id:
-                _supersede(conn, doc)
             if extraction.claims:
                 conn.execute(schema.claims.insert(), [_claim_row(c) for c in extraction.claims])
             if extraction.incidents:
@@ -165,6 +163,8 @@ class Store:
                 conn.execute(schema.contradictions.insert(), [
                     {"id": f"ctr-{doc.id[4:]}-{n}", "doc_id": doc.id, "data": c.model_dump_json()}
                     for n, c in enumerate(extraction.contradictions)])
+            if doc.external_id:
+                _supersede(conn, doc)
             conn.execute(schema.pending_refresh.insert().values(doc_id=doc.id, at=dt.datetime.now(dt.timezone.utc)))
             return True
 
@@ -455,18 +455,28 @@ class Store:
 
 def _supersede(conn: Connection, doc: Document) -> None:
     """A dataset row released again with other bytes: the older versions stay as documents (evidence of what was
-    published) but lose their claims and incidents, so that the row counts once, as its newest version says."""
-    d = schema.documents
-    older = list(conn.execute(select(d.c.id).where(d.c.external_id == doc.external_id, d.c.id != doc.id,
-                                                   d.c.superseded_by.is_(None))).scalars())
-    if not older:
+    published) but lose their claims and incidents, so that the row counts once, as its newest version says. The
+    newest is the later publication (an ACLED row's coding time), else the one taken in last. The event the old
+    version belonged to passes to the new one, so that its findings and their reviews stay with it."""
+    d, links, incidents = schema.documents, schema.event_incidents, schema.incidents
+    current = conn.execute(select(d.c.id, d.c.published).where(
+        d.c.external_id == doc.external_id, d.c.id != doc.id, d.c.superseded_by.is_(None))).all()
+    if not current:
         return
-    conn.execute(update(d).where(d.c.id.in_(older)).values(superseded_by=doc.id))
-    for table in (schema.event_incidents,):
-        conn.execute(delete(table).where(table.c.incident_id.in_(
-            select(schema.incidents.c.id).where(schema.incidents.c.doc_id.in_(older)))))
-    for table in (schema.claims, schema.incidents, schema.contradictions):
+    newer = [row.id for row in current if row.published and doc.published and row.published > doc.published]
+    if newer:  # an older release taken in after a newer one: it is superseded at once
+        older, keeper = [doc.id], newer[0]
+    else:
+        older, keeper = [row.id for row in current], doc.id
+    events = set(conn.execute(select(links.c.event_id).where(links.c.incident_id.in_(
+        select(incidents.c.id).where(incidents.c.doc_id.in_(older))))).scalars())
+    conn.execute(update(d).where(d.c.id.in_(older)).values(superseded_by=keeper))
+    conn.execute(delete(links).where(links.c.incident_id.in_(select(incidents.c.id).where(incidents.c.doc_id.in_(older)))))
+    for table in (schema.claims, incidents, schema.contradictions):
         conn.execute(delete(table).where(table.c.doc_id.in_(older)))
+    kept = conn.execute(select(incidents.c.id).where(incidents.c.doc_id == keeper)).scalars().first()
+    if kept is not None and events and keeper == doc.id:
+        conn.execute(links.insert(), [{"event_id": e, "incident_id": kept} for e in sorted(events)][:1])
 
 
 def _claim_row(c: Claim) -> dict:
