@@ -436,3 +436,17 @@ def test_issue_11_an_older_release_of_a_row_taken_in_later_does_not_replace_the_
     assert current == len(rows) and store.counts()["incidents"] == before
     assert all('"fatalities": "7"' in raw.decode() for raw in store.read(lambda c: c.exec_driver_sql(
         "select raw from documents where superseded_by is null").scalars()))
+
+
+def test_issue_11_an_upgraded_store_is_refreshed_whole_even_when_new_reports_arrive(tmp_path, monkeypatch):
+    import ceasefire.pipeline as pipeline
+    from ceasefire.store import FULL_REFRESH
+
+    store = Store.open(str(tmp_path / "t.db"))
+    _ingest(store, tmp_path, "a", "Russian drones struck a power substation in Sumy on Wednesday.", "2025-03-26", "a")
+    store.write(lambda c: c.exec_driver_sql(
+        f"insert into pending_refresh (doc_id, at) values ('{FULL_REFRESH}', CURRENT_TIMESTAMP)"))
+    windows = []
+    monkeypatch.setattr(pipeline, "_touched_window", lambda *a: windows.append(a) or None)
+    _ingest(store, tmp_path, "b", "Russian drones struck a substation in Kharkiv on Thursday.", "2025-03-27", "b")
+    assert windows == [] and store.pending_refresh() == []  # everything was refreshed, not a window

@@ -23,7 +23,7 @@ from ceasefire.intake import fetch_url, read_dataset, read_file, read_jsonl
 from ceasefire.adjudicate import adjudicate
 from ceasefire.reconcile import reconcile
 from ceasefire.records import Agreement, Event, Finding, RawDocument, content_id
-from ceasefire.store import Store
+from ceasefire.store import FULL_REFRESH, Store
 
 TEXT_SUFFIXES = {".txt", ".md", ".html", ".htm", ".xhtml", ".text"}
 BATCH = 128
@@ -166,7 +166,9 @@ def refresh_judgements(store: Store, everything: bool = False) -> None:
 
     with store.refresh_lock():
         covered = store.pending_refresh()
-        window = None if everything or not covered else _touched_window(store, store.pending_documents(covered))
+        documents = store.pending_documents(covered)
+        # A mark without a document (an upgrade of the store's schema) asks for everything.
+        window = None if everything or not covered or FULL_REFRESH in documents else _touched_window(store, documents)
         if window is None:
             events, scope = reconcile_store(store), None
         else:

@@ -23,6 +23,7 @@ from ceasefire.store import migrations, schema
 
 T = TypeVar("T")
 DEFAULT_DB = "ceasefire.db"
+FULL_REFRESH = "upgrade"  # the document id of a pending-refresh mark that asks for a refresh of everything
 
 
 def resolve_db(db: str | None) -> str:

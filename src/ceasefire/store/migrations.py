@@ -200,7 +200,7 @@ def _dataset_row_ids(conn: Connection) -> None:
 
 def _refresh_after_upgrade(conn: Connection) -> None:
     # Events and findings of older versions (one finding per reading of a start date …) are recomputed by the next
-    # command: a pending mark with no document asks for a refresh of everything.
+    # command: a pending mark with no document (store.FULL_REFRESH, frozen here as written) asks for everything.
     conn.execute(text("INSERT INTO pending_refresh (doc_id, at) VALUES ('upgrade', CURRENT_TIMESTAMP)"))
 
 
