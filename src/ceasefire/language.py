@@ -3,7 +3,8 @@
 Steps:
 1. Mostly Cyrillic letters (four in five, or half without English words): Ukrainian when its own letters (і ї є ґ) outnumber Russian ones (ы э ъ ё), else Russian.
 2. Latin letters: English when English function words make up at least ENGLISH_SHARE of the words (headlines
-   and place lists are mostly names, which the statistical model cannot place), or the text is too short to tell.
+   and place lists are mostly names, which the statistical model cannot place), or the text is too short to tell,
+   or it is plain ASCII with some English function words and none of another language's.
 3. Otherwise py3langid's model (its data ships in the wheel: nothing is downloaded), limited to CANDIDATES, and only
    when it is at least MIN_PROBABILITY sure; else English.
 
@@ -29,6 +30,21 @@ _ENGLISH_WORDS = frozenset("the of and in on to a an was were is are by with for
                            "said near after its their his her it as be been into against which who during while "
                            "off up down out".split())
 _WORD = re.compile(r"[^\W\d_]+")
+# Frequent function words of the other Latin-script languages a team may meet, none of them an English word: a
+# text with English function words, no letters outside ASCII and none of these is English without asking the model
+# (whose loading costs more than reading a hundred notes).
+_OTHER_FUNCTION_WORDS = frozenset(
+    "der das und ist nicht eine mit auf für von dem sich auch "          # German
+    "le la les et est une des du dans pour que qui sur avec pas "        # French
+    "el los las y es una del por con para "                              # Spanish
+    "il gli della di che è per non "                                     # Italian
+    "os um uma não com do da "                                           # Portuguese
+    "het een van en niet met voor zijn "                                 # Dutch
+    "och att det är som på för inte og er ikke "                         # Swedish, Norwegian, Danish
+    "w z na się jest nie że "                                            # Polish
+    "je se že ve "                                                       # Czech, Slovak
+    "și în este cu pe "                                                  # Romanian
+    "az és hogy nem".split())                                            # Hungarian
 
 
 @lru_cache(maxsize=1)
@@ -51,5 +67,8 @@ def detect_language(text: str) -> str:
         return "uk" if ukrainian > russian else "ru"
     if len(words) < MIN_WORDS or english:
         return "en"
+    if sample.isascii() and any(w in _ENGLISH_WORDS for w in words) \
+            and not any(w in _OTHER_FUNCTION_WORDS for w in words):
+        return "en"  # few function words (a note of names and numbers), but English ones only
     language, probability = _identifier().classify(sample)
     return language if probability >= MIN_PROBABILITY else "en"
