@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from jinja2 import Environment, PackageLoader, select_autoescape
+from jinja2 import Environment, PackageLoader
 
 from ceasefire.adjudicate import load_agreement
 from ceasefire.errors import InputError
@@ -269,13 +269,37 @@ def latest_day(store: Store) -> dt.date | None:
     return max(days) if days else None
 
 
-_ENV = Environment(loader=PackageLoader("ceasefire", "templates"), autoescape=select_autoescape(["html"]),
-                   trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
-_ENV.globals["party_name"] = lambda p: PARTY_NAMES.get(p, p)
+# Reports come from parties at war and from the open web: every value that reaches a briefing is text, never
+# markup. Bidirectional controls (which can make a line read other than it is) are dropped everywhere; the HTML
+# briefing escapes everything (its templates end in .j2, which select_autoescape would not recognise); the
+# Markdown briefing escapes what a Markdown viewer would render as HTML.
+_BIDI_CONTROLS = dict.fromkeys(map(ord, "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f"))
+
+
+def _plain(value):
+    return value.translate(_BIDI_CONTROLS) if isinstance(value, str) else value
+
+
+def _markdown_safe(value):
+    value = _plain(value)
+    if isinstance(value, str):
+        return value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return value
+
+
+def _environment(html: bool) -> Environment:
+    env = Environment(loader=PackageLoader("ceasefire", "templates"), autoescape=html, trim_blocks=True,
+                      lstrip_blocks=True, keep_trailing_newline=True,
+                      finalize=_plain if html else _markdown_safe)
+    env.globals["party_name"] = lambda p: PARTY_NAMES.get(p, p)
+    return env
+
+
+_ENVIRONMENTS = {"html": _environment(html=True), "md": _environment(html=False)}
 
 
 def render(briefing: Briefing, fmt: str) -> str:
-    return _ENV.get_template(f"briefing.{fmt}.j2").render(b=briefing)
+    return _ENVIRONMENTS[fmt].get_template(f"briefing.{fmt}.j2").render(b=briefing)
 
 
 def _write_pdf(markdown: str, path: Path) -> None:

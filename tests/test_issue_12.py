@@ -1,0 +1,24 @@
+"""Issue 12: hostile input stays inert."""
+import datetime as dt
+import json
+
+from ceasefire.pipeline import IngestRequest, ingest
+from ceasefire.publish.brief import ReportingDay, build_briefing, render
+from ceasefire.store import Store
+
+HOSTILE = ("Russian drones struck a power substation in Sumy on Tuesday, the governor said "
+           "<script>alert('text')</script> <img src=x onerror=alert('img')> \u202eevil\u202c.")
+
+
+def test_issue_12_markup_in_reports_is_text_in_every_briefing(tmp_path):
+    path = tmp_path / "h.jsonl"
+    path.write_text(json.dumps({"id": 1, "text": HOSTILE, "published": "2025-03-26",
+                                "source": "<script>alert('source')</script>",
+                                "title": "<b onmouseover=alert('title')>x</b>"}))
+    store = Store.open(str(tmp_path / "t.db"))
+    ingest(store, IngestRequest(jsonl=str(path)))
+    briefing = build_briefing(store, ReportingDay(dt.date(2025, 3, 26)), "energy-moratorium-2025")
+    html, markdown = render(briefing, "html"), render(briefing, "md")
+    assert "&lt;script&gt;alert(" in html and "<script>alert" not in html and "<b onmouseover" not in html
+    assert "<script" not in markdown and "<b onmouseover" not in markdown and "&lt;script&gt;" in markdown
+    assert "\u202e" not in html and "\u202e" not in markdown
