@@ -22,3 +22,16 @@ def test_issue_12_markup_in_reports_is_text_in_every_briefing(tmp_path):
     assert "&lt;script&gt;alert(" in html and "<script>alert" not in html and "<b onmouseover" not in html
     assert "<script" not in markdown and "<b onmouseover" not in markdown and "&lt;script&gt;" in markdown
     assert "\u202e" not in html and "\u202e" not in markdown
+
+
+def test_issue_12_a_date_with_anything_after_it_but_a_time_is_refused():
+    import pytest
+
+    from ceasefire.errors import InputError
+    from ceasefire.timeparse import parse_iso_date
+
+    assert parse_iso_date("2025-03-20", "x") == parse_iso_date("2025-03-20T08:15:00Z", "x") == dt.date(2025, 3, 20)
+    assert parse_iso_date("2025-03-20 08:15", "x") == dt.date(2025, 3, 20)
+    for bad in ("2025-03-20junk", "2025-03-20T", "2025-13-01", "20.03.2025"):
+        with pytest.raises(InputError, match="unknown date format"):
+            parse_iso_date(bad, "x")

@@ -82,9 +82,15 @@ def parse_iso_date(value: str, source: str) -> dt.date:
     """
     text = str(value).strip()
     try:
-        return dt.date.fromisoformat(text[:10]) if len(text) >= 10 else dt.date.fromisoformat(text)
+        if len(text) > 10:  # a time part must be a time: "2025-03-20T08:00:00Z", not "2025-03-20junk"
+            if text[10] not in "T " or not _TIME_PART.fullmatch(text[11:]):
+                raise ValueError(text)
+        return dt.date.fromisoformat(text[:10])
     except ValueError:
         raise InputError(source, f"unknown date format {text!r}, expected YYYY-MM-DD") from None
+
+
+_TIME_PART = re.compile(r"\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?")
 
 
 def _safe_date(year: int, month: int, day: int) -> dt.date | None:
