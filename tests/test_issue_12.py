@@ -35,3 +35,18 @@ def test_issue_12_a_date_with_anything_after_it_but_a_time_is_refused():
     for bad in ("2025-03-20junk", "2025-03-20T", "2025-13-01", "20.03.2025"):
         with pytest.raises(InputError, match="unknown date format"):
             parse_iso_date(bad, "x")
+
+
+def test_issue_12_a_huge_document_costs_a_bounded_time_and_says_what_was_read():
+    import time
+
+    from ceasefire.extract import MAX_READ_CHARS, extract_many
+    from ceasefire.intake import make_document
+
+    text = "Russian forces shelled Kherson on Monday. " + "The weather was mild and the market was open. " * 20_000
+    document = make_document(text.encode(), text, published=dt.date(2025, 3, 20)).document
+    started = time.perf_counter()
+    (result,) = list(extract_many([document]))
+    assert time.perf_counter() - started < 60 and len(text) > 4 * MAX_READ_CHARS
+    assert result.document.text == text and result.error is None
+    assert any("only the first" in w for w in result.warnings) and result.incidents

@@ -29,6 +29,8 @@ if TYPE_CHECKING:
     from ceasefire.geo import Geocoder
 
 PIPE_BATCH = 64
+# Reading costs about 1 s per 30,000 characters; a report is rarely longer. What lies beyond is kept, not read.
+MAX_READ_CHARS = 200_000
 
 
 def _extract_parsed(document: Document, doc: Doc, geocoder: "Geocoder | None") -> Extraction:
@@ -54,22 +56,24 @@ def extract_document(document: Document, geocoder: "Geocoder | None" = None) -> 
 
 
 def extract_many(documents: Iterable[Document], geocoder: "Geocoder | None" = None) -> Iterator[Extraction]:
-    """Extract from many documents, parsing them in batches (much faster than one at a time)."""
+    """Extract from many documents, parsing them in batches (much faster than one at a time). Of a long document
+    only its first MAX_READ_CHARS characters are read (a warning says so), so that one text cannot stall a batch."""
     from ceasefire.geo import default_geocoder  # geo reads extract.places: imported late to avoid a cycle
 
     geocoder = geocoder if geocoder is not None else default_geocoder()
-    docs = list(documents) if not isinstance(documents, list) else documents
+    originals = list(documents) if not isinstance(documents, list) else documents
+    docs = [_bounded(d) for d in originals]
     reader = [_reader_of(d) for d in docs]
     english_docs = [d for d, r in zip(docs, reader) if r == "en"]
     parsed = english().pipe((d.text for d in english_docs), batch_size=PIPE_BATCH) if english_docs else iter(())
     done_english = 0
-    for document, how in zip(docs, reader):
+    for document, original, how in zip(docs, originals, reader):
         # Russian and Ukrainian statements follow their own rules (extract/ru.py); English goes through spaCy;
         # a language the project does not read gives an empty extraction that says so. A failure on one document
         # is that document's (Extraction.error): the others go on.
         try:
             if how == "official":
-                yield _without_duplicates(extract_official(document))
+                result = _without_duplicates(extract_official(document))
             elif how == "en":
                 done_english += 1
                 try:
@@ -78,13 +82,26 @@ def extract_many(documents: Iterable[Document], geocoder: "Geocoder | None" = No
                     # The parser failed on this text and its batch is lost: parse the rest anew, then report this one.
                     parsed = english().pipe((d.text for d in english_docs[done_english:]), batch_size=PIPE_BATCH)
                     raise
-                yield _without_duplicates(_extract_parsed(document, doc, geocoder))
+                result = _without_duplicates(_extract_parsed(document, doc, geocoder))
             else:
-                yield Extraction(document=document, warnings=[
+                result = Extraction(document=document, warnings=[
                     f"language {document.language!r} is not read (reads {', '.join(READ)}): nothing extracted"])
         except Exception as exc:  # noqa: BLE001 - any failure of the rules on one text, reported with its kind
-            yield Extraction(document=document, error=f"extraction failed ({type(exc).__name__}: "
-                                                      f"{str(exc).splitlines()[0] if str(exc) else 'no message'})")
+            result = Extraction(document=document, error=f"extraction failed ({type(exc).__name__}: "
+                                                         f"{str(exc).splitlines()[0] if str(exc) else 'no message'})")
+        if document is not original:  # the record keeps the whole text; the warning says what was read
+            result = result.model_copy(update={"document": original, "warnings": [*result.warnings, (
+                f"only the first {len(document.text):,} of {len(original.text):,} characters were read")]})
+        yield result
+
+
+def _bounded(document: Document) -> Document:
+    """The document cut to MAX_READ_CHARS at a paragraph or sentence end."""
+    if len(document.text) <= MAX_READ_CHARS:
+        return document
+    text = document.text[:MAX_READ_CHARS]
+    cut = max(text.rfind("\n"), text.rfind(". "))
+    return document.model_copy(update={"text": text[:cut + 1] if cut > MAX_READ_CHARS // 2 else text})
 
 
 def _reader_of(document: Document) -> str:
