@@ -50,3 +50,13 @@ def test_issue_12_a_huge_document_costs_a_bounded_time_and_says_what_was_read():
     assert time.perf_counter() - started < 60 and len(text) > 4 * MAX_READ_CHARS
     assert result.document.text == text and result.error is None
     assert any("only the first" in w for w in result.warnings) and result.incidents
+
+
+def test_issue_12_a_lone_surrogate_costs_its_line_only(tmp_path, run_cli):
+    path = tmp_path / "s.jsonl"
+    path.write_text('{"id":1,"text":"Russian forces shelled Kherson.","published":"2025-03-20"}\n'
+                    '{"id":2,"text":"bad \\ud800 here","published":"2025-03-20"}\n'
+                    '{"id":3,"text":"Ukrainian drones hit Belgorod.","published":"2025-03-20"}\n')
+    result = run_cli("ingest", "--jsonl", str(path), "--db", str(tmp_path / "t.db"))
+    assert result.exit_code == 2 and "s.jsonl:2: not valid Unicode text" in result.stderr
+    assert "Traceback" not in result.stderr and "2 added" in result.stdout

@@ -187,6 +187,10 @@ def read_jsonl(path: str | Path) -> Iterator[JsonlLine]:
                 yield JsonlLine(line_no=line_no, item_id=_guess_id(raw_line), error=exc.one_line())
             except json.JSONDecodeError as exc:
                 yield JsonlLine(line_no=line_no, error=f"{where}: malformed JSON ({exc.msg} at column {exc.colno})")
+            except UnicodeEncodeError as exc:  # "\ud800": JSON allows a lone surrogate, Unicode text does not
+                yield JsonlLine(line_no=line_no, item_id=_guess_id(raw_line),
+                                error=f"{where}: not valid Unicode text (a lone surrogate {exc.object[exc.start]!r} "
+                                      f"at character {exc.start})")
             except ValidationError as exc:
                 first = exc.errors()[0]
                 field = ".".join(str(x) for x in first["loc"]) or "line"
