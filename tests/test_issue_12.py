@@ -60,3 +60,19 @@ def test_issue_12_a_lone_surrogate_costs_its_line_only(tmp_path, run_cli):
     result = run_cli("ingest", "--jsonl", str(path), "--db", str(tmp_path / "t.db"))
     assert result.exit_code == 2 and "s.jsonl:2: not valid Unicode text" in result.stderr
     assert "Traceback" not in result.stderr and "2 added" in result.stdout
+
+
+def test_issue_12_ragged_dataset_rows_and_impossible_timestamps_are_one_line_errors(tmp_path, run_cli):
+    cases = {"acled-csv": ['event_id_cnty,notes,timestamp\nUKR1,"Russian forces shelled Kherson.",1742500000,x\n',
+                           'event_id_cnty,notes,timestamp\nUKR1,"Russian forces shelled Kherson.",1742500000\nUKR2\n',
+                           'event_id_cnty,notes,timestamp\nUKR1,"Russian forces shelled Kherson.",99999999999999999\n'],
+             "ucdp-csv": ['id,source_headline,date_start\n5,"Russian forces shelled Kherson",2021-07-01,extra\n']}
+    db = str(tmp_path / "t.db")
+    for fmt, texts in cases.items():
+        for n, text in enumerate(texts):
+            path = tmp_path / f"{fmt}-{n}.csv"
+            path.write_text(text)
+            result = run_cli("ingest", str(path), "--format", fmt, "--db", db)
+            assert result.exit_code == 2 and "Traceback" not in result.stderr, result.stderr
+            assert len(result.stderr.strip().splitlines()) == 1
+    assert Store.open(db).counts()["documents"] == 0

@@ -42,9 +42,16 @@ def _read_csv(path: Path) -> list[dict[str, str]]:
         except UnicodeDecodeError as exc:
             raise InputError(name, f"neither UTF-8 nor Windows-1252 text (byte {exc.start})") from None
     try:
-        return list(csv.DictReader(io.StringIO(text)))
+        reader = csv.DictReader(io.StringIO(text))
+        rows = list(reader)
     except csv.Error as exc:
         raise InputError(name, f"malformed CSV ({exc})") from None
+    for number, row in enumerate(rows, start=1):  # a ragged row: the file is refused whole, nothing half stored
+        extra, missing = len(row.get(None) or []), sum(v is None for k, v in row.items() if k is not None)
+        if extra or missing:
+            raise InputError(f"{name} (data row {number})", f"{extra or missing} field(s) "
+                             f"{'more' if extra else 'fewer'} than the header; nothing of this file was stored")
+    return rows
 
 
 def _ucdp_date(value: str) -> dt.date | None:
@@ -88,7 +95,10 @@ def read_acled(path: Path) -> Iterator[RawDocument]:
             continue
         published = None
         if row.get("timestamp", "").isdigit():
-            published = dt.datetime.fromtimestamp(int(row["timestamp"]), dt.timezone.utc).date()
+            try:
+                published = dt.datetime.fromtimestamp(int(row["timestamp"]), dt.timezone.utc).date()
+            except (OverflowError, OSError, ValueError):
+                raise InputError(where, f"timestamp {row['timestamp'][:20]!r} is not a time") from None
         raw = json.dumps(row, ensure_ascii=False, sort_keys=True).encode("utf-8")
         yield make_document(raw, row["notes"], published=published, source=row.get("source") or "ACLED",
                             title=f"ACLED event {row['event_id_cnty']}", content_type="application/x-acled-row",
