@@ -76,3 +76,12 @@ def test_issue_12_ragged_dataset_rows_and_impossible_timestamps_are_one_line_err
             assert result.exit_code == 2 and "Traceback" not in result.stderr, result.stderr
             assert len(result.stderr.strip().splitlines()) == 1
     assert Store.open(db).counts()["documents"] == 0
+
+
+def test_issue_12_database_passwords_are_never_printed(run_cli):
+    from ceasefire.store import shown
+
+    assert shown("postgresql+psycopg://analyst:s3cret@db.example:5432/cfm") == \
+        "postgresql+psycopg://analyst:***@db.example:5432/cfm"
+    result = run_cli("status", "--db", "postgresql://analyst:s3cret@127.0.0.1:1/nowhere")
+    assert result.exit_code == 2 and "s3cret" not in result.stderr + result.stdout and "***" in result.stderr

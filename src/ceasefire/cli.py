@@ -265,7 +265,9 @@ def status(db: str | None, as_json: bool) -> None:
     if as_json:
         click.echo(json.dumps({**counts, "quarantined": quarantined, "schema_version": store.schema_version()}))
         return
-    click.echo(f"store: {store.url} (schema v{store.schema_version()})")
+    from ceasefire.store import shown
+
+    click.echo(f"store: {shown(store.url)} (schema v{store.schema_version()})")
     for name, n in counts.items():
         click.echo(f"  {name:<15}{n:>8}")
     click.echo(f"  {'quarantined':<15}{quarantined:>8}" + ("  (see `ceasefire quarantine list`)" if quarantined
@@ -362,7 +364,9 @@ def brief(db: str | None, day: str | None, agreement: str | None, fmt: tuple[str
         adjudicate_store(store, load_agreement(agreement))
     when = _date(day, "--date") or latest_day(store)
     if when is None:
-        raise InputError(store.url, "the store holds no events yet; ingest documents first")
+        from ceasefire.store import shown
+
+        raise InputError(shown(store.url), "the store holds no events yet; ingest documents first")
     paths = write_briefing(store, ReportingDay(when, cut, timezone), Path(out_dir), fmt or ("md", "html"),
                            agreement)
     for p in paths:

@@ -23,7 +23,7 @@ from ceasefire.errors import InputError
 from ceasefire.publish.charts import map_svg, trend_svg
 from ceasefire.reconcile import reliability_of
 from ceasefire.records import Agreement, Claim, Contradiction, Document, Event, Finding
-from ceasefire.store import Store
+from ceasefire.store import Store, shown
 
 DEFAULT_CUTOFF = dt.time(19, 30)
 DEFAULT_TIMEZONE = "Europe/Kyiv"
@@ -331,7 +331,7 @@ def write_briefing(store: Store, when: ReportingDay | dt.date | None, out_dir: P
     if when is None or isinstance(when, dt.date):
         day = when or latest_day(store)
         if day is None:
-            raise InputError(store.url, "the store holds no events yet; ingest documents first")
+            raise InputError(shown(store.url), "the store holds no events yet; ingest documents first")
         when = ReportingDay(day)
     try:
         out_dir.mkdir(parents=True, exist_ok=True)

@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import fcntl
 import os
+import re
 from contextlib import contextmanager
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -33,6 +34,11 @@ def resolve_db(db: str | None) -> str:
         return value.replace("postgres://", "postgresql+psycopg://", 1).replace(
             "postgresql://", "postgresql+psycopg://", 1)
     return f"sqlite:///{Path(value).expanduser()}"
+
+
+def shown(url: str) -> str:
+    """A database URL as it may be printed: the password hidden ("postgresql://user:***@host/db")."""
+    return re.sub(r"(://[^:/@]+):[^@/]*@", r"\1:***@", url)
 
 
 def _sqlite_pragmas(dbapi_conn, _record) -> None:
@@ -78,7 +84,7 @@ class Store:
         try:
             engine = create_engine(url, future=True)
         except (SQLAlchemyError, ImportError, ValueError) as exc:
-            raise InputError(url, f"cannot open database ({exc})") from None
+            raise InputError(shown(url), f"cannot open database ({shown(str(exc))})") from None
         if engine.dialect.name == "sqlite":
             event.listen(engine, "connect", _sqlite_pragmas)
             event.listen(engine, "begin", _sqlite_begin)
@@ -86,7 +92,7 @@ class Store:
         try:
             store.write(migrations.upgrade)
         except SQLAlchemyError as exc:
-            raise InputError(url, f"cannot open database ({str(exc).splitlines()[0]})") from None
+            raise InputError(shown(url), f"cannot open database ({shown(str(exc).splitlines()[0])})") from None
         return store
 
     def close(self) -> None:
