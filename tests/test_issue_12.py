@@ -85,3 +85,16 @@ def test_issue_12_database_passwords_are_never_printed(run_cli):
         "postgresql+psycopg://analyst:***@db.example:5432/cfm"
     result = run_cli("status", "--db", "postgresql://analyst:s3cret@127.0.0.1:1/nowhere")
     assert result.exit_code == 2 and "s3cret" not in result.stderr + result.stdout and "***" in result.stderr
+
+
+def test_issue_12_every_response_carries_security_headers(tmp_path):
+    from fastapi.testclient import TestClient
+
+    from ceasefire.api.app import create_app
+
+    client = TestClient(create_app(Store.open(str(tmp_path / "t.db"))))
+    for path in ("/", "/api/status", "/openapi.json", "/no-such-page"):
+        headers = client.get(path).headers
+        assert "frame-ancestors 'none'" in headers["content-security-policy"] and "script-src 'self'" in \
+            headers["content-security-policy"]
+        assert headers["x-content-type-options"] == "nosniff" and headers["x-frame-options"] == "DENY"

@@ -11,10 +11,26 @@ from ceasefire.records import Claim, Incident
 from ceasefire.store import Store
 
 
+# Only this server's own scripts, styles and images (vendored, no CDN); nothing may frame the pages.
+SECURITY_POLICY = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
+                   "object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'")
+
+
 def create_app(store: Store) -> FastAPI:
     app = FastAPI(title="Ceasefire Monitor API", version=__version__,
                   description="Attributed claims, geolocated incidents and ceasefire findings.",
                   docs_url=None, redoc_url=None)  # the Swagger and ReDoc pages load scripts from CDNs
+
+    @app.middleware("http")
+    async def security_headers(request, call_next):
+        """Every response says what the browser may do with it: no scripts or frames from elsewhere, no guessing
+        of content types, not to be framed (the dashboard shows text from hostile sources)."""
+        response = await call_next(request)
+        response.headers.setdefault("Content-Security-Policy", SECURITY_POLICY)
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("Referrer-Policy", "no-referrer")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        return response
 
     @app.get("/api/status", tags=["status"])
     def api_status() -> dict[str, int]:
