@@ -98,3 +98,20 @@ def test_issue_12_every_response_carries_security_headers(tmp_path):
         assert "frame-ancestors 'none'" in headers["content-security-policy"] and "script-src 'self'" in \
             headers["content-security-policy"]
         assert headers["x-content-type-options"] == "nosniff" and headers["x-frame-options"] == "DENY"
+
+
+def test_issue_12_csv_exports_never_start_a_cell_with_a_formula(tmp_path, run_cli):
+    import csv
+    import io
+
+    path = tmp_path / "f.jsonl"
+    path.write_text(json.dumps({"id": 1, "published": "2025-03-26", "source": "=HYPERLINK(\"http://x\",\"y\")",
+                                "text": "=cmd|' /C calc'!A0 Russian drones struck a power substation in Sumy on "
+                                        "Tuesday, the governor said."}))
+    db = str(tmp_path / "t.db")
+    run_cli("ingest", "--jsonl", str(path), "--db", db)
+    for args in (("--format", "acled"), ("--format", "csv", "--what", "events"), ("--format", "csv", "--what",
+                                                                                 "claims")):
+        out = run_cli("export", "--db", db, *args).stdout
+        cells = [c for row in csv.reader(io.StringIO(out)) for c in row]
+        assert cells and not any(c.startswith(("=", "+", "@")) for c in cells), args

@@ -88,8 +88,21 @@ def _records(store: Store, what: str, f: ExportFilter) -> list:
     return {"events": _events, "findings": _findings, "claims": _claims}[what](store, f)
 
 
+# A spreadsheet runs a cell that starts with these as a formula ("=HYPERLINK(…)" in a hostile report's text): such
+# cells are written with a leading apostrophe, which spreadsheets show as text (OWASP's advice for CSV exports).
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _cell(value):
+    return f"'{value}" if isinstance(value, str) and value.startswith(_FORMULA_START) else value
+
+
+def _inert(row: dict) -> dict:
+    return {k: _cell(v) for k, v in row.items()}
+
+
 def to_csv(store: Store, what: str, f: ExportFilter) -> str:
-    rows = [_flat(r, what) for r in _records(store, what, f)]
+    rows = [_inert(_flat(r, what)) for r in _records(store, what, f)]
     out = io.StringIO()
     if rows:
         writer = csv.DictWriter(out, fieldnames=list(rows[0]), lineterminator="\n")
@@ -123,7 +136,7 @@ def to_acled(store: Store, f: ExportFilter) -> str:
 
         event_type, _sub = acled_labels(e.type, e.actor_party)
         notes = " ".join(ev.text.strip() for ev in e.evidence[:3])
-        writer.writerow({
+        writer.writerow(_inert({
             "event_id_cnty": f"CFM{e.id[4:]}", "event_date": f"{e.when.start.day} {e.when.start:%B %Y}",
             "year": e.when.start.year, "time_precision": 1 if e.when.precision == "day" else 2,
             "disorder_type": "Political violence" if event_type != "Protests" else "Demonstrations",
@@ -136,7 +149,7 @@ def to_acled(store: Store, f: ExportFilter) -> str:
             "latitude": e.place.lat if e.place else "", "longitude": e.place.lon if e.place else "",
             "geo_precision": e.place.precision if e.place else 3, "source": "; ".join(e.source_names),
             "notes": notes, "fatalities": e.fatalities or 0, "tags": f"grade={e.grade}",
-            "timestamp": int(dt.datetime.combine(e.when.end, dt.time(), dt.timezone.utc).timestamp())})
+            "timestamp": int(dt.datetime.combine(e.when.end, dt.time(), dt.timezone.utc).timestamp())}))
     return out.getvalue()
 
 
