@@ -115,3 +115,55 @@ def test_issue_12_csv_exports_never_start_a_cell_with_a_formula(tmp_path, run_cl
         out = run_cli("export", "--db", db, *args).stdout
         cells = [c for row in csv.reader(io.StringIO(out)) for c in row]
         assert cells and not any(c.startswith(("=", "+", "@")) for c in cells), args
+
+
+def _local_server(body_writer):
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self):  # noqa: N802 - http.server's naming
+            self.send_response(200)
+            self.send_header("Content-Type", "text/plain; charset=utf-8")
+            self.end_headers()
+            body_writer(self.wfile)
+
+        def log_message(self, *args):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server
+
+
+def test_issue_12_the_fetcher_is_bounded_and_checks_where_it_connected(monkeypatch):
+    import ipaddress
+    import time
+
+    import pytest
+
+    import ceasefire.intake.web as web
+    from ceasefire.errors import InputError
+
+    assert not web._public(ipaddress.ip_address("64:ff9b::7f00:1"))  # NAT64 of 127.0.0.1
+    assert not web._public(ipaddress.ip_address("2002:7f00:1::1"))  # 6to4 of 127.0.0.1
+    huge = _local_server(lambda out: [out.write(b"x" * 65536) for _ in range(64)])
+    drip = _local_server(lambda out: [(out.write(b"x"), out.flush(), time.sleep(0.05)) for _ in range(100)])
+    try:
+        monkeypatch.setenv("CFM_ALLOW_PRIVATE_URLS", "1")
+        monkeypatch.setattr(web, "MAX_DOCUMENT_BYTES", 1_000_000)
+        with pytest.raises(InputError, match="larger than 1,000,000 bytes"):
+            web.fetch_url(f"http://127.0.0.1:{huge.server_port}/")
+        monkeypatch.setattr(web, "DEADLINE_SECONDS", 0.5)
+        started = time.monotonic()
+        with pytest.raises(InputError, match="took longer than"):
+            web.fetch_url(f"http://127.0.0.1:{drip.server_port}/")
+        assert time.monotonic() - started < 3
+        # A name that passed the check but connected to a private address (rebinding) is refused.
+        monkeypatch.delenv("CFM_ALLOW_PRIVATE_URLS")
+        monkeypatch.setattr(web, "_check_public", lambda url: None)
+        with pytest.raises(InputError, match="non-public address 127.0.0.1"):
+            web.fetch_url(f"http://127.0.0.1:{huge.server_port}/")
+    finally:
+        huge.shutdown()
+        drip.shutdown()

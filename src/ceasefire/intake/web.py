@@ -9,6 +9,7 @@ import datetime as dt
 import ipaddress
 import os
 import socket
+import time
 from urllib.parse import urlparse
 
 import httpx
@@ -18,6 +19,25 @@ from ceasefire.intake.files import MAX_DOCUMENT_BYTES, decode_text, html_to_text
 from ceasefire.records import RawDocument
 
 TIMEOUT_SECONDS = 20.0
+DEADLINE_SECONDS = 60.0  # for the whole fetch: a server dripping a byte a second is cut off
+# Translation prefixes that carry an IPv4 address inside an IPv6 one (the embedded address may be private).
+_TRANSLATED = [ipaddress.ip_network("64:ff9b::/96"), ipaddress.ip_network("64:ff9b:1::/48"),
+               ipaddress.ip_network("2002::/16")]
+
+
+def _public(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
+    return address.is_global and not any(address in net for net in _TRANSLATED if address.version == 6)
+
+
+def _check_connected(url: str, response: httpx.Response) -> None:
+    """The address the connection actually reached must be public too: a name that resolved to a public address
+    for the check and to a private one for the connection (DNS rebinding) is refused before its body is read."""
+    if os.environ.get("CFM_ALLOW_PRIVATE_URLS") == "1":
+        return
+    stream = response.extensions.get("network_stream")
+    peer = stream.get_extra_info("server_addr") if stream is not None else None
+    if not peer or not _public(ipaddress.ip_address(peer[0])):
+        raise InputError(url, f"refused: the connection reached non-public address {peer[0] if peer else '?'}")
 
 
 def _check_public(url: str) -> None:
@@ -32,29 +52,32 @@ def _check_public(url: str) -> None:
         raise InputError(url, f"cannot resolve host ({exc.strerror})") from None
     for info in infos:
         address = ipaddress.ip_address(info[4][0])
-        if not address.is_global:
+        if not _public(address):
             raise InputError(url, f"refused: {parsed.hostname} resolves to non-public address {address}")
 
 
 def fetch_url(url: str, published: dt.date | None = None) -> RawDocument:
-    """Fetch one page (redirects checked hop by hop) and return it as a document."""
+    """Fetch one page (each redirect hop checked, the connected address too), reading at most MAX_DOCUMENT_BYTES
+    within DEADLINE_SECONDS, and return it as a document."""
     current = url
+    started = time.monotonic()
     with httpx.Client(timeout=TIMEOUT_SECONDS, follow_redirects=False) as client:
         for _hop in range(5):
             _check_public(current)
             try:
-                response = client.get(current)
+                with client.stream("GET", current) as response:
+                    _check_connected(url, response)
+                    if response.is_redirect:
+                        current = str(response.next_request.url) if response.next_request else current
+                        continue
+                    if response.status_code >= 400:
+                        raise InputError(url, f"HTTP status {response.status_code}")
+                    raw = _read_bounded(url, response, started)
+                    break
             except httpx.HTTPError as exc:
                 raise InputError(url, f"fetch failed ({type(exc).__name__}: {exc})") from None
-            if response.is_redirect:
-                current = str(response.next_request.url) if response.next_request else current
-                continue
-            break
         else:
             raise InputError(url, "too many redirects")
-    if response.status_code >= 400:
-        raise InputError(url, f"HTTP status {response.status_code}")
-    raw = response.content[: MAX_DOCUMENT_BYTES + 1]
     text = decode_text(raw, url)
     title = None
     if "html" in response.headers.get("content-type", "") or text.lstrip()[:15].lower().startswith("<!doctype html"):
@@ -64,3 +87,16 @@ def fetch_url(url: str, published: dt.date | None = None) -> RawDocument:
     return make_document(raw, text, published=published, source=urlparse(url).hostname, title=title, url=url,
                          content_type=response.headers.get("content-type", "text/plain").split(";")[0],
                          retrieved=dt.datetime.now(dt.timezone.utc))
+
+
+def _read_bounded(url: str, response: httpx.Response, started: float) -> bytes:
+    """The body, streamed: refused past MAX_DOCUMENT_BYTES or past the fetch's deadline (never buffered whole)."""
+    chunks, size = [], 0
+    for chunk in response.iter_bytes():
+        size += len(chunk)
+        if size > MAX_DOCUMENT_BYTES:
+            raise InputError(url, f"larger than {MAX_DOCUMENT_BYTES:,} bytes")
+        if time.monotonic() - started > DEADLINE_SECONDS:
+            raise InputError(url, f"took longer than {DEADLINE_SECONDS:.0f} s")
+        chunks.append(chunk)
+    return b"".join(chunks)
