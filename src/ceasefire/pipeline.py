@@ -196,10 +196,12 @@ def _touched_window(store: Store, doc_ids: set[str]) -> tuple[dt.date, dt.date] 
         return None
     start = min([s for s, _ in spans] + [d - _WINDOW_MARGIN for d in days])
     end = max([e for _, e in spans] + [d + _WINDOW_MARGIN for d in days])
-    for _ in range(5):
-        links = store.event_links()
-        touched = store.events_by_id({links[i.id] for i in store.incidents(start, end) if i.id in links})
-        wider = (min([start] + [e.when.start for e in touched]), max([end] + [e.when.end for e in touched]))
+    links = store.event_links()
+    for _ in range(5):  # the reports overlapping the window, and the events they belong to, may reach beyond it
+        overlapping = [i for i in store.incidents(start, end) if i.when and not i.historical]
+        touched = store.events_by_id({links[i.id] for i in overlapping if i.id in links})
+        spans = [(i.when.start, i.when.end) for i in overlapping] + [(e.when.start, e.when.end) for e in touched]
+        wider = (min([start] + [s for s, _ in spans]), max([end] + [e for _, e in spans]))
         if wider == (start, end):
             break
         start, end = wider
