@@ -167,3 +167,15 @@ def test_issue_12_the_fetcher_is_bounded_and_checks_where_it_connected(monkeypat
     finally:
         huge.shutdown()
         drip.shutdown()
+
+
+def test_issue_12_serve_stays_on_this_machine_and_answers_only_its_own_names(tmp_path, run_cli):
+    from fastapi.testclient import TestClient
+
+    from ceasefire.api.app import create_app
+
+    refused = run_cli("serve", "--db", str(tmp_path / "t.db"), "--host", "0.0.0.0")
+    assert refused.exit_code == 2 and "--allow-remote" in refused.stderr
+    client = TestClient(create_app(Store.open(str(tmp_path / "t.db")), allowed_hosts=["127.0.0.1", "testserver"]))
+    assert client.get("/api/status").status_code == 200
+    assert client.get("/api/status", headers={"host": "attacker.example"}).status_code == 400

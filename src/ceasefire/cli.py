@@ -378,13 +378,27 @@ def brief(db: str | None, day: str | None, agreement: str | None, fmt: tuple[str
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True, type=int)
 @click.option("--get", "get_path", metavar="PATH", help="Print the response to one GET request and exit.")
+@click.option("--allow-remote", is_flag=True,
+              help="Serve on an address other machines can reach. The API has no sign-in yet: only behind a "
+                   "proxy that authenticates.")
 @reports_input_errors
-def serve(db: str | None, host: str, port: int, get_path: str | None) -> None:
-    """Serve the dashboard and the API (OpenAPI at /openapi.json)."""
+def serve(db: str | None, host: str, port: int, get_path: str | None, allow_remote: bool) -> None:
+    """Serve the dashboard and the API (OpenAPI at /openapi.json), on this machine only unless --allow-remote."""
+    import ipaddress
+
     from ceasefire.api.app import create_app
+    from ceasefire.errors import InputError
     from ceasefire.store import Store
 
-    app = create_app(Store.open(db))
+    try:
+        loopback = host == "localhost" or ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        loopback = False
+    if not loopback and not allow_remote:
+        raise InputError(f"--host {host}", "not this machine's loopback address; the API has no sign-in yet, so "
+                                           "serving other machines needs --allow-remote (behind an authenticating proxy)")
+    app = create_app(Store.open(db), allowed_hosts=None if allow_remote else ["127.0.0.1", "localhost", "[::1]",
+                                                                              "testserver"])
     if get_path:
         from fastapi.testclient import TestClient
 

@@ -5,6 +5,7 @@ import datetime as dt
 
 from fastapi import FastAPI, Query
 from fastapi.responses import HTMLResponse
+from starlette.middleware.trustedhost import TrustedHostMiddleware
 
 from ceasefire import __version__
 from ceasefire.records import Claim, Incident
@@ -16,10 +17,14 @@ SECURITY_POLICY = ("default-src 'self'; script-src 'self'; style-src 'self' 'uns
                    "object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'")
 
 
-def create_app(store: Store) -> FastAPI:
+def create_app(store: Store, allowed_hosts: list[str] | None = None) -> FastAPI:
+    """The application; `allowed_hosts` limits the Host headers it answers (a page on another site that points a
+    name at this machine — DNS rebinding — gets 400, not the store)."""
     app = FastAPI(title="Ceasefire Monitor API", version=__version__,
                   description="Attributed claims, geolocated incidents and ceasefire findings.",
                   docs_url=None, redoc_url=None)  # the Swagger and ReDoc pages load scripts from CDNs
+    if allowed_hosts:
+        app.add_middleware(TrustedHostMiddleware, allowed_hosts=allowed_hosts)
 
     @app.middleware("http")
     async def security_headers(request, call_next):
