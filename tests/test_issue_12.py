@@ -179,3 +179,19 @@ def test_issue_12_serve_stays_on_this_machine_and_answers_only_its_own_names(tmp
     client = TestClient(create_app(Store.open(str(tmp_path / "t.db")), allowed_hosts=["127.0.0.1", "testserver"]))
     assert client.get("/api/status").status_code == 200
     assert client.get("/api/status", headers={"host": "attacker.example"}).status_code == 400
+
+
+def test_issue_12_backup_is_a_whole_consistent_copy(tmp_path, run_cli):
+    db, copy = str(tmp_path / "t.db"), tmp_path / "copy.db"
+    path = tmp_path / "a.jsonl"
+    path.write_text(json.dumps({"id": 1, "text": "Russian drones struck a substation in Sumy on Tuesday.",
+                                "published": "2025-03-26"}))
+    run_cli("ingest", "--jsonl", str(path), "--db", db)
+    run_cli("alerts", "subscribe", "--webhook", "https://example.org/hook", "--db", db)
+    assert run_cli("backup", str(copy), "--db", db).exit_code == 0
+    assert Store.open(str(copy)).counts() == Store.open(db).counts()
+    tables = "select count(*) from subscriptions"
+    assert Store.open(str(copy)).read(lambda c: c.exec_driver_sql(tables).scalar_one()) == \
+        Store.open(db).read(lambda c: c.exec_driver_sql(tables).scalar_one())
+    again = run_cli("backup", str(copy), "--db", db)
+    assert again.exit_code == 2 and "never overwrites" in again.stderr

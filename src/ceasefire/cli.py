@@ -253,6 +253,19 @@ def review(db: str | None, finding_id: str, action: str, reviewer: str, reason: 
 
 @cli.command()
 @db_option
+@click.argument("target", metavar="COPY.db")
+@reports_input_errors
+def backup(db: str | None, target: str) -> None:
+    """A consistent copy of a SQLite store, taken while it is in use (every table: documents, events, findings,
+    reviews, subscriptions, deliveries, quarantine). A PostgreSQL store is backed up with pg_dump."""
+    from ceasefire.store import Store
+
+    Store.open(db).backup(Path(target))
+    click.echo(f"wrote {target}")
+
+
+@cli.command()
+@db_option
 @click.option("--json", "as_json", is_flag=True, help="Print counts as one JSON object.")
 @reports_input_errors
 def status(db: str | None, as_json: bool) -> None:

@@ -95,6 +95,20 @@ class Store:
             raise InputError(shown(url), f"cannot open database ({shown(str(exc).splitlines()[0])})") from None
         return store
 
+    def backup(self, target: Path) -> None:
+        """Copy the whole store into a new SQLite file, consistently while writers work (VACUUM INTO)."""
+        if self.engine.dialect.name != "sqlite":
+            raise InputError(shown(self.url), "back up a PostgreSQL store with pg_dump")
+        if target.exists():
+            raise InputError(str(target), "already exists; a backup never overwrites a file")
+        if not target.parent.exists():
+            raise InputError(str(target), "directory does not exist")
+        raw = self.engine.raw_connection()  # outside any transaction, which VACUUM cannot run in
+        try:
+            raw.driver_connection.execute("VACUUM INTO ?", (str(target),))
+        finally:
+            raw.close()
+
     def close(self) -> None:
         self.engine.dispose()
 
