@@ -195,3 +195,19 @@ def test_issue_12_backup_is_a_whole_consistent_copy(tmp_path, run_cli):
         Store.open(db).read(lambda c: c.exec_driver_sql(tables).scalar_one())
     again = run_cli("backup", str(copy), "--db", db)
     assert again.exit_code == 2 and "never overwrites" in again.stderr
+
+
+def test_issue_12_empty_inputs_are_named_not_passed_over(tmp_path, run_cli):
+    (tmp_path / "empty.csv").write_text("")
+    (tmp_path / "nothing").mkdir()
+    (tmp_path / "blank.jsonl").write_text('{"id": 1, "text": "   ", "published": "2025-03-20"}\n')
+    db = str(tmp_path / "t.db")
+    for args, problem in ((("empty.csv", "--format", "acled-csv"), "empty file"),
+                          (("nothing", "--format", "ucdp-csv"), "no file of this format"),
+                          (("nothing",), "no text, Markdown or HTML file"),
+                          (("--jsonl", "blank.jsonl"), "blank.jsonl:1: no text")):
+        paths = [str(tmp_path / a) if not a.startswith("--") and a not in ("acled-csv", "ucdp-csv") else a
+                 for a in args]
+        result = run_cli("ingest", *paths, "--db", db)
+        assert result.exit_code == 2 and problem in result.stderr, (args, result.stderr)
+    assert Store.open(db).counts()["documents"] == 0

@@ -48,18 +48,23 @@ class IngestRequest:
     published: dt.date | None = None
 
 
-def _expand(inputs: Iterable[str]) -> Iterator[str]:
+def _expand(inputs: Iterable[str], suffixes: set[str] = TEXT_SUFFIXES) -> Iterator[str]:
+    """Files as given, and the readable files of folders (a folder with none is itself given back, so that it is
+    reported rather than passed over in silence)."""
     for item in inputs:
         p = Path(item)
         if p.is_dir():
-            yield from sorted(str(f) for f in p.rglob("*") if f.is_file() and f.suffix.lower() in TEXT_SUFFIXES)
+            found = sorted(str(f) for f in p.rglob("*") if f.is_file() and f.suffix.lower() in suffixes)
+            yield from found or [item]
         else:
             yield item
 
 
 def read_inputs(request: IngestRequest, errors: list[str]) -> Iterator[RawDocument]:
     """Every document the request names; problems are appended to `errors` and the rest go on."""
-    for item in _expand(request.inputs):
+    suffixes = {".json"} if request.dataset_format == "telegram-json" else {".csv"} if request.dataset_format \
+        else TEXT_SUFFIXES
+    for item in _expand(request.inputs, suffixes):
         try:
             if item.startswith(("http://", "https://")):
                 yield fetch_url(item, request.published)

@@ -28,7 +28,11 @@ def _read_csv(path: Path) -> list[dict[str, str]]:
     name = str(path)
     if not path.exists():
         raise InputError(name, "no such file")
+    if path.is_dir():
+        raise InputError(name, "a folder with no file of this format in it")
     raw = path.read_bytes()
+    if not raw.strip():
+        raise InputError(name, "empty file, expected CSV with a header row")
     if len(raw) > 50 * MAX_DOCUMENT_BYTES:
         raise InputError(name, "too large for one dataset file; split it")
     if b"\x00" in raw[:8192]:

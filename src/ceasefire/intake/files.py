@@ -111,7 +111,7 @@ def read_file(path: str | Path, published: dt.date | None = None, source: str | 
     if not p.exists():
         raise InputError(name, "no such file")
     if p.is_dir():
-        raise InputError(name, "is a directory, expected a file")
+        raise InputError(name, "a folder with no text, Markdown or HTML file in it")
     try:
         raw = p.read_bytes()
     except OSError as exc:
@@ -177,6 +177,8 @@ def read_jsonl(path: str | Path) -> Iterator[JsonlLine]:
                 if not isinstance(data, dict):
                     raise InputError(where, "expected a JSON object")
                 item = JsonlItem.model_validate(data)
+                if not item.text.strip():
+                    raise InputError(where, "no text")
                 published = parse_iso_date(item.published, where) if item.published else None
                 raw = item.text.encode("utf-8")
                 doc = make_document(raw, item.text, published=published, source=item.source,
