@@ -211,3 +211,17 @@ def test_issue_12_empty_inputs_are_named_not_passed_over(tmp_path, run_cli):
         result = run_cli("ingest", *paths, "--db", db)
         assert result.exit_code == 2 and problem in result.stderr, (args, result.stderr)
     assert Store.open(db).counts()["documents"] == 0
+
+
+def test_issue_12_a_windows_1251_csv_is_read_as_cyrillic_and_1252_as_latin(tmp_path):
+    from ceasefire.intake.datasets import read_dataset
+
+    header = "event_id_cnty,notes,timestamp\n"
+    cyrillic = header + "UKR1,Российские войска обстреляли Херсон 20 марта 2025 года.,1742500000\n"
+    latin = header + "UKR2,Les forces russes ont bombardé Kherson le 20 mars 2025.,1742500000\n"
+    (tmp_path / "ru.csv").write_bytes(cyrillic.encode("cp1251"))
+    (tmp_path / "fr.csv").write_bytes(latin.encode("cp1252"))
+    assert [d.document.text for d in read_dataset(tmp_path / "ru.csv", "acled-csv")] == \
+        ["Российские войска обстреляли Херсон 20 марта 2025 года."]
+    assert [d.document.text for d in read_dataset(tmp_path / "fr.csv", "acled-csv")] == \
+        ["Les forces russes ont bombardé Kherson le 20 mars 2025."]

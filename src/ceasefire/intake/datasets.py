@@ -40,11 +40,16 @@ def _read_csv(path: Path) -> list[dict[str, str]]:
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
-        # Older UCDP exports are Windows-1252; every byte sequence a CSV of text holds decodes there.
+        # Older UCDP exports are Windows-1252; Russian and Ukrainian exports are Windows-1251. Bytes above 0x7F
+        # that read as Cyrillic letters in 1251 read as accented Latin letters in 1252: the one that gives words
+        # of one script is the file's.
+        as_1251 = raw.decode("cp1251", errors="replace")
+        letters = sum(c.isalpha() for c in as_1251)
+        encoding = "cp1251" if sum("\u0400" <= c <= "\u04ff" for c in as_1251) > 0.5 * letters else "cp1252"
         try:
-            text = raw.decode("cp1252")
+            text = raw.decode(encoding)
         except UnicodeDecodeError as exc:
-            raise InputError(name, f"neither UTF-8 nor Windows-1252 text (byte {exc.start})") from None
+            raise InputError(name, f"neither UTF-8 nor Windows-1252/1251 text (byte {exc.start})") from None
     try:
         reader = csv.DictReader(io.StringIO(text))
         rows = list(reader)
