@@ -80,13 +80,15 @@ def describe_readings(readings: list[Reading]) -> str:
     began on 2025-03-25 (as UA reads it)"."""
     if all(r.in_force for r in readings):
         return "in force"
+    return "; ".join(f"{'in force' if r.in_force else 'not yet in force'} if it began on {r.start.isoformat()} "
+                     f"({held_by(r)})" for r in readings)
 
-    def who(r: Reading) -> str:
-        return f" (as {' and '.join(r.held_by)} read{'s' if len(r.held_by) == 1 else ''} it)" if r.held_by else \
-            " (as the other parties read it)"
 
-    return "; ".join(f"{'in force' if r.in_force else 'not yet in force'} if it began on {r.start.isoformat()}{who(r)}"
-                     for r in readings)
+def held_by(reading: Reading) -> str:
+    """Who reads a start date so: "as RU reads it", or "as the other parties read it" for the text's own."""
+    if not reading.held_by:
+        return "as the other parties read it"
+    return f"as {' and '.join(reading.held_by)} read{'s' if len(reading.held_by) == 1 else ''} it"
 
 
 def _in_area(area: dict, event: Event) -> bool:

@@ -170,16 +170,16 @@ def ingest(inputs: tuple[str, ...], jsonl: str | None, dataset_format: str | Non
 @reports_input_errors
 def agreements(as_json: bool) -> None:
     """List the bundled ceasefire agreements (use one with --agreement NAME, or give a YAML file)."""
-    from ceasefire.adjudicate import bundled_agreements, load_agreement, readings
+    from ceasefire.adjudicate import bundled_agreements, held_by, load_agreement, readings
 
     loaded = [load_agreement(name) for name in bundled_agreements()]
     if as_json:
         click.echo(json.dumps([a.model_dump(mode="json") for a in loaded], ensure_ascii=False, indent=2))
         return
     for a in loaded:
-        starts = "; ".join(f"starts {r.start.isoformat()}" + (
-            f" (as {' and '.join(r.held_by)} reads it)" if r.held_by else " (as the other parties read it)"
-            if a.window.alternative_starts else "") for r in readings(a, a.window.start))
+        disputed = bool(a.window.alternative_starts)
+        starts = "; ".join(f"starts {r.start.isoformat()}" + (f" ({held_by(r)})" if disputed else "")
+                           for r in readings(a, a.window.start))
         scope = ", ".join(a.scope.admin1) or "all territory"
         click.echo(f"{a.id:<24} {a.title}\n{'':<24} {starts}; ends {a.window.end or 'open'}; scope: {scope}; "
                    f"{len(a.clauses)} clauses")

@@ -11,6 +11,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
+from ceasefire.extract.lexicon import lexicon
+
 _NAME = r"[A-Z][\w'’-]*(?:[\s-](?:[A-Z][\w'’-]*|(?:na|nad|pid|u|v|de)(?=[\s-][A-Z])))*"
 _PREP = (r"(?:near|in|at|outside|around|on\s+the\s+outskirts\s+of|outskirts\s+of|into|towards?|over|from|"
          r"in\s+(?:close\s+)?proximity\s+to|close\s+to|next\s+to|in\s+the\s+(?:area|direction)\s+of|"
@@ -273,8 +275,6 @@ _RIVER_BEFORE = re.compile(r"\b(?:banks?|across|along|crossing|shore|mouth|side|
 def _is_river(text: str, start: int, name: str) -> bool:
     """A river that shares its name with a town, written as a river: "the left bank of the Dnipro", "across the
     Siverskyi Donets" ("the Dnipro railway station" is the city's)."""
-    from ceasefire.extract.lexicon import lexicon
-
     return name.lower() in lexicon().rivers and bool(_RIVER_BEFORE.search(text, max(0, start - 40), start))
 
 

@@ -21,7 +21,7 @@ from jinja2 import Environment, PackageLoader
 from ceasefire.adjudicate import load_agreement
 from ceasefire.errors import InputError
 from ceasefire.publish.charts import map_svg, trend_svg
-from ceasefire.reconcile import reliability_of
+from ceasefire.reconcile import published_day, reliability_of
 from ceasefire.records import Agreement, Claim, Contradiction, Document, Event, Finding
 from ceasefire.store import Store, shown
 
@@ -190,7 +190,7 @@ def _as_of(store: Store, when: ReportingDay, agreement: Agreement | None):
     the reviews made by then."""
     from ceasefire.adjudicate import adjudicate, apply_reviews
     from ceasefire.pipeline import keep_event_ids
-    from ceasefire.reconcile import published_day, reconcile
+    from ceasefire.reconcile import reconcile
 
     day, cutoff = when.day, when.window()[1]
 
@@ -219,8 +219,7 @@ def build_briefing(store: Store, when: ReportingDay, agreement_name: str | None 
     agreement = load_agreement(agreement_name) if agreement_name else None
     known, all_events, events, today = _as_of(store, when, agreement)
     _, _, _, previous = _as_of(store, ReportingDay(day - dt.timedelta(days=1), when.cutoff, when.timezone), agreement)
-    published_today = {d.id for d in known.values() if d.published == day or d.published is None
-                       and d.retrieved is not None and d.retrieved.date() == day}
+    published_today = {d.id for d in known.values() if published_day(d) == day}
     claims = [c for c in store.claims() if c.doc_id in published_today]
     claim_ids = {c.id for c in claims}
     contradictions = [c for c in store.contradictions() if claim_ids.intersection(c.claim_ids)]
