@@ -92,7 +92,7 @@ class FieldBasis(Record):
 
 
 class Tally(Record):
-    """A side's count of acts in aggregate ("over 30 recorded breaches within the month")."""
+    """A side's count of acts in aggregate ("more than 40 breaches since the truce began")."""
 
     count: int
     noun: str

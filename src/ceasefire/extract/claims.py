@@ -524,7 +524,7 @@ _OWN_SIDE_ACTS = {"intercept", "settlement_captured", "withdrawal", "base_establ
 
 
 def with_tallies(claims: list[Claim], incidents: list[Incident]) -> list[Claim]:
-    """A side's count of the other side's acts in aggregate ("Ukraine reported over 30 recorded breaches"), kept
+    """A side's count of the other side's acts in aggregate ("Kyiv counted more than 40 breaches of the truce"), kept
     on the claim: it is reported as a count, beside the events the text tells one by one (a count that an
     incident of the claim already carries, "47 attacks were repelled near Pokrovsk", is that incident's)."""
     from ceasefire.extract.quantities import find_aggregate

@@ -262,7 +262,7 @@ _AGGREGATE = re.compile(r"\b(?P<qualifier>" + _QUALIFIER + r")(?P<count>" + NUMB
 
 
 def find_aggregate(text: str) -> tuple[int, str, str | None] | None:
-    """A count of acts in aggregate in what a side says ("over 30 recorded breaches") as (count, noun, qualifier),
+    """A count of acts in aggregate in what a side says ("more than 40 breaches") as (count, noun, qualifier),
     if there is one of at least two (one act is told as an incident, not a tally)."""
     m = _AGGREGATE.search(text)
     count = parse_number(m.group("count")) if m else None
