@@ -62,20 +62,64 @@ def test_issue_12_a_lone_surrogate_costs_its_line_only(tmp_path, run_cli):
     assert "Traceback" not in result.stderr and "2 added" in result.stdout
 
 
-def test_issue_12_ragged_dataset_rows_and_impossible_timestamps_are_one_line_errors(tmp_path, run_cli):
-    cases = {"acled-csv": ['event_id_cnty,notes,timestamp\nUKR1,"Russian forces shelled Kherson.",1742500000,x\n',
-                           'event_id_cnty,notes,timestamp\nUKR1,"Russian forces shelled Kherson.",1742500000\nUKR2\n',
-                           'event_id_cnty,notes,timestamp\nUKR1,"Russian forces shelled Kherson.",99999999999999999\n'],
-             "ucdp-csv": ['id,source_headline,date_start\n5,"Russian forces shelled Kherson",2021-07-01,extra\n']}
+# Each malformed row of the audit, between two good rows: the bad row is named FILE:LINE and skipped.
+BAD_ROWS = {
+    "acled-csv": ("event_id_cnty,notes,timestamp\n", 'UKR{n},"Russian forces shelled Kherson on Monday.",1742500000\n',
+                  ['UKRx,"Russian forces shelled Kherson.",1742500000,extra',  # a field too many
+                   "UKRx",  # fields missing
+                   'UKRx,"Russian forces shelled Kherson.",99999999999999999',  # a time past year 9999
+                   'UKRx,"Russian forces shelled Kherson.",yesterday',  # not a Unix time
+                   ',"Russian forces shelled Kherson.",1742500000']),  # no event id
+    "ucdp-csv": ("id,source_headline,date_start\n", '{n},"Russian forces shelled Kherson",2021-07-01\n',
+                 ['5,"Russian forces shelled Kherson",2021-07-01,extra', '5,"Russian forces shelled Kherson",soon',
+                  '5,"Russian forces shelled Kherson"']),
+    "telegram-csv": ("id,date,text\n", '{n},2025-03-20 08:00,"Дежурными средствами ПВО уничтожены {n} беспилотников."\n',
+                     ['7,2025-03-20', '7,,"Дежурными средствами ПВО уничтожены 5 беспилотников."',
+                      '7,20/03/2025,"Дежурными средствами ПВО уничтожены 5 беспилотников."',
+                      '7,2025-03-20,"text",extra']),
+}
+
+
+def test_issue_12_bad_dataset_rows_are_named_and_skipped_and_the_good_rows_stored(tmp_path, run_cli):
     db = str(tmp_path / "t.db")
-    for fmt, texts in cases.items():
-        for n, text in enumerate(texts):
+    stored = 0
+    for fmt, (header, good, bad_rows) in BAD_ROWS.items():
+        for n, bad in enumerate(bad_rows):
             path = tmp_path / f"{fmt}-{n}.csv"
-            path.write_text(text)
+            path.write_text(header + good.format(n=f"{fmt[:2]}{n}1") + bad + "\n" + good.format(n=f"{fmt[:2]}{n}2"))
             result = run_cli("ingest", str(path), "--format", fmt, "--db", db)
             assert result.exit_code == 2 and "Traceback" not in result.stderr, result.stderr
-            assert len(result.stderr.strip().splitlines()) == 1
-    assert Store.open(db).counts()["documents"] == 0
+            assert result.stderr.strip() == result.stderr.strip().splitlines()[0], result.stderr
+            assert result.stderr.startswith(f"ceasefire: {path}:3: "), (bad, result.stderr)
+            assert "2 added" in result.stdout and "1 not stored" in result.stdout, (bad, result.stdout)
+            stored += 2
+    assert Store.open(db).counts()["documents"] == stored
+
+
+def test_issue_12_a_file_not_of_the_format_is_refused_whole(tmp_path, run_cli):
+    path = tmp_path / "page.csv"
+    path.write_text("<html><body>Russian forces shelled Kherson.</body></html>\n")
+    for fmt in ("acled-csv", "ucdp-csv", "telegram-csv"):
+        result = run_cli("ingest", str(path), "--format", fmt, "--db", str(tmp_path / "t.db"))
+        assert result.exit_code == 2 and "not a file of this format: the header has no column" in result.stderr
+
+
+def test_issue_12_malformed_telegram_exports_are_one_line_errors(tmp_path, run_cli):
+    good = {"id": 1, "type": "message", "date": "2025-03-20T08:00:00",
+            "text": ["Дежурными средствами ПВО ", {"type": "bold", "text": "уничтожены 5 беспилотников"}]}
+    exports = {"not-object.json": [good, "a string"], "no-date.json": [good, {"id": 2, "text": "Удар по Курску."}],
+               "bad-date.json": [good, {"id": 2, "date": "vendredi", "text": "Удар по Курску."}],
+               "bad-text.json": [good, {"id": 2, "date": "2025-03-20T08:00:00", "text": 5}]}
+    for name, messages in exports.items():
+        (tmp_path / name).write_text(json.dumps({"name": "mod_russia", "messages": messages}))
+        result = run_cli("ingest", str(tmp_path / name), "--format", "telegram-json", "--db", str(tmp_path / "t.db"))
+        assert result.exit_code == 2 and "Traceback" not in result.stderr, result.stderr
+        assert result.stderr.startswith(f"ceasefire: {tmp_path / name}: messages[1]: "), result.stderr
+    for text in ("{", "[]", '{"messages": 3}'):
+        (tmp_path / "x.json").write_text(text)
+        result = run_cli("ingest", str(tmp_path / "x.json"), "--format", "telegram-json", "--db", str(tmp_path / "t.db"))
+        assert result.exit_code == 2 and "not a Telegram JSON export" in result.stderr
+    assert Store.open(str(tmp_path / "t.db")).counts()["documents"] == 1  # the good message, once
 
 
 def test_issue_12_database_passwords_are_never_printed(run_cli):

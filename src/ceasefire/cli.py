@@ -158,7 +158,8 @@ def ingest(inputs: tuple[str, ...], jsonl: str | None, dataset_format: str | Non
     for raw in result.skipped:
         click.echo(f"skipped  {raw.document.id}  (already stored)")
     click.echo(f"{len(result.added)} added ({result.claims} claims, {result.incidents} incidents), "
-               f"{len(result.skipped)} skipped, {len(result.errors)} failed")
+               f"{len(result.skipped)} skipped (already stored), {len(result.errors)} not stored (bad input or "
+               f"failed extraction, each named on stderr)")
     for error in result.errors:
         click.echo(f"ceasefire: {error}", err=True)
     if result.errors:

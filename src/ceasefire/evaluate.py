@@ -17,7 +17,7 @@ from ceasefire.errors import InputError
 from ceasefire.extract import extract_many
 from ceasefire.geo.gazetteer import km, region_key
 from ceasefire.intake.files import make_document
-from ceasefire.records import Extraction, Incident
+from ceasefire.records import Extraction, Incident, RawDocument
 
 ACLED_TYPES = {"Battles", "Explosions/Remote violence", "Violence against civilians", "Strategic developments"}
 RU_CODES = {"RU", "DPR", "LPR", "NAF", "RU-BACKED"}
@@ -384,7 +384,7 @@ def score_ucdp(path: Path) -> UcdpReport:
             continue
         tally.add(geocoder.locate_text(r["where_description"], on=_ucdp_day(r["date_start"])), float(r["latitude"]),
                   float(r["longitude"]), r["adm_1"], f"{r['id']}: {r['where_description']!r}")
-    docs = list(read_ucdp(path))
+    docs = [d for d in read_ucdp(path) if isinstance(d, RawDocument)]
     by_id = {json.loads(d.raw)["id"]: d.document for d in docs}
     results = dict(zip(by_id, extract_many(list(by_id.values()))))
     for r in rows:

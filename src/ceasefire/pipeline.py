@@ -69,7 +69,11 @@ def read_inputs(request: IngestRequest, errors: list[str]) -> Iterator[RawDocume
             if item.startswith(("http://", "https://")):
                 yield fetch_url(item, request.published)
             elif request.dataset_format:
-                yield from read_dataset(item, request.dataset_format)
+                for row in read_dataset(item, request.dataset_format):
+                    if isinstance(row, RawDocument):
+                        yield row
+                    else:  # a bad row is named and skipped; the file's other rows go on
+                        errors.append(row.one_line())
             else:
                 yield read_file(item, request.published)
         except InputError as exc:

@@ -1,4 +1,8 @@
-"""Event datasets in CSV (UCDP GED, ACLED): one document per row, its text the row's description.
+"""Event datasets in CSV (UCDP GED, ACLED) and channel exports: one document per row or message.
+
+Each row is validated by its format's model; a bad row is a `RowProblem` naming FILE:LINE and the problem, and the
+reader goes on with the next row. A problem of the whole file (missing, binary, no header columns the format needs)
+is an `InputError`: nothing of that file is read.
 
 The structured answer columns are kept out of the text on purpose: extraction must read the words,
 and the coded columns stay available to scoring (`ceasefire eval`).
@@ -12,6 +16,9 @@ import json
 import re
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Annotated
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, StringConstraints, ValidationError
 
 from ceasefire.errors import InputError
 from ceasefire.intake.files import MAX_DOCUMENT_BYTES, make_document
@@ -24,7 +31,108 @@ _UCDP_DATE_FORMATS = ("%Y-%m-%d", "%m/%d/%Y %I:%M:%S %p", "%m/%d/%Y %H:%M", "%m/
 _ARTICLE_DATE = re.compile(r",(\d{4}-\d{2}-\d{2}),")
 
 
-def _read_csv(path: Path) -> list[dict[str, str]]:
+class RowProblem(BaseModel):
+    """A row or message that was not read, and why: "FILE:LINE: problem" in one line."""
+
+    error: str
+
+    def one_line(self) -> str:
+        return self.error
+
+
+def _blank_is_none(value: object) -> object:
+    return None if isinstance(value, str) and not value.strip() else value
+
+
+def _ucdp_date(value: object) -> object:
+    if isinstance(value, str):
+        for fmt in _UCDP_DATE_FORMATS:
+            try:
+                return dt.datetime.strptime(value.strip(), fmt).date()
+            except ValueError:
+                continue
+        raise ValueError(f"unknown date format {value.strip()[:30]!r}")
+    return value
+
+
+def _unix_day(value: object) -> object:
+    if not isinstance(value, str) or not value.strip():
+        return _blank_is_none(value)
+    if not value.strip().isdigit():
+        raise ValueError(f"{value.strip()[:20]!r} is not a Unix time")
+    try:
+        return dt.datetime.fromtimestamp(int(value), dt.timezone.utc).date()
+    except (OverflowError, OSError, ValueError):
+        raise ValueError(f"{value.strip()[:20]!r} is not a possible time") from None
+
+
+def _post_day(value: object) -> object:
+    if isinstance(value, str):
+        try:
+            return dt.datetime.fromisoformat(value.strip().replace("Z", "+00:00")).date()
+        except ValueError:
+            raise ValueError(f"unknown date format {value.strip()[:30]!r}") from None
+    return value
+
+
+Id = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+UcdpDay = Annotated[dt.date, BeforeValidator(_ucdp_date)]
+
+
+class _Row(BaseModel):
+    # The other columns of a dataset are kept in the row's raw bytes, not validated.
+    model_config = ConfigDict(extra="ignore")
+
+
+class UcdpRow(_Row):
+    id: Id
+    source_headline: str
+    date_start: UcdpDay
+    date_end: Annotated[UcdpDay | None, BeforeValidator(_blank_is_none)] = None
+    source_article: str = ""
+    source_office: str = ""
+
+
+class AcledRow(_Row):
+    event_id_cnty: Id
+    notes: str
+    source: str = ""
+    # The day ACLED recorded the row, read as the publication day of its notes ("yesterday" counts from it).
+    timestamp: Annotated[dt.date | None, BeforeValidator(_unix_day)] = None
+
+
+class TelegramCsvRow(_Row):
+    text: str
+    date: Annotated[dt.date, BeforeValidator(_post_day)]
+    id: str = ""
+    channel: str = ""
+
+
+class TelegramMessage(_Row):
+    """A message of a Telegram Desktop export; service messages (joins, pins) have no text and are passed over."""
+
+    id: int | str
+    date: Annotated[dt.date, BeforeValidator(_post_day)]
+    type: str = "message"
+    text: str | list[str | dict] = ""
+
+    def plain_text(self) -> str:
+        if isinstance(self.text, str):
+            return self.text
+        return "".join(p if isinstance(p, str) else str(p.get("text", "")) for p in self.text)
+
+
+def _problem(where: str, exc: ValidationError) -> RowProblem:
+    first = exc.errors()[0]
+    field = ".".join(str(x) for x in first["loc"]) or "row"
+    message = first["msg"].removeprefix("Value error, ")
+    return RowProblem(error=" ".join(f"{where}: field {field!r}: {message}".split()))
+
+
+def _read_csv(path: Path, required: tuple[str | tuple[str, ...], ...]) \
+        -> Iterator[tuple[int, dict[str, str] | RowProblem]]:
+    """Each data row with its line number, or the row's problem (a ragged row). The header must name each of
+    `required` (one of a tuple's names)."""
     name = str(path)
     if not path.exists():
         raise InputError(name, "no such file")
@@ -50,101 +158,103 @@ def _read_csv(path: Path) -> list[dict[str, str]]:
             text = raw.decode(encoding)
         except UnicodeDecodeError as exc:
             raise InputError(name, f"neither UTF-8 nor Windows-1252/1251 text (byte {exc.start})") from None
+    reader = csv.DictReader(io.StringIO(text))
     try:
-        reader = csv.DictReader(io.StringIO(text))
-        rows = list(reader)
+        header = reader.fieldnames or []
     except csv.Error as exc:
-        raise InputError(name, f"malformed CSV ({exc})") from None
-    for number, row in enumerate(rows, start=1):  # a ragged row: the file is refused whole, nothing half stored
-        extra, missing = len(row.get(None) or []), sum(v is None for k, v in row.items() if k is not None)
-        if extra or missing:
-            raise InputError(f"{name} (data row {number})", f"{extra or missing} field(s) "
-                             f"{'more' if extra else 'fewer'} than the header; nothing of this file was stored")
-    return rows
-
-
-def _ucdp_date(value: str) -> dt.date | None:
-    for fmt in _UCDP_DATE_FORMATS:
-        try:
-            return dt.datetime.strptime(value.strip(), fmt).date()
-        except ValueError:
-            continue
-    return None
-
-
-def _require(row: dict[str, str], columns: tuple[str, ...], where: str) -> None:
-    missing = [c for c in columns if c not in row]
+        raise InputError(name, f"malformed CSV header ({exc})") from None
+    alternatives = [(c,) if isinstance(c, str) else c for c in required]
+    missing = [" or ".join(names) for names in alternatives if not set(names) & set(header)]
     if missing:
-        raise InputError(where, f"missing column(s) {', '.join(missing)}")
+        raise InputError(name, f"not a file of this format: the header has no column {', '.join(missing)}")
+    while True:
+        try:
+            row = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:  # an unclosed quote or a NUL: the rest of the file cannot be split into rows
+            yield reader.line_num, RowProblem(error=f"{name}:{reader.line_num}: malformed CSV ({exc}); "
+                                                    f"the rest of the file was not read")
+            return
+        where = f"{name}:{reader.line_num}"
+        extra, missing_fields = len(row.get(None) or []), sum(v is None for k, v in row.items() if k is not None)
+        if extra or missing_fields:
+            yield reader.line_num, RowProblem(error=f"{where}: {extra or missing_fields} field(s) "
+                                                    f"{'more' if extra else 'fewer'} than the header")
+        else:
+            yield reader.line_num, row
 
 
-def read_ucdp(path: Path) -> Iterator[RawDocument]:
-    rows = _read_csv(path)
-    for i, row in enumerate(rows, start=2):
-        where = f"{path}:{i}"
-        _require(row, ("id", "source_headline", "date_start"), where)
-        headline = " ".join(h.strip() for h in row["source_headline"].split(";") if h.strip())
+def read_ucdp(path: Path) -> Iterator[RawDocument | RowProblem]:
+    for line, row in _read_csv(path, ("id", "source_headline", "date_start")):
+        if isinstance(row, RowProblem):
+            yield row
+            continue
+        try:
+            event = UcdpRow.model_validate(row)
+        except ValidationError as exc:
+            yield _problem(f"{path}:{line}", exc)
+            continue
+        headline = " ".join(h.strip() for h in event.source_headline.split(";") if h.strip())
         if not headline:
             continue
-        article_date = _ARTICLE_DATE.search(row.get("source_article", ""))
-        published = (dt.date.fromisoformat(article_date.group(1)) if article_date else None) \
-            or _ucdp_date(row.get("date_end", "")) or _ucdp_date(row["date_start"])
+        article_date = _ARTICLE_DATE.search(event.source_article)
+        try:
+            published = dt.date.fromisoformat(article_date.group(1)) if article_date else None
+        except ValueError:
+            published = None
         raw = json.dumps(row, ensure_ascii=False, sort_keys=True).encode("utf-8")
-        yield make_document(raw, headline, published=published, source=row.get("source_office") or "UCDP GED",
-                            title=f"UCDP GED event {row['id']}", content_type="application/x-ucdp-row",
-                            external_id=f"ucdp:{row['id']}")
+        yield make_document(raw, headline, published=published or event.date_end or event.date_start,
+                            source=event.source_office or "UCDP GED", title=f"UCDP GED event {event.id}",
+                            content_type="application/x-ucdp-row", external_id=f"ucdp:{event.id}")
 
 
-def read_acled(path: Path) -> Iterator[RawDocument]:
-    rows = _read_csv(path)
-    for i, row in enumerate(rows, start=2):
-        where = f"{path}:{i}"
-        _require(row, ("event_id_cnty", "notes"), where)
-        if not row["notes"].strip():
+def read_acled(path: Path) -> Iterator[RawDocument | RowProblem]:
+    for line, row in _read_csv(path, ("event_id_cnty", "notes")):
+        if isinstance(row, RowProblem):
+            yield row
             continue
-        published = None
-        if row.get("timestamp", "").isdigit():
-            try:
-                published = dt.datetime.fromtimestamp(int(row["timestamp"]), dt.timezone.utc).date()
-            except (OverflowError, OSError, ValueError):
-                raise InputError(where, f"timestamp {row['timestamp'][:20]!r} is not a time") from None
+        try:
+            event = AcledRow.model_validate(row)
+        except ValidationError as exc:
+            yield _problem(f"{path}:{line}", exc)
+            continue
+        if not event.notes.strip():
+            continue
         raw = json.dumps(row, ensure_ascii=False, sort_keys=True).encode("utf-8")
-        yield make_document(raw, row["notes"], published=published, source=row.get("source") or "ACLED",
-                            title=f"ACLED event {row['event_id_cnty']}", content_type="application/x-acled-row",
-                            external_id=f"acled:{row['event_id_cnty']}")
+        yield make_document(raw, event.notes, published=event.timestamp, source=event.source or "ACLED",
+                            title=f"ACLED event {event.event_id_cnty}", content_type="application/x-acled-row",
+                            external_id=f"acled:{event.event_id_cnty}")
 
 
-def _telegram_document(channel: str, message_id: str, when: str, text: str) -> RawDocument | None:
-    if not text.strip():
-        return None
-    published = None
-    try:
-        published = dt.datetime.fromisoformat(when.replace("Z", "+00:00")).date() if when else None
-    except ValueError:
-        published = None
+def _telegram_document(channel: str, message_id: str, when: str, day: dt.date, text: str) -> RawDocument:
     raw = json.dumps({"channel": channel, "id": message_id, "date": when, "text": text}, ensure_ascii=False,
                      sort_keys=True).encode("utf-8")
-    return make_document(raw, text, published=published, source=f"{channel} (Telegram)",
-                         title=f"{channel} post {message_id}".strip(),
-                         content_type="application/x-telegram-post",
+    return make_document(raw, text, published=day, source=f"{channel} (Telegram)",
+                         title=f"{channel} post {message_id}".strip(), content_type="application/x-telegram-post",
                          external_id=f"telegram:{channel}/{message_id}" if message_id else None)
 
 
-def read_telegram_csv(path: Path) -> Iterator[RawDocument]:
+def read_telegram_csv(path: Path) -> Iterator[RawDocument | RowProblem]:
     """A CSV of channel posts with `date` or `datetime` and `text` or `text_snippet` columns."""
-    rows = _read_csv(path)
     channel = path.stem.split("_dev")[0].split("_holdout")[0]
-    for i, row in enumerate(rows, start=2):
-        text = row.get("text") or row.get("text_snippet") or ""
-        if "text" not in row and "text_snippet" not in row:
-            raise InputError(f"{path}:{i}", "missing column text (or text_snippet)")
-        doc = _telegram_document(row.get("channel") or channel, str(row.get("id") or i),
-                                 row.get("datetime") or row.get("date") or "", text)
-        if doc is not None:
-            yield doc
+    for number, (line, row) in enumerate(_read_csv(path, (("text", "text_snippet"), ("date", "datetime"))), start=2):
+        if isinstance(row, RowProblem):
+            yield row
+            continue
+        fields = {"text": row.get("text") or row.get("text_snippet") or "",
+                  "date": row.get("datetime") or row.get("date") or "", "id": row.get("id") or str(number),
+                  "channel": row.get("channel") or channel}
+        try:
+            post = TelegramCsvRow.model_validate(fields)
+        except ValidationError as exc:
+            yield _problem(f"{path}:{line}", exc)
+            continue
+        if post.text.strip():
+            yield _telegram_document(post.channel, post.id, fields["date"], post.date, post.text)
 
 
-def read_telegram_json(path: Path) -> Iterator[RawDocument]:
+def read_telegram_json(path: Path) -> Iterator[RawDocument | RowProblem]:
     """A Telegram Desktop channel export (result.json): messages whose text is a string or a list of parts."""
     if not path.exists():
         raise InputError(str(path), "no such file")
@@ -154,18 +264,27 @@ def read_telegram_json(path: Path) -> Iterator[RawDocument]:
         raise InputError(str(path), f"not a Telegram JSON export ({exc})") from None
     if not isinstance(data, dict) or not isinstance(data.get("messages"), list):
         raise InputError(str(path), "not a Telegram JSON export (no messages list)")
-    channel = data.get("name") or path.stem
-    for message in data["messages"]:
-        parts = message.get("text", "")
-        text = parts if isinstance(parts, str) else "".join(p if isinstance(p, str) else p.get("text", "")
-                                                            for p in parts)
-        doc = _telegram_document(channel, str(message.get("id", "")), message.get("date", ""), text)
-        if doc is not None:
-            yield doc
+    channel = str(data.get("name") or path.stem)
+    for number, message in enumerate(data["messages"]):
+        where = f"{path}: messages[{number}]"
+        if not isinstance(message, dict):
+            yield RowProblem(error=f"{where}: expected a JSON object")
+            continue
+        if message.get("type", "message") != "message":
+            continue
+        try:
+            post = TelegramMessage.model_validate(message)
+        except ValidationError as exc:
+            yield _problem(where, exc)
+            continue
+        text = post.plain_text()
+        if text.strip():
+            yield _telegram_document(channel, str(post.id), message["date"], post.date, text)
 
 
-def read_dataset(path: str | Path, fmt: str) -> Iterator[RawDocument]:
-    """Yield one document per row of a dataset file in the named format (see DATASET_FORMATS)."""
+def read_dataset(path: str | Path, fmt: str) -> Iterator[RawDocument | RowProblem]:
+    """Yield one document per row of a dataset file in the named format (see DATASET_FORMATS), or the row's
+    problem; a problem of the whole file raises InputError."""
     readers = {"ucdp-csv": read_ucdp, "acled-csv": read_acled, "telegram-csv": read_telegram_csv,
                "telegram-json": read_telegram_json}
     if fmt not in readers:
