@@ -269,3 +269,16 @@ def test_issue_12_a_windows_1251_csv_is_read_as_cyrillic_and_1252_as_latin(tmp_p
         ["Российские войска обстреляли Херсон 20 марта 2025 года."]
     assert [d.document.text for d in read_dataset(tmp_path / "fr.csv", "acled-csv")] == \
         ["Les forces russes ont bombardé Kherson le 20 mars 2025."]
+
+
+def test_issue_12_nul_bytes_anywhere_and_utf16_json_lines(tmp_path, run_cli):
+    late_nul = tmp_path / "late.txt"
+    late_nul.write_bytes(b"Russian forces shelled Kherson. " * 400 + b"\x00\x01binary tail")
+    result = run_cli("ingest", str(late_nul), "--db", str(tmp_path / "t.db"))
+    assert result.exit_code == 2 and "binary file (a NUL byte at byte 12800)" in result.stderr
+    utf16 = tmp_path / "w.jsonl"
+    utf16.write_bytes('{"id": 1, "text": "Russian forces shelled Kherson.", "published": "2025-03-20"}\r\n'
+                      '{"id": 2, "text": "Ukrainian drones hit Belgorod.", "published": "2025-03-20"}\r\n'
+                      .encode("utf-16"))
+    result = run_cli("ingest", "--jsonl", str(utf16), "--db", str(tmp_path / "t.db"))
+    assert result.exit_code == 0 and "2 added" in result.stdout, result.stderr

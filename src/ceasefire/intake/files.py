@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import io
 import json
 import re
 from collections.abc import Iterator
@@ -32,8 +33,9 @@ def decode_text(raw: bytes, source: str) -> str:
             raise InputError(source, f"not valid UTF-16 text ({exc.reason} at byte {exc.start})") from None
     if raw.startswith(b"%PDF"):
         raise InputError(source, "a PDF file; extract its text first (for example with pdftotext) and ingest that")
-    if b"\x00" in raw[:8192]:
-        raise InputError(source, "binary file (contains NUL bytes), expected text")
+    nul = raw.find(b"\x00")
+    if nul >= 0:  # anywhere: a text with a binary tail is not a report
+        raise InputError(source, f"binary file (a NUL byte at byte {nul}), expected text")
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -167,7 +169,13 @@ def read_jsonl(path: str | Path) -> Iterator[JsonlLine]:
     if p.is_dir():
         raise InputError(name, "is a directory, expected a JSON-lines file")
     with p.open("rb") as fh:
-        for line_no, raw_line in enumerate(fh, start=1):
+        head = fh.read(2)
+        fh.seek(0)
+        # A UTF-16 file (Windows tools write it with a BOM) is read as text lines; otherwise each line is decoded
+        # on its own, so that one bad line costs only itself.
+        lines = (line.encode("utf-8") for line in io.TextIOWrapper(fh, encoding="utf-16", errors="replace")) \
+            if head in (b"\xff\xfe", b"\xfe\xff") else fh
+        for line_no, raw_line in enumerate(lines, start=1):
             if not raw_line.strip():
                 continue
             where = f"{name}:{line_no}"
