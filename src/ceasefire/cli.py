@@ -556,6 +556,8 @@ def export_cmd(db: str | None, fmt: str, what: str, agreement: str | None, start
         text = exports.to_csv(store, what, filters)
     if out_file:
         try:
+            if fmt == "jsonl":  # the dump holds subscription secrets: a new file is readable by its owner only
+                Path(out_file).touch(mode=0o600)
             Path(out_file).write_text(text, encoding="utf-8")
         except OSError as exc:
             raise InputError(out_file, f"cannot write ({exc.strerror})") from None
@@ -569,19 +571,36 @@ def export_cmd(db: str | None, fmt: str, what: str, agreement: str | None, start
 @click.argument("dump_file", metavar="FILE.jsonl")
 @reports_input_errors
 def import_cmd(db: str | None, dump_file: str) -> None:
-    """Import a JSON-lines dump made by `export --format jsonl` (all or nothing; existing rows are kept)."""
-    from ceasefire.publish.exports import load
+    """Import a JSON-lines dump made by `export --format jsonl`: all or nothing — every bad line is named and then
+    nothing is imported; rows the store already has are kept."""
+    from ceasefire.publish.exports import DumpError, load
     from ceasefire.store import Store
 
     path = Path(dump_file)
     if not path.exists():
         raise InputError(dump_file, "no such file")
+    if path.is_dir():
+        raise InputError(dump_file, "is a folder, not a dump file")
     try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except UnicodeDecodeError:
-        raise InputError(dump_file, "not UTF-8 text") from None
-    counts = load(Store.open(db), lines, dump_file)
-    click.echo(", ".join(f"{n} {table}" for table, n in counts.items()) or "nothing new", err=False)
+        data = path.read_bytes()
+    except OSError as exc:
+        raise InputError(dump_file, f"cannot read ({exc.strerror})") from None
+    if not data.strip():
+        raise InputError(dump_file, "empty file: nothing to import")
+    try:
+        content = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        raise InputError(f"{dump_file}:{line}", "not UTF-8 text") from None
+    # Split on newlines only: str.splitlines() also splits at U+2028 and other separators that a dump keeps
+    # unescaped inside a report's text.
+    try:
+        counts = load(Store.open(db), content.split("\n"), dump_file)
+    except DumpError as exc:
+        for bad in exc.bad:
+            click.echo(f"ceasefire: {' '.join(str(bad).split())}", err=True)
+        raise
+    click.echo(", ".join(f"{n} {table}" for table, n in counts.items()) or "nothing new")
 
 
 @cli.group(name="eval")

@@ -269,32 +269,44 @@ def latest_day(store: Store) -> dt.date | None:
 
 
 # Reports come from parties at war and from the open web: every value that reaches a briefing is text, never
-# markup. Bidirectional controls (which can make a line read other than it is) are dropped everywhere; the HTML
-# briefing escapes everything (its templates end in .j2, which select_autoescape would not recognise); the
-# Markdown briefing escapes what a Markdown viewer would render as HTML.
-_BIDI_CONTROLS = dict.fromkeys(map(ord, "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f"))
+# markup. Bidirectional controls (which can make a line read other than it is: "Trojan Source", CVE-2021-42574) are
+# dropped everywhere; the HTML environment escapes every value of every template it loads (autoescape=True, not a
+# choice by file name, which would miss the .j2 ending); the Markdown environment escapes whatever a Markdown viewer
+# would render as live: raw HTML (< > &), links and images ([ ] — no link can form without them, so a value's
+# "(javascript:…)" stays text), code spans (`), the escape character itself (\), and line breaks, which would
+# let a value start a heading, a list or a link definition of its own. No value from a document becomes a link in
+# either format; a briefing cites documents by id.
+BIDI_CONTROLS = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c"
+_DROP_BIDI = dict.fromkeys(map(ord, BIDI_CONTROLS))
+_MARKDOWN_ESCAPES = {ord("&"): "&amp;", ord("<"): "&lt;", ord(">"): "&gt;", ord("\\"): "\\\\", ord("`"): "\\`",
+                     ord("["): "\\[", ord("]"): "\\]", ord("\n"): " ", ord("\r"): " ", ord("\u2028"): " ",
+                     ord("\u2029"): " "}
 
 
-def _plain(value):
-    return value.translate(_BIDI_CONTROLS) if isinstance(value, str) else value
+def plain(value):
+    """A value with its bidirectional controls dropped (anything that is not a string is returned as it is)."""
+    return value.translate(_DROP_BIDI) if isinstance(value, str) else value
 
 
 def _markdown_safe(value):
-    value = _plain(value)
-    if isinstance(value, str):
-        return value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    return value
+    value = plain(value)
+    return value.translate(_MARKDOWN_ESCAPES) if isinstance(value, str) else value
 
 
 def _environment(html: bool) -> Environment:
     env = Environment(loader=PackageLoader("ceasefire", "templates"), autoescape=html, trim_blocks=True,
                       lstrip_blocks=True, keep_trailing_newline=True,
-                      finalize=_plain if html else _markdown_safe)
+                      finalize=plain if html else _markdown_safe)
     env.globals["party_name"] = lambda p: PARTY_NAMES.get(p, p)
     return env
 
 
 _ENVIRONMENTS = {"html": _environment(html=True), "md": _environment(html=False)}
+
+
+def render_page(template: str, **context) -> str:
+    """An HTML page from `templates/`, every value escaped (the dashboard uses it as the briefing does)."""
+    return _ENVIRONMENTS["html"].get_template(template).render(**context)
 
 
 def render(briefing: Briefing, fmt: str) -> str:

@@ -15,11 +15,14 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from pydantic import ValidationError
-from sqlalchemy import Connection, select
+from sqlalchemy import Column, Connection, Date, DateTime, Float, Integer, LargeBinary, Table, select, text
+from sqlalchemy.exc import DataError, IntegrityError
 
 from ceasefire.errors import InputError
-from ceasefire.records import Claim, Event, Finding
-from ceasefire.store import Store, schema
+from ceasefire.publish.alerts import Subscription
+from ceasefire.publish.brief import plain
+from ceasefire.records import Claim, Contradiction, Document, Event, Finding, Incident, Review
+from ceasefire.store import FULL_REFRESH, Store, schema
 
 FORMATS = ("csv", "geojson", "acled", "jsonl")
 WHAT = ("events", "findings", "claims")
@@ -29,9 +32,13 @@ ACLED_COLUMNS = ["event_id_cnty", "event_date", "year", "time_precision", "disor
                  "interaction", "civilian_targeting", "iso", "region", "country", "admin1", "admin2", "admin3",
                  "location", "latitude", "longitude", "geo_precision", "source", "source_scale", "notes",
                  "fatalities", "tags", "timestamp"]
-# Tables of the dump, in an order that respects foreign keys.
+# Tables of the dump, parents before the rows that refer to them (foreign keys hold on SQLite and PostgreSQL).
+# Subscriptions carry their secrets: the dump is as sensitive as the store (README, "Dumps").
 DUMP_TABLES = ["documents", "claims", "incidents", "contradictions", "events", "event_incidents", "findings",
-               "reviews"]
+               "reviews", "subscriptions", "deliveries", "quarantine"]
+# Bookkeeping left out: the importing store has its own schema version, and an import marks a refresh of
+# everything instead of copying the marks (tests/test_issue_12_dump.py checks that no other table is missing).
+NOT_DUMPED = ["schema_migrations", "pending_refresh"]
 
 
 @dataclass(frozen=True)
@@ -94,6 +101,12 @@ _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def _cell(value):
+    """A value as a CSV or ACLED export writes it: without bidirectional controls (a spreadsheet would show text
+    after a U+202E reversed), and never starting as a formula (checked once the controls are gone, so that U+202E
+    followed by "=cmd" is caught too). Exports are views for reading, and the GeoJSON one drops the controls as
+    well; the exact text, controls included, stays in the store, the JSON-lines dump and the API, whose span
+    offsets count them."""
+    value = plain(value)
     return f"'{value}" if isinstance(value, str) and value.startswith(_FORMULA_START) else value
 
 
@@ -116,7 +129,7 @@ def to_geojson(store: Store, what: str, f: ExportFilter) -> str:
         raise InputError("--what claims", "claims have no place; export them as csv or jsonl")
     features = []
     for r in _records(store, what, f):
-        props = _flat(r, what)
+        props = {k: plain(v) for k, v in _flat(r, what).items()}  # no formula guard: GeoJSON is not a sheet
         lon, lat = props.pop("lon"), props.pop("lat")
         geometry = {"type": "Point", "coordinates": [lon, lat]} if lon is not None else None
         features.append({"type": "Feature", "geometry": geometry,
@@ -153,65 +166,250 @@ def to_acled(store: Store, f: ExportFilter) -> str:
     return out.getvalue()
 
 
+def _line(table: Table, row: dict) -> str:
+    data = dict(row)
+    for column in table.columns:
+        if isinstance(column.type, LargeBinary) and data.get(column.name) is not None:
+            data[column.name] = base64.b64encode(data[column.name]).decode("ascii")
+    return json.dumps({"table": table.name, "row": data}, ensure_ascii=False, default=str)
+
+
 def dump(store: Store) -> Iterator[str]:
-    """Every stored row as one JSON line {"table": …, "row": …}; raw bytes in base64."""
+    """Every row of every table in DUMP_TABLES as one JSON line {"table": …, "row": …}, bytes in base64.
+
+    Rows come in key order, so that dumping a restored store gives the same lines again.
+    """
 
     def rows(conn: Connection) -> list[str]:
         out = []
         for name in DUMP_TABLES:
             table = schema.metadata.tables[name]
-            for row in conn.execute(select(table)).mappings():
-                data = dict(row)
-                if "raw" in data:
-                    data["raw"] = base64.b64encode(data["raw"]).decode("ascii")
-                out.append(json.dumps({"table": name, "row": data}, ensure_ascii=False, default=str))
+            for row in conn.execute(select(table).order_by(*table.primary_key.columns)).mappings():
+                out.append(_line(table, dict(row)))
         return out
 
     yield from store.read(rows)
 
 
+# JSON kept in these columns is read back as records: a dump's must validate, or the restored store would fail
+# on its first read instead of at the import.
+_RECORD_COLUMNS = {("claims", "data"): Claim, ("incidents", "data"): Incident,
+                   ("contradictions", "data"): Contradiction, ("events", "data"): Event,
+                   ("findings", "data"): Finding, ("reviews", "data"): Review, ("subscriptions", "data"): Subscription,
+                   ("quarantine", "document"): Document}
+# Rows of these tables feed or are the events and findings: importing any marks a refresh of everything.
+_JUDGED = {"documents", "claims", "incidents", "contradictions", "events", "event_incidents", "findings", "reviews"}
+
+
+@dataclass(frozen=True)
+class BadLine:
+    source: str
+    line: int
+    problem: str
+
+    def __str__(self) -> str:
+        return f"{self.source}:{self.line}: {self.problem}"
+
+
+class DumpError(InputError):
+    """A dump with bad lines: each is named in `bad`, and nothing of the dump was imported."""
+
+    def __init__(self, source: str, bad: list[BadLine]):
+        super().__init__(source, f"{len(bad)} bad line{'s' if len(bad) != 1 else ''}; nothing was imported")
+        self.bad = sorted(bad, key=lambda b: b.line)
+
+
+@dataclass(frozen=True)
+class DumpRow:
+    line: int
+    table: Table
+    values: dict
+
+
+class _Bad(Exception):
+    """The problem of one line of a dump."""
+
+
+def _shown(value: object) -> str:
+    shown = repr(value)  # repr escapes control characters, so a hostile value cannot garble the terminal
+    return shown if len(shown) <= 60 else shown[:57] + "..."
+
+
+# Integer columns are 32-bit on PostgreSQL: a larger number is refused on either database.
+_INT_RANGE = range(-2**31, 2**31)
+
+
+def _expects(column: Column) -> str:
+    kind = column.type
+    if isinstance(kind, LargeBinary):
+        return "base64 text"
+    if isinstance(kind, DateTime):
+        return "an ISO date and time"
+    if isinstance(kind, Date):
+        return "an ISO date"
+    if isinstance(kind, Integer):
+        return "a 32-bit integer"
+    if isinstance(kind, Float):
+        return "a finite number"
+    return "text"
+
+
+def _value(table: Table, column: Column, value: object) -> object:
+    """The value to store for a dump's JSON value, converted to the column's type (raises _Bad)."""
+    kind, where = column.type, f"{table.name}.{column.name}"
+    if value is None:
+        if column.nullable:
+            return None
+        raise _Bad(f"{where} is null but needs a value")
+    wrong = _Bad(f"{where} should be {_expects(column)}, not {_shown(value)}")
+    if isinstance(kind, Integer):
+        if type(value) is int and value in _INT_RANGE:
+            return value
+        raise wrong
+    if isinstance(kind, Float):
+        if type(value) in (int, float) and -1e308 < value < 1e308:  # also refuses NaN and infinities
+            return float(value)
+        raise wrong
+    if not isinstance(value, str):
+        raise wrong
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:  # "\ud800" is valid JSON but no database stores it
+        raise _Bad(f"{where} holds a lone surrogate, which is not text") from None
+    try:
+        if isinstance(kind, LargeBinary):
+            return base64.b64decode(value, validate=True)
+        if isinstance(kind, DateTime):
+            return dt.datetime.fromisoformat(value)
+        if isinstance(kind, Date):
+            return dt.date.fromisoformat(value)
+    except ValueError:  # binascii.Error, the base64 one, is a ValueError too
+        raise wrong from None
+    if kind.length and len(value) > kind.length:
+        raise _Bad(f"{where} is longer than {kind.length} characters")
+    record = _RECORD_COLUMNS.get((table.name, column.name))
+    if record is not None:
+        try:
+            record.model_validate_json(value)
+        except ValidationError as exc:
+            first = exc.errors()[0]
+            field = ".".join(str(part) for part in first["loc"])
+            raise _Bad(f"{where} is not a valid {record.__name__} ({field + ': ' if field else ''}{first['msg']})") \
+                from None
+    return value
+
+
+def _parse(line: str, n: int) -> DumpRow:
+    """One line of a dump, checked against the schema (raises _Bad naming its first problem)."""
+    try:
+        item = json.loads(line)
+    except json.JSONDecodeError as exc:
+        raise _Bad(f"not JSON ({exc.msg}, column {exc.colno}; a truncated line?)") from None
+    except RecursionError:
+        raise _Bad("JSON nested too deeply") from None
+    if not isinstance(item, dict) or set(item) != {"table", "row"}:
+        raise _Bad('not a line of a ceasefire dump (expected {"table": …, "row": {…}})')
+    name, row = item["table"], item["row"]
+    if name in NOT_DUMPED:
+        raise _Bad(f"table {name!r} is never imported (each store keeps its own)")
+    if name not in DUMP_TABLES:
+        raise _Bad(f"unknown table {_shown(name)}")
+    if not isinstance(row, dict):
+        raise _Bad(f"the row of {name} is not a JSON object")
+    table = schema.metadata.tables[name]
+    unknown = sorted(set(row) - set(table.columns.keys()))
+    if unknown:
+        raise _Bad(f"unknown column{'s' if len(unknown) > 1 else ''} of {name}: "
+                   f"{', '.join(_shown(c) for c in unknown[:5])}")
+    keys = [c.name for c in table.primary_key.columns]
+    if any(row.get(k) is None for k in keys):
+        raise _Bad(f"a row of {name} without its primary key ({', '.join(keys)})")
+    missing = [c.name for c in table.columns if c.name not in row and not c.nullable and c.default is None]
+    if missing:
+        raise _Bad(f"a row of {name} without {', '.join(missing)}")
+    return DumpRow(n, table, {k: _value(table, table.columns[k], v) for k, v in row.items()})
+
+
+def _store_row(conn: Connection, item: DumpRow) -> bool:
+    """Insert one row of a dump unless the store has it (False then); raises _Bad for a row the store refuses."""
+    try:
+        with conn.begin_nested():  # a refused row is undone alone, so that every bad line can be named
+            return _insert(conn, item.table, item.values)
+    except (IntegrityError, DataError) as exc:  # a duplicate sha256; on PostgreSQL a NUL character in text
+        raise _Bad(f"refused by the database ({str(exc.orig).strip().splitlines()[0]})") from None
+
+
+def _insert(conn: Connection, table: Table, values: dict) -> bool:
+    number = table.autoincrement_column
+    if number is None:
+        keys = list(table.primary_key.columns)
+        if conn.execute(select(*keys).where(*[c == values[c.name] for c in keys])).first() is not None:
+            return False
+    else:
+        # A log entry (quarantine, delivery) is numbered by its own store: it is the same entry when everything but
+        # its number is the same, and one numbered like another entry of this store is stored under a new number.
+        same = [table.c[k].is_not_distinct_from(v) for k, v in values.items() if k != number.name]
+        if conn.execute(select(number).where(*same)).first() is not None:
+            return False
+        if conn.execute(select(number).where(number == values[number.name])).first() is not None:
+            values = {k: v for k, v in values.items() if k != number.name}
+    for fk in table.foreign_keys:
+        value = values.get(fk.parent.name)
+        if value is not None and conn.execute(select(fk.column).where(fk.column == value)).first() is None:
+            raise _Bad(f"{table.name}.{fk.parent.name} {_shown(value)}: no such {fk.column.table.name} row in the "
+                       "dump or the store")
+    conn.execute(table.insert().values(**values))
+    return True
+
+
 def load(store: Store, lines: Iterable[str], source: str) -> dict[str, int]:
-    """Import a dump into the store in one transaction; rows already present (same id) are skipped.
+    """Import a dump made by `dump`: all of it in one transaction, or nothing if any line is bad.
+
+    Every line is checked (a JSON object of a dumped table, known columns, values of the columns' types, the primary
+    key, base64 bytes, records that validate, rows it refers to present) before anything is kept. Rows the store
+    already has (same primary key) are kept as they are. Importing anything that events or findings are made of marks
+    a refresh of everything, which the next `ingest`, `findings` or `brief` runs.
+
+    Returns:
+        The number of rows stored, by table.
 
     Raises:
-        InputError: a line that is not JSON or names no known table; nothing is written then.
+        DumpError: bad lines, each named with its line number; nothing is written then.
+        InputError: a dump with no rows.
     """
-    parsed = []
+    bad: list[BadLine] = []
+    parsed: list[DumpRow] = []
     for n, line in enumerate(lines, start=1):
         if not line.strip():
             continue
         try:
-            item = json.loads(line)
-            table = schema.metadata.tables[item["table"]]
-            row = dict(item["row"])
-        except (ValueError, KeyError, TypeError):
-            raise InputError(f"{source}:{n}", "not a line of a ceasefire JSON-lines dump") from None
-        if item["table"] not in DUMP_TABLES:
-            raise InputError(f"{source}:{n}", f"table {item['table']!r} cannot be imported")
-        for column in table.columns:
-            value = row.get(column.name)
-            if value is None:
-                continue
-            kind = column.type.python_type if hasattr(column.type, "python_type") else None
-            if column.name == "raw":
-                row["raw"] = base64.b64decode(value)
-            elif kind is dt.date:
-                row[column.name] = dt.date.fromisoformat(value)
-            elif kind is dt.datetime:
-                row[column.name] = dt.datetime.fromisoformat(value)
-        parsed.append((table, row))
+            parsed.append(_parse(line, n))
+        except _Bad as exc:
+            bad.append(BadLine(source, n, str(exc)))
+    if not parsed and not bad:
+        raise InputError(source, "no rows: an empty dump restores nothing")
+    # Parents first, whatever the order of the lines, so that a row's references are checked against stored rows.
+    parsed.sort(key=lambda item: DUMP_TABLES.index(item.table.name))
 
     def write(conn: Connection) -> dict[str, int]:
         counts: dict[str, int] = {}
-        for table, row in parsed:
-            keys = [c for c in table.primary_key.columns]
-            exists = conn.execute(select(*keys).where(*[c == row[c.name] for c in keys])).first()
-            if exists is None:
-                conn.execute(table.insert().values(**row))
-                counts[table.name] = counts.get(table.name, 0) + 1
-        return counts
+        for item in parsed:
+            try:
+                if _store_row(conn, item):
+                    counts[item.table.name] = counts.get(item.table.name, 0) + 1
+            except _Bad as exc:
+                bad.append(BadLine(source, item.line, str(exc)))
+        if bad:
+            raise DumpError(source, bad)  # rolls the whole import back
+        if _JUDGED & set(counts):
+            conn.execute(schema.pending_refresh.insert().values(doc_id=FULL_REFRESH,
+                                                               at=dt.datetime.now(dt.timezone.utc)))
+        if conn.dialect.name == "postgresql":
+            for name in counts:  # rows came with their numbers: the next number must follow them
+                column = schema.metadata.tables[name].autoincrement_column
+                if column is not None:
+                    conn.execute(text(f"SELECT setval(pg_get_serial_sequence('{name}', '{column.name}'), "
+                                      f"COALESCE((SELECT MAX({column.name}) FROM {name}), 0) + 1, false)"))
+        return {name: counts[name] for name in DUMP_TABLES if name in counts}
 
-    try:
-        return store.write(write)
-    except ValidationError as exc:
-        raise InputError(source, f"invalid record ({exc.errors()[0]['msg']})") from None
+    return store.write(write)
