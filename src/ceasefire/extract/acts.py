@@ -35,7 +35,7 @@ _CLOSE_COMBAT = {"grenade launcher", "heavy machine gun", "small arms"}
 _INDIRECT_FIRE = {"artillery", "mortar", "tank", "MLRS", "rocket", "missile", "ballistic missile", "cruise missile"}
 _FACILITY_RX = [(cat, _rx("|".join(re.escape(w).replace(r"\ ", r"\s+") for w in words)))
                 for cat, words in FACILITY_CATEGORIES.items()]
-_CLAUSE_SPLIT = re.compile(r";\s+|,\s+(?:and|while|whereas|but)\s+(?=\S)|\s+while\s+|\.\s+")
+_CLAUSE_SPLIT = re.compile(r";\s++|,\s++(?:and|while|whereas|but)\s++(?=\S)|(?<!\s)\s++while\s++|\.\s++")
 PEOPLE = _rx(r"soldiers?|servicem[ae]n|troops|prisoners?|POWs?|fighters|militants|mercenaries|officers?|"
              r"pilots?|crew|marines|paratroopers|civilians?|people|residents?")
 FORCE_WORDS = _rx(r"forces|troops|military|army|positions?|soldiers?|servicem[ae]n|units?|brigades?|infantry|"

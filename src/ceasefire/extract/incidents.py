@@ -241,7 +241,7 @@ def _side_taking_over(sent: SpacySpan, leaving: str) -> tuple[str, str] | None:
 
 
 # "Ukrainian positions", "Russian lines": a side's ground named as what was attacked, not who attacked.
-_HELD_AFTER = re.compile(r"[\w'’-]+\s+(?:\w+\s+)?(?:positions|lines|strongpoints|trenches|territory|soil|defen[cs]es)\b",
+_HELD_AFTER = re.compile(r"(?<![\w'’])[\w'’-]{1,60}+\s++(?:\w{1,40}+\s++)?(?:positions|lines|strongpoints|trenches|territory|soil|defen[cs]es)\b",
                          re.IGNORECASE)
 
 

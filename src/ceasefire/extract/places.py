@@ -34,10 +34,10 @@ _STOP = {"Russian", "Ukrainian", "Russia's", "Ukraine's", "Russia", "Ukraine", "
          "Ukrinform", "Suspilne", "RIA", "Novosti", "BBC", "CNN", "AP", "AFP", "He", "She", "They", "It",
          "His", "Her", "Their", "Its", "This", "That", "These", "Those", "UAV", "UAVs", "MoD", "Shahed",
          "Shaheds", "Grad", "Iskander", "Kalibr", "Kinzhal", "HIMARS", "FPV", "KAB", "KABs", "Geran"}
-_FACILITY_AFTER = re.compile(r"\s+(?:(?:steel|iron|oil|power|thermal|chemical|coke|shopping|railway|tractor|"
+_FACILITY_AFTER = re.compile(r"(?<!\s)\s++(?:(?:steel|iron|oil|power|thermal|chemical|coke|shopping|railway|tractor|"
                              r"metallurgical|machine-building|aircraft|car|glass|cement)\s+)?"
                              r"(?:factory|plant|works|mall|airport|airfield|refinery|combine)\b")
-_FEATURE_AFTER = re.compile(r"\s+(?:River|Street|St\.|Park|Avenue|Square|Lane|Road|Highway|Boulevard|Prospekt|"
+_FEATURE_AFTER = re.compile(r"(?<!\s)\s++(?:River|Street|St\.|Park|Avenue|Square|Lane|Road|Highway|Boulevard|Prospekt|"
                             r"Embankment|Bridge|Station|Patriarchate|Church|Cathedral|Monastery|Lavra|Plant|Factory|"
                             r"Mall|Hotel|Stadium|School|University|Hospital|Market|Reservoir|Lake|Canal|Forest|"
                             r"Poshta|Airport|Port|Palace|Museum|Temple|Ln|Hall|Theatre|Theater|Zoo)\b")
@@ -45,14 +45,14 @@ _MEASURED_BEFORE = re.compile(r"(?:\d|\b(?:one|two|three|four|five|six|seven|eig
                               r"\s*(?:km|kilomet\w+)(?:\s+(?:north|south)?[\s-]?(?:east|west)?)?\s+\Z", re.I)
 _NEAR_PREPS = {"near", "outside", "around", "outskirts", "vicinity", "proximity", "close", "next"}
 _DIRECTION_BEFORE = re.compile(r"\b(?:north|south|east|west)(?:ern)?(?:[\s-]?(?:east|west)(?:ern)?)?\s+\Z", re.I)
-_NAME_BEFORE = re.compile(r"(?P<name>[A-Z][\w'’-]+(?:[\s-][A-Z][\w'’-]+)?)(?:\s+(?:village|town|settlement|city))?"
+_NAME_BEFORE = re.compile(r"(?<![\w'’-])(?P<name>[A-Z][\w'’-]++(?:\s[A-Z][\w'’-]++)?)(?:\s+(?:village|town|settlement|city))?"
                           r"\s*,?\s+(?:(?:on|in|at)\s+the\s+)?(?:(?:north|south|east|west)(?:ern)?[\s-]*)*\Z")
-_MARKED_SETTLEMENT = re.compile(r"(?<![\w'’-])(?P<name>[A-Z][\w'’-]+(?:[\s-][A-Z][\w'’-]+)?)(?=\s+"
+_MARKED_SETTLEMENT = re.compile(r"(?<![\w'’-])(?P<name>[A-Z][\w'’-]++(?:\s[A-Z][\w'’-]++)?)(?=\s+"
                                 r"(?:village|town|settlement|hamlet)\b)|\b(?:village|town|settlement|hamlet)\s+"
-                                r"(?:of\s+)?(?P<after>[A-Z][\w'’-]+(?:[\s-][A-Z][\w'’-]+)?)")
-_CITY_DISTRICT = re.compile(r"(?P<city>[A-Z][\w-]+)['’]s\s+(?P<district>[A-Z][\w-]+)\s+"
+                                r"(?:of\s+)?(?P<after>[A-Z][\w'’-]++(?:\s[A-Z][\w'’-]++)?)")
+_CITY_DISTRICT = re.compile(r"(?<![\w-])(?P<city>[A-Z][\w-]++)['’]s\s+(?P<district>[A-Z][\w-]++)\s+"
                             r"(?:district|raion|neighbou?rhood|quarter)\b"
-                            r"|(?P<district2>[A-Z][\w-]+)\s+district(?:/suburb)?\s+of\s+(?P<city2>[A-Z][\w-]+)")
+                            r"|(?<![\w-])(?P<district2>[A-Z][\w-]++)\s+district(?:/suburb)?\s+of\s+(?P<city2>[A-Z][\w-]++)")
 _CYR_NAME = (r"[А-ЯЁІЇЄҐ][а-яёіїєґ'’ʼ-]+(?:[\s-][А-ЯЁІЇЄҐ][а-яёіїєґ'’ʼ-]+(?![\w'’ʼ-])"
              r"(?!\s+(?i:област\w*|обл\.?|кра[йюяе])))?")  # "Степовое Запорожской области": one word
 # Ukrainian and Russian locative phrases; a region in the genitive after the name is kept as its hint.
@@ -64,10 +64,10 @@ _CYR_MENTION = re.compile(
     r"(?P<region>\s+(?i:област\w*|обл\.?|кра[йюяе]))?"
     r"(?P<hint>\s+[А-ЯЁІЇЄҐ][\w'’-]+\s+(?i:област\w*|обл\.?))?")
 _REGION_HINT = re.compile(r"(?:region|oblast|province|област|обл\b|кра[йюяе])", re.I)
-_REGION_AFTER = re.compile(r"\s+(?:region|oblast|Oblast|Region|province|област\w*|обл\.?)(?![\w])")
+_REGION_AFTER = re.compile(r"(?<!\s)\s++(?:region|oblast|Oblast|Region|province|област\w*|обл\.?)(?![\w])")
 _REGION_WORDS = re.compile(r"\b(?:Oblast|Region|Raion|District|Obl)\b", re.I)
-_SECTOR_AFTER = re.compile(r"\s+(?:sector|direction|axis)\b")
-_CITY_AFTER = re.compile(r"\s+of\s+(?:the\s+city\s+of\s+)?([A-Z][\w'’-]+)")
+_SECTOR_AFTER = re.compile(r"(?<!\s)\s++(?:sector|direction|axis)\b")
+_CITY_AFTER = re.compile(r"(?<!\s)\s++of\s+(?:the\s+city\s+of\s+)?([A-Z][\w'’-]+)")
 _PREP_RANK = {"proximity": 0, "close": 0, "next": 0, "near": 0, "in": 1, "at": 1, "outside": 0, "around": 0, "village": 0, "town": 0, "city": 0,
               "settlement": 0, "outskirts": 0, "vicinity": 0}
 
@@ -181,7 +181,7 @@ def _marked_mentions(text: str) -> list[_Ranked]:
 
 # A town's name before one of these names a time zone, a government, a church or a negotiation, not a place:
 # "10:20 Moscow time", "the Kyiv regime", "the Minsk agreements", "the Istanbul talks", "the Normandy format".
-_NAMES_A_NON_PLACE = re.compile(r"\b[A-Z][\w'’-]+(?=\s+(?i:time|regime|patriarchate|agreements?|accords?|protocols?|"
+_NAMES_A_NON_PLACE = re.compile(r"(?<![\w'’])[A-Z][\w'’-]{0,60}+(?=\s+(?i:time|regime|patriarchate|agreements?|accords?|protocols?|"
                                 r"talks|format|process|summit|declaration|communiqu[eé]|memorandum)\b)")
 
 
@@ -315,11 +315,11 @@ _CAPITALISED = re.compile(r"(?<![\w'’-])[A-ZА-ЯЁІЇЄҐ][a-zа-яёіїє�
                           r"(?![\w'’-])")
 _CYRILLIC_WORD = re.compile(r"[А-ЯЁІЇЄҐ]")
 _SENTENCE_START = re.compile(r"(?:^|[.!?:;]\s*|\n\s*)\Z")
-_HINT_AFTER = re.compile(r",\s+([A-Z][\w'’-]+(?:\s+(?:region|oblast|Oblast|Region))?)|\s+\(([A-Z][\w'’-]+)\)")
+_HINT_AFTER = re.compile(r",\s++([A-Z][\w'’-]++(?:\s+(?:region|oblast|Oblast|Region))?)|(?<!\s)\s++\(([A-Z][\w'’-]++)\)")
 # "Kyiv says …", "Moscow claimed …": a capital standing for its government is a speaker, not a place.
-_SPEAKS_AFTER = re.compile(r"['’]s\b|\s+(?:says|said|claims|claimed|denies|denied|accuses|accused|warns|warned|"
+_SPEAKS_AFTER = re.compile(r"['’]s\b|(?<!\s)\s++(?:says|said|claims|claimed|denies|denied|accuses|accused|warns|warned|"
                            r"insists|reports|reported|announced|announces|regime|authorities|government|officials|"
-                           r"side|administration)\b|\s+[A-Z][a-z]+\b(?=\s+(?:said|says|told))")
+                           r"side|administration)\b|(?<!\s)\s++[A-Z][a-z]++\b(?=\s+(?:said|says|told))")
 _NEAR_BEFORE = r"(?:near|outside|around|outskirts\s+of|vicinity\s+of|direction\s+of|towards?|proximity\s+to|" \
                r"close\s+to|next\s+to|біля|поблизу|неподалік\s+від|в\s+районі|в\s+районе|в\s+окрестностях|около|" \
                r"возле|вблизи|под|під|на\s+околиці|на\s+окраине)\s+(?:the\s+)?" \

@@ -27,7 +27,7 @@ _QUALIFIER = r"(?:(?:at\s+least|more\s+than|over|about|around|nearly|almost|some
 COUNT_NOUNS = (r"attacks?|assaults?|strikes?|airstrikes?|air\s+strikes?|drones?|UAVs?|missiles?|shells?|rounds?|"
                r"explosions?|ceasefire\s+violations?|violations?|times|combat\s+engagements?|clashes|engagements?|"
                r"offensive\s+actions?|attempts?|bombs?|rockets?|projectiles?|munitions?|sorties|raids?|shellings?")
-_COUNT = re.compile(r"\b(" + _QUALIFIER + r")(" + NUMBER + r")\s+(?:[\w-]+\s+){0,3}?(" + COUNT_NOUNS + r")\b",
+_COUNT = re.compile(r"\b(" + _QUALIFIER + r")(" + NUMBER + r")\s++(?:[\w-]++\s++){0,3}?(" + COUNT_NOUNS + r")\b",
                     re.IGNORECASE)
 
 PERSON_NOUNS = (r"people|persons?|civilians?|residents?|soldiers?|servicem[ae]n|servicewom[ae]n|troops|fighters?|"
@@ -94,7 +94,7 @@ def find_count(text: str, intercept: bool = False) -> int | None:
     return value
 
 
-_PERSON_NUM = re.compile(r"\b" + _QUALIFIER + r"(" + NUMBER + r")\s+(?:[\w'’-]+\s+){0,4}?(?:" + PERSON_NOUNS + r")\b",
+_PERSON_NUM = re.compile(r"\b" + _QUALIFIER + r"(" + NUMBER + r")\s++(?:[\w'’-]++\s++){0,4}?(?:" + PERSON_NOUNS + r")\b",
                          re.IGNORECASE)
 _BARE_NUM_BEFORE = re.compile(r"\b(" + NUMBER + r")(?:\s+(?:were|was|have\s+been|had\s+been|are|is))?"
                               r"(?:\s+reportedly)?\s*$", re.IGNORECASE)
@@ -104,7 +104,7 @@ _NUM_KILLED = re.compile(r"\b" + _QUALIFIER + r"(" + NUMBER + r")\s+(?:killed|de
 
 
 # "20 people, among them three children": the three are part of the twenty, not more.
-_SUBSET = re.compile(r"(?:,\s*|\(\s*|\s+)(?:among\s+them|among\s+whom|including|of\s+whom|of\s+them)\b[^,;)]*[,;)]?",
+_SUBSET = re.compile(r"(?:,\s*+|\(\s*+|(?<!\s)\s++)(?:among\s+them|among\s+whom|including|of\s+whom|of\s+them)\b[^,;)]*[,;)]?",
                      re.IGNORECASE)
 
 
@@ -137,8 +137,8 @@ def _count_people(clause: str, outcome: str) -> int | None:
 _SPEECH = re.compile(r"(?<!were )(?<!was )(?<!been )(?<!being )"
                      r"\b(?:said|says|told(?:\s+\w+)?|reported|added|stated|announced|wrote|claimed|confirmed)\b"
                      r"(?:\s+that)?", re.IGNORECASE)  # not "were reported killed": that is the outcome's
-_AUXILIARY = re.compile(r"\s*(?:were|was|have|has|had|got|are|is|being)\b", re.IGNORECASE)
-_ACTIVE_OBJECT = re.compile(r"\s+(?:" + NUMBER + r"|the|his|her|their|its|at\s+least|more\s+than|about|some)\b",
+_AUXILIARY = re.compile(r"(?<!\s)\s*+(?:were|was|have|has|had|got|are|is|being)\b", re.IGNORECASE)
+_ACTIVE_OBJECT = re.compile(r"(?<!\s)\s++(?:" + NUMBER + r"|the|his|her|their|its|at\s+least|more\s+than|about|some)\b",
                             re.IGNORECASE)
 
 

@@ -43,7 +43,7 @@ PRIMARY_BONUS = 30.0
 DISTRICT_SIMILARITY = 0.8  # spelling similarity for a city district written another way
 # The capital and regional or district seats are what a bare name most often means in the news.
 SEAT_BONUS = {"PPLC": 80.0, "PPLA": 50.0, "PPLA2": 25.0, "PPLA3": 10.0}
-_TOWN = r"[A-Z][\w'’-]+(?:[\s-][A-Z][\w'’-]+)?"
+_TOWN = r"[A-Z][\w'’-]++(?:\s[A-Z][\w'’-]++)?"  # possessive: linear time on long runs
 _NUMBER_WORDS = {"one": 1.0, "two": 2.0, "three": 3.0, "four": 4.0, "five": 5.0, "six": 6.0, "seven": 7.0,
                  "eight": 8.0, "nine": 9.0, "ten": 10.0, "fifteen": 15.0, "twenty": 20.0, "thirty": 30.0}
 _BEARINGS = {"north": 0.0, "north-east": 45.0, "northeast": 45.0, "east": 90.0, "south-east": 135.0,
@@ -54,11 +54,12 @@ _ANCHOR = re.compile(
     r"(?:(?P<dir>(?:north|south)?[\s-]?(?:east|west)|north|south)\s+)?(?:of|from)\s+"
     r"|(?<=[a-z,)])\s+near\s+(?:the\s+(?:town|city)\s+of\s+)?)"
     r"(?P<town>" + _TOWN + r")"
-    r"|(?P<council>" + _TOWN + r")(?=\s+(?:City|Town|Village)\s+Council)", re.I)
+    r"|(?<![\w'’-])(?P<council>" + _TOWN + r")(?=\s+(?:City|Town|Village)\s+Council)", re.I)
 _MARKED = r"{0}\s+(?:village|town|settlement)\b|\b(?:village|town|settlement)\s+(?:of\s+)?{0}"
 RAION_KM = 35.0  # a pre-2020 raion's settlements lie about this close to its GeoNames point
-_RAION = re.compile(r"([A-Z][\w'’-]+(?:[\s-][A-Z][\w'’-]+)?)\s+(?:district|raion|rayon|District|Raion|Rayon)\b"
-                    r"(?!\s+of\b)|([А-ЯІЇЄ][\w'’-]+)\s+район")
+# Names start at a word's start and are taken whole (possessive): a long run of letters costs linear time.
+_RAION = re.compile(r"(?<![\w'’-])([A-Z][\w'’-]++(?:\s[A-Z][\w'’-]++)?)\s+"
+                    r"(?:district|raion|rayon|District|Raion|Rayon)\b(?!\s+of\b)|(?<![\w'’-])([А-ЯІЇЄ][\w'’-]++)\s+район")
 _REGION_WORD = re.compile(r"^(?:region|oblast|province|raion|district|област\w*|обл\b|край)", re.I)
 _VILLAGE = re.compile(r"\b(?:village|settlement|hamlet)\s+of\s+$|\bvillage\s+$", re.I)
 
