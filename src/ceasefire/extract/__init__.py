@@ -8,6 +8,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import time
 from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING
 
@@ -22,15 +23,20 @@ from ceasefire.extract.ru import extract_official, is_cyrillic
 from ceasefire.intake.datasets import DATASET_ROW_TYPES
 from ceasefire.intake.files import make_document
 from ceasefire.language import READ
-from ceasefire.records import Document, Extraction
+from ceasefire.records import Document, Extraction, content_id
 from ceasefire.timeparse import find_times, parse_iso_date
 
 if TYPE_CHECKING:
     from ceasefire.geo import Geocoder
 
 PIPE_BATCH = 64
-# Reading costs about 1 s per 30,000 characters; a report is rarely longer. What lies beyond is kept, not read.
-MAX_READ_CHARS = 200_000
+# A long document is read in sections of about this many characters, cut at paragraph ends: the parser's and the
+# rules' cost per section is bounded, so a document costs time and memory linear in its length.
+SECTION_CHARS = 20_000
+# Reading costs about 1 s per 50,000 characters. What lies beyond this is kept, not read (a warning says so).
+MAX_READ_CHARS = 1_000_000
+# A document still being read after this long is quarantined with the reason (checked between sections).
+TIME_BUDGET_SECONDS = 120.0
 
 
 def _extract_parsed(document: Document, doc: Doc, geocoder: "Geocoder | None") -> Extraction:
@@ -46,8 +52,7 @@ def _extract_parsed(document: Document, doc: Doc, geocoder: "Geocoder | None") -
         incidents = attribute_by_line_of_contact(geocoder.locate_incidents(document.text, incidents))
     incidents = [with_confidence(i) for i in incidents]
     claims = [with_confidence(c) for c in claims]
-    return Extraction(document=document, claims=claims, incidents=incidents,
-                      contradictions=find_contradictions(claims))
+    return Extraction(document=document, claims=claims, incidents=incidents)
 
 
 def extract_document(document: Document, geocoder: "Geocoder | None" = None) -> Extraction:
@@ -56,71 +61,139 @@ def extract_document(document: Document, geocoder: "Geocoder | None" = None) -> 
 
 
 def extract_many(documents: Iterable[Document], geocoder: "Geocoder | None" = None) -> Iterator[Extraction]:
-    """Extract from many documents, parsing them in batches (much faster than one at a time). Of a long document
-    only its first MAX_READ_CHARS characters are read (a warning says so), so that one text cannot stall a batch."""
+    """Extract from many documents, parsing them in batches (much faster than one at a time).
+
+    A long document is read section by section (SECTION_CHARS, cut at paragraph ends) with its spans in the
+    document's coordinates; only its first MAX_READ_CHARS characters are read (a warning says so), and a document
+    still being read after TIME_BUDGET_SECONDS fails with that reason, so that one text cannot stall a batch.
+    A failure on one document is that document's (Extraction.error): the others go on."""
     from ceasefire.geo import default_geocoder  # geo reads extract.places: imported late to avoid a cycle
 
     geocoder = geocoder if geocoder is not None else default_geocoder()
-    originals = list(documents) if not isinstance(documents, list) else documents
-    docs = [_bounded(d) for d in originals]
-    reader = [_reader_of(d) for d in docs]
-    english_docs = [d for d, r in zip(docs, reader) if r == "en"]
-    parsed = english().pipe((d.text for d in english_docs), batch_size=PIPE_BATCH) if english_docs else iter(())
-    done_english = 0
-    for document, original, how in zip(docs, originals, reader):
-        # Russian and Ukrainian statements follow their own rules (extract/ru.py); English goes through spaCy;
-        # a language the project does not read gives an empty extraction that says so. A failure on one document
-        # is that document's (Extraction.error): the others go on.
-        try:
-            if how == "official":
-                result = _without_duplicates(extract_official(document))
-            elif how == "en":
-                done_english += 1
-                try:
-                    doc = next(parsed)
-                except Exception:
-                    # The parser failed on this text and its batch is lost: parse the rest anew, then report this one.
-                    parsed = english().pipe((d.text for d in english_docs[done_english:]), batch_size=PIPE_BATCH)
-                    raise
-                result = _without_duplicates(_extract_parsed(document, doc, geocoder))
-            else:
-                result = Extraction(document=document, warnings=[
-                    f"language {document.language!r} is not read (reads {', '.join(READ)}): nothing extracted"])
-        except Exception as exc:  # noqa: BLE001 - any failure of the rules on one text, reported with its kind
-            result = Extraction(document=document, error=f"extraction failed ({type(exc).__name__}: "
-                                                         f"{str(exc).splitlines()[0] if str(exc) else 'no message'})")
-        if document is not original:  # the record keeps the whole text; the warning says what was read
-            result = result.model_copy(update={"document": original, "warnings": [*result.warnings, (
-                f"only the first {len(document.text):,} of {len(original.text):,} characters were read")]})
+    plan = [(original, _reader_of(original), _readable_sections(original.text))
+            for original in (documents if isinstance(documents, list) else list(documents))]
+    english_texts = [text for _, how, parts in plan if how == "en" for _, text in parts]
+    parser = _Parser(english_texts)
+    for original, how, parts in plan:
+        started = time.monotonic()
+        results: list[tuple[int, Extraction]] = []
+        result = None
+        for number, (offset, text) in enumerate(parts):
+            section = original if len(parts) == 1 else original.model_copy(update={"text": text})
+            if time.monotonic() - started > TIME_BUDGET_SECONDS:
+                parser.skip(len(parts) - number if how == "en" else 0)
+                result = Extraction(document=original, error=f"reading took longer than {TIME_BUDGET_SECONDS:.0f} s "
+                                                             f"(stopped after {offset:,} characters)")
+                break
+            try:
+                results.append((offset, _extract_section(section, how, parser, geocoder)))
+            except Exception as exc:  # noqa: BLE001 - any failure of the rules on one text, reported with its kind
+                parser.skip(len(parts) - number - 1 if how == "en" else 0)
+                result = Extraction(document=original, error=f"extraction failed ({type(exc).__name__}: "
+                                                              f"{str(exc).splitlines()[0] if str(exc) else 'no message'})")
+                break
+        if result is None:
+            result = _joined(original, results)
+        read = parts[-1][0] + len(parts[-1][1])
+        if read < len(original.text):  # the record keeps the whole text; the warning says what was read
+            result = result.model_copy(update={"warnings": [*result.warnings, (
+                f"only the first {read:,} of {len(original.text):,} characters were read")]})
         yield result
 
 
-def _bounded(document: Document) -> Document:
-    """The document cut to MAX_READ_CHARS at a paragraph or sentence end."""
-    if len(document.text) <= MAX_READ_CHARS:
-        return document
-    text = document.text[:MAX_READ_CHARS]
-    cut = max(text.rfind("\n"), text.rfind(". "))
-    return document.model_copy(update={"text": text[:cut + 1] if cut > MAX_READ_CHARS // 2 else text})
+class _Parser:
+    """spaCy's parse of the English sections in order, batched; after a failure or a skipped document it goes on
+    with the sections after it."""
+
+    def __init__(self, texts: list[str]) -> None:
+        self.texts, self.position = texts, 0
+        self._docs = self._pipe()
+
+    def _pipe(self) -> Iterator[Doc]:
+        rest = self.texts[self.position:]
+        return english().pipe(rest, batch_size=PIPE_BATCH) if rest else iter(())
+
+    def next(self) -> Doc:
+        self.position += 1
+        try:
+            return next(self._docs)
+        except Exception:
+            self._docs = self._pipe()  # the parser failed on this text and its batch is lost: parse the rest anew
+            raise
+
+    def skip(self, count: int) -> None:
+        if count:
+            self.position += count
+            self._docs = self._pipe()
+
+
+def _extract_section(section: Document, how: str, parser: _Parser, geocoder: "Geocoder") -> Extraction:
+    # Russian and Ukrainian statements follow their own rules (extract/ru.py); English goes through spaCy;
+    # a language the project does not read gives an empty extraction that says so.
+    if how == "official":
+        return extract_official(section)
+    if how == "en":
+        return _extract_parsed(section, parser.next(), geocoder)
+    return Extraction(document=section, warnings=[
+        f"language {section.language!r} is not read (reads {', '.join(READ)}): nothing extracted"])
+
+
+def sections(text: str, size: int = SECTION_CHARS) -> list[tuple[int, str]]:
+    """The text cut into pieces of at most about `size` characters, each with its offset: at a paragraph end where
+    there is one in the second half of the piece, else at a sentence end, else at a space."""
+    pieces, start = [], 0
+    while len(text) - start > size:
+        window = text[start:start + size]
+        cut = next((i + 1 for i in (window.rfind("\n"), window.rfind(". "), window.rfind(" ")) if i > size // 2),
+                   size)
+        pieces.append((start, window[:cut]))
+        start += cut
+    return [*pieces, (start, text[start:])] if start < len(text) or not pieces else pieces
+
+
+def _readable_sections(text: str) -> list[tuple[int, str]]:
+    """The sections of the text's first MAX_READ_CHARS characters, ending at a section's end."""
+    parts = sections(text[:MAX_READ_CHARS + SECTION_CHARS])
+    return [p for p in parts if p[0] + len(p[1]) <= MAX_READ_CHARS] or parts[:1]
+
+
+def _joined(document: Document, parts: list[tuple[int, Extraction]]) -> Extraction:
+    """One extraction of the document from its sections' extractions: spans moved to the document's coordinates,
+    ids of later sections made distinct, one record per id, contradictions found across the whole document."""
+    claims, incidents, warnings = [], [], []
+    for offset, part in parts:
+        if offset:
+            part = _moved(part, offset)
+        claims += part.claims
+        incidents += part.incidents
+        warnings += [w for w in part.warnings if w not in warnings]
+    return Extraction(document=document, claims=_unique(claims), incidents=_unique(incidents),
+                      contradictions=find_contradictions(_unique(claims)), warnings=warnings)
+
+
+def _moved(part: Extraction, offset: int) -> Extraction:
+    """A later section's records with spans shifted by `offset` and ids that cannot collide with other sections'."""
+    new_id = {r.id: content_id(r.id.split("-")[0], r.id, offset) for r in [*part.claims, *part.incidents]}
+
+    def span(record):
+        return record.span.model_copy(update={"start": record.span.start + offset, "end": record.span.end + offset})
+
+    claims = [c.model_copy(update={"id": new_id[c.id], "span": span(c)}) for c in part.claims]
+    incidents = [i.model_copy(update={"id": new_id[i.id], "span": span(i),
+                                      "claim_ids": [new_id.get(c, c) for c in i.claim_ids]}) for i in part.incidents]
+    return part.model_copy(update={"claims": claims, "incidents": incidents})
+
+
+def _unique(items: list) -> list:
+    """One record per id: two rules reading the same words the same way give one claim or incident."""
+    seen: set[str] = set()
+    return [item for item in items if not (item.id in seen or seen.add(item.id))]
 
 
 def _reader_of(document: Document) -> str:
     if document.language in ("ru", "uk") or is_cyrillic(document.text):
         return "official"
     return "en" if document.language == "en" else "none"
-
-
-def _without_duplicates(result: Extraction) -> Extraction:
-    """One record per id: two rules reading the same words the same way give one claim or incident."""
-    def unique(items):
-        seen, out = set(), []
-        for item in items:
-            if item.id not in seen:
-                seen.add(item.id)
-                out.append(item)
-        return out
-
-    return result.model_copy(update={"claims": unique(result.claims), "incidents": unique(result.incidents)})
 
 
 def extract_text(text: str, published: str | dt.date, source: str | None = None) -> Extraction:

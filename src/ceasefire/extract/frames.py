@@ -261,15 +261,21 @@ def sites_of(patient: Token | None) -> list[Token]:
 
 def _coordination_root(tok: Token) -> Token:
     """Climb conj/appos links and the prepositional phrases inside list items ("the port in A, a warehouse in B")
-    up to the head of the whole list."""
-    cur = tok
-    while True:
+    up to the head of the whole list. The heads found are remembered on the parse for every token climbed through:
+    a list of thousands of items costs linear time."""
+    roots: dict[int, Token] = tok.doc.user_data.setdefault("coordination_roots", {})
+    climbed, cur = [], tok
+    while cur.i not in roots:
+        climbed.append(cur)
         if cur.dep_ in ("conj", "appos"):
             cur = cur.head
         elif cur.dep_ == "pobj" and cur.head.dep_ == "prep" and cur.head.head.dep_ in ("appos", "conj"):
             cur = cur.head.head
         else:
-            return cur
+            roots[cur.i] = cur
+    for t in climbed:
+        roots[t.i] = roots[cur.i]
+    return roots[cur.i]
 
 
 def agent_words(tok: Token) -> str:
@@ -291,12 +297,15 @@ def site_words(site: Token, patient: Token) -> str:
 
 def own_words(tok: Token) -> str:
     """The words of a list item without the items listed after it."""
-    nested = {t.i for c in tok.children if c.dep_ in ("conj", "appos", "cc", "punct") for t in c.subtree}
-    for c in tok.subtree:  # "in A, a warehouse in B": B's item hangs under A
-        if c != tok and c.dep_ in ("conj", "appos"):
-            nested.update(t.i for t in c.subtree)
-    words = [t for t in tok.subtree if t.i not in nested]
-    return "".join(t.text_with_ws for t in words).strip(" ,;:")
+    # Its subtree without the items hung under it: "in A, a warehouse in B" (B's item hangs under A). Walked once,
+    # not pruned subtree by subtree, so that a list of thousands of items costs linear time.
+    words, stack = [], [tok]
+    while stack:
+        cur = stack.pop()
+        words.append(cur)
+        stack.extend(c for c in cur.children
+                     if c.dep_ not in ("conj", "appos") and not (cur == tok and c.dep_ in ("cc", "punct")))
+    return "".join(t.text_with_ws for t in sorted(words, key=lambda t: t.i)).strip(" ,;:")
 
 
 _RESPONSIBILITY_WORDS = re.compile(r"responsib|attribut|blam|accus", re.IGNORECASE)

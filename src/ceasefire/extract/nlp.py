@@ -18,8 +18,9 @@ EXCLUDED = ("ner",)
 MAX_CHARS = 2_000_000
 
 
-_NEW_LINE = re.compile(r"\n\s*(?=\S)")
-_DATELINE_DASH = re.compile(r"\)\s*[-–—]\s*(?=\S)")
+# Each run of white space is scanned once (a run starts after a non-space; possessive quantifiers): linear time.
+_NEW_LINE = re.compile(r"(?<!\s)[^\S\n]*+\n\s*+(?=\S)")
+_DATELINE_DASH = re.compile(r"\)\s*+[-–—]\s*+(?=\S)")
 
 
 @Language.component("line_breaks_end_sentences")
@@ -247,4 +248,20 @@ def english() -> Language:
     nlp.add_pipe("line_breaks_end_sentences", before="parser")
     use_tables(nlp)
     nlp.max_length = MAX_CHARS
+    _whole_long_tokens(nlp.tokenizer)
     return nlp
+
+
+LONG_TOKEN = 100
+
+
+def _whole_long_tokens(tokenizer) -> None:
+    """A run of LONG_TOKEN or more characters without a space is one token. spaCy splits prefixes and suffixes off
+    a token one at a time, searching the rest of it each time: 4,000 characters of punctuation took 3 s, 20,000 more
+    than a minute. No word is that long; a link that long is one token anyway."""
+    token_match = tokenizer.token_match
+
+    def whole(text: str):
+        return len(text) >= LONG_TOKEN or (token_match is not None and token_match(text))
+
+    tokenizer.token_match = whole
