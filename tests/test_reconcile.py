@@ -51,3 +51,19 @@ def test_reconcile_source_table():
 def test_reconcile_credibility_scale():
     assert [credibility(3, False, "A"), credibility(2, False, "C"), credibility(1, False, "C"),
             credibility(2, True, "B"), credibility(1, True, "C"), credibility(1, False, "F")] == [1, 2, 3, 4, 5, 6]
+
+
+def test_reconcile_grades_come_from_registered_names_and_hosts_not_from_what_a_source_claims():
+    def doc(source, url=None):
+        return _doc(source).model_copy(update={"url": url})
+
+    assert reliability_of(doc("Reuters News; anonymous blog")) == "B"  # one of its names is registered
+    assert reliability_of(doc("U.S. Department of State (press release)")) == "C"
+    for claims_to_be in ("Reuters fan page", "not Reuters", "OSCE-watch blog", "UN fan club", "Reuters.evil"):
+        assert reliability_of(doc(claims_to_be)) == "D", claims_to_be
+    assert reliability_of(doc("OSCE watch", "https://www.osce.org/files/report.pdf")) == "A"  # fetched from its host
+    assert reliability_of(doc("blog", "https://evil.example/reuters.com/osce")) == "D"  # a host, not a path
+    assert reliability_of(doc("blog", "https://reuters.com.evil.example/")) == "D"
+    assert reliability_of(doc("blog", "file:///srv/osce.org/x.txt")) == "D"
+    titled = _doc("anonymous blog").model_copy(update={"title": "Reuters: OSCE monitors say"})
+    assert reliability_of(titled) == "D"  # a title is text, not a source

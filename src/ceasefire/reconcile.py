@@ -6,8 +6,8 @@
 2. Corroborate: independent sources are distinct publishers; two documents that carry the same wording (a wire
    copy republished) count once.
 3. Contradict: an event is contradicted when a claim behind it is denied by another party.
-4. Grade: source reliability A-F from the source table (data/sources.yaml), the best of the event's sources;
-   information credibility 1-6 from corroboration and contradiction.
+4. Grade: source reliability A-F from the registered sources (data/sources.yaml, by name and web host), the best
+   of the event's sources; information credibility 1-6 from corroboration and contradiction.
 """
 from __future__ import annotations
 
@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
+from urllib.parse import urlparse
 
 import yaml
 
@@ -36,26 +37,52 @@ _FAMILY = {"ground_assault": "battle", "attack_repelled": "battle", "armed_clash
 
 @dataclass(frozen=True)
 class SourceRule:
-    pattern: re.Pattern
+    pattern: re.Pattern  # the entry's names, each to match a whole name
+    domains: tuple[str, ...]
     reliability: str
 
 
+@dataclass(frozen=True)
+class SourceTable:
+    """The registered sources (data/sources.yaml): names matched whole, web hosts, and the default grade."""
+
+    rules: tuple[SourceRule, ...]
+    default: str
+
+    def grade(self, names: list[str], host: str | None) -> str:
+        grades = [r.reliability for r in self.rules if any(r.pattern.fullmatch(n) for n in names)
+                  or (host and any(host == d or host.endswith("." + d) for d in r.domains))]
+        return min(grades, default=self.default)
+
+
 @lru_cache(maxsize=1)
-def source_rules() -> tuple[SourceRule, ...]:
+def source_table() -> SourceTable:
     """The source table: CFM_SOURCES if set, else the bundled data/sources.yaml."""
     path = os.environ.get("CFM_SOURCES")
     text = Path(path).read_text(encoding="utf-8") if path else \
         resources.files("ceasefire").joinpath("data/sources.yaml").read_text(encoding="utf-8")
-    return tuple(SourceRule(re.compile(r["match"], re.IGNORECASE), r["reliability"])
-                 for r in yaml.safe_load(text)["sources"])
+    data = yaml.safe_load(text)
+    rules = tuple(SourceRule(re.compile("|".join(f"(?:{n})" for n in r["names"]), re.IGNORECASE),
+                             tuple(d.lower() for d in r.get("domains", ())), r["reliability"])
+                  for r in data["sources"])
+    return SourceTable(rules, data["default"]["reliability"])
+
+
+def source_names(source: str | None) -> list[str]:
+    """The names a source field gives: "U.S. Embassy Kyiv / Ambassador (@USAmbKyiv)" -> ["U.S. Embassy Kyiv",
+    "Ambassador"]; remarks in brackets set aside, spaces normalised."""
+    if not source:
+        return []
+    bare = re.sub(r"\([^()]*\)|\[[^\[\]]*\]", " ", source)
+    return [" ".join(part.split()) for part in re.split(r"[;/]", bare) if part.strip()]
 
 
 def reliability_of(document: Document) -> str:
-    label = " ".join(x for x in (document.source, document.url, document.title) if x)
-    for rule in source_rules():
-        if rule.pattern.search(label):
-            return rule.reliability
-    return "F"
+    """The document's source grade from the registered sources: by its source's names, and by the host of its web
+    URL; never by its title or text. A source none of them registers gets the table's default."""
+    url = urlparse(document.url or "")
+    host = url.hostname if url.scheme in ("http", "https") else None
+    return source_table().grade(source_names(document.source), host)
 
 
 def published_day(document: Document | None) -> dt.date | None:
