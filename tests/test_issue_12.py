@@ -320,3 +320,19 @@ def test_issue_12_nul_bytes_anywhere_and_utf16_json_lines(tmp_path, run_cli):
                       .encode("utf-16"))
     result = run_cli("ingest", "--jsonl", str(utf16), "--db", str(tmp_path / "t.db"))
     assert result.exit_code == 0 and "2 added" in result.stdout, result.stderr
+
+
+def test_issue_12_batches_of_short_and_sectioned_documents_keep_each_parse_with_its_document():
+    from ceasefire.extract import extract_many
+    from ceasefire.intake import make_document
+
+    towns = ["Kherson", "Sumy", "Nikopol", "Kupiansk", "Izium", "Okhtyrka", "Orikhiv", "Lyman"]
+    texts = [f"Russian forces shelled {towns[i % 8]} on Monday, the governor said. (report {i})" for i in range(70)]
+    texts.insert(35, "".join(f"Russian forces shelled {t} on Monday.\n" + "The market was open.\n" * 1_000
+                             for t in towns))  # 8 sections of about 21,000 characters
+    documents = [make_document(t.encode(), t, published=dt.date(2025, 3, 20)).document for t in texts]
+    results = list(extract_many(documents))
+    assert [r.document.id for r in results] == [d.id for d in documents]
+    for text, result in zip(texts, results):
+        places = sorted(i.place_mention or "" for i in result.incidents)
+        assert places == sorted(t for t in towns if f"shelled {t} on" in text), (text[:60], places)

@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     from ceasefire.geo import Geocoder
 
 PIPE_BATCH = 64
+BATCH_CHARS = 100_000
 # A long document is read in sections of about this many characters, cut at paragraph ends: the parser's and the
 # rules' cost per section is bounded, so a document costs time and memory linear in its length.
 SECTION_CHARS = 20_000
@@ -110,8 +111,8 @@ class _Parser:
         self._docs = self._pipe()
 
     def _pipe(self) -> Iterator[Doc]:
-        rest = self.texts[self.position:]
-        return english().pipe(rest, batch_size=PIPE_BATCH) if rest else iter(())
+        nlp, rest = english(), self.texts[self.position:]  # the rest as of now, not when first read
+        return (doc for batch in _batches(rest) for doc in nlp.pipe(batch, batch_size=len(batch)))
 
     def next(self) -> Doc:
         self.position += 1
@@ -125,6 +126,20 @@ class _Parser:
         if count:
             self.position += count
             self._docs = self._pipe()
+
+
+def _batches(texts: list[str]) -> Iterator[list[str]]:
+    """Texts in batches of PIPE_BATCH texts or BATCH_CHARS characters, whichever comes first: the sections of a long
+    document are parsed a few at a time, so that memory does not grow with its length."""
+    batch, size = [], 0
+    for text in texts:
+        if batch and (len(batch) == PIPE_BATCH or size + len(text) > BATCH_CHARS):
+            yield batch
+            batch, size = [], 0
+        batch.append(text)
+        size += len(text)
+    if batch:
+        yield batch
 
 
 def _extract_section(section: Document, how: str, parser: _Parser, geocoder: "Geocoder") -> Extraction:
