@@ -241,9 +241,9 @@ def test_issue_12_the_fetcher_is_bounded_and_checks_where_it_connected(monkeypat
         with pytest.raises(InputError, match="took longer than"):
             web.fetch_url(f"http://127.0.0.1:{drip.server_port}/")
         assert time.monotonic() - started < 3
-        # A name that passed the check but connected to a private address (rebinding) is refused.
+        # A connection that reached a private address, however it got there, is refused before its body is read.
         monkeypatch.delenv("CFM_ALLOW_PRIVATE_URLS")
-        monkeypatch.setattr(web, "_check_public", lambda url: None)
+        monkeypatch.setattr(web, "_vetted_address", lambda url: None)
         with pytest.raises(InputError, match="non-public address 127.0.0.1"):
             web.fetch_url(f"http://127.0.0.1:{huge.server_port}/")
     finally:
@@ -336,3 +336,69 @@ def test_issue_12_batches_of_short_and_sectioned_documents_keep_each_parse_with_
     for text, result in zip(texts, results):
         places = sorted(i.place_mention or "" for i in result.incidents)
         assert places == sorted(t for t in towns if f"shelled {t} on" in text), (text[:60], places)
+
+
+def test_issue_12_the_fetcher_resolves_each_hop_once_and_connects_to_the_address_it_vetted(monkeypatch):
+    """DNS rebinding by a patched resolver: each name answers a vetted address the first time and a private one
+    after. The fetcher asks once per hop, connects where it vetted (the server sees the name in Host), follows a
+    relative redirect by the name, refuses a hop to a private address, and stops a chain of redirects."""
+    import ipaddress
+    import socket
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    import pytest
+
+    import ceasefire.intake.web as web
+    from ceasefire.errors import InputError
+
+    seen_hosts = []
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self):  # noqa: N802 - http.server's naming
+            seen_hosts.append(self.headers["Host"])
+            targets = {"/": "/report", "/away": f"http://inside.test:{port}/", "/loop": "/loop"}
+            if self.path in targets:
+                self.send_response(302)
+                self.send_header("Location", targets[self.path])
+                self.end_headers()
+                return
+            self.send_response(200)
+            self.send_header("Content-Type", "text/plain")
+            self.end_headers()
+            self.wfile.write(b"Russian forces shelled Kherson on Monday.")
+
+        def log_message(self, *args):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    port = server.server_port
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    lookups = []
+    real = socket.getaddrinfo
+
+    def rebinding(host, *args, **kwargs):
+        lookups.append(host)
+        if host == "inside.test":  # an address on the inside: refused when vetted
+            return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", ("10.0.0.7", port))]
+        answer = "127.0.0.1" if lookups.count(host) == 1 else "169.254.169.254"  # vetted first, then rebound
+        return real(answer, *args, **kwargs) if host == "news.test" else real(host, *args, **kwargs)
+
+    target, headers, extensions = web._pinned("https://news.test/a?b=1", "2001:db8::1")
+    assert str(target) == "https://[2001:db8::1]/a?b=1" and headers == {"Host": "news.test"}
+    assert extensions == {"sni_hostname": "news.test"}  # the certificate is checked against the name
+    monkeypatch.setattr(socket, "getaddrinfo", rebinding)
+    # This machine's loopback stands in for a public address (the vetting is what is under test).
+    monkeypatch.setattr(web, "_public", lambda a: a != ipaddress.ip_address("10.0.0.7") and not a.is_link_local)
+    try:
+        document = web.fetch_url(f"http://news.test:{port}/").document
+        assert "shelled Kherson" in document.text and document.url == f"http://news.test:{port}/"
+        assert seen_hosts == [f"news.test:{port}"] * 2  # both hops by name, to the vetted address
+        names = [h for h in lookups if not h.replace(".", "").isdigit()]  # the connection "resolves" its literal
+        assert names == ["news.test"]  # one lookup for the chain's one host: the rebound answer was never asked
+        with pytest.raises(InputError, match="refused: inside.test resolves to non-public address 10.0.0.7"):
+            web.fetch_url(f"http://127.0.0.1:{port}/away")
+        with pytest.raises(InputError, match="too many redirects"):
+            web.fetch_url(f"http://127.0.0.1:{port}/loop")
+    finally:
+        server.shutdown()

@@ -10,7 +10,7 @@ import ipaddress
 import os
 import socket
 import time
-from urllib.parse import urlparse
+from urllib.parse import urljoin, urlparse
 
 import httpx
 
@@ -40,35 +40,62 @@ def _check_connected(url: str, response: httpx.Response) -> None:
         raise InputError(url, f"refused: the connection reached non-public address {peer[0] if peer else '?'}")
 
 
-def _check_public(url: str) -> None:
+def _vetted_address(url: str) -> str | None:
+    """The address to connect to for this URL, resolved once: every address the name resolves to must be public
+    (None when CFM_ALLOW_PRIVATE_URLS=1: then the URL is fetched as it is)."""
     parsed = urlparse(url)
     if parsed.scheme not in ("http", "https") or not parsed.hostname:
         raise InputError(url, "only http and https URLs can be fetched")
     if os.environ.get("CFM_ALLOW_PRIVATE_URLS") == "1":
-        return
+        return None
     try:
         infos = socket.getaddrinfo(parsed.hostname, parsed.port or 80, proto=socket.IPPROTO_TCP)
-    except socket.gaierror as exc:
-        raise InputError(url, f"cannot resolve host ({exc.strerror})") from None
-    for info in infos:
-        address = ipaddress.ip_address(info[4][0])
+    except (socket.gaierror, UnicodeError) as exc:
+        raise InputError(url, f"cannot resolve host ({getattr(exc, 'strerror', None) or exc})") from None
+    addresses = [ipaddress.ip_address(info[4][0].split("%")[0]) for info in infos]
+    for address in addresses:
         if not _public(address):
             raise InputError(url, f"refused: {parsed.hostname} resolves to non-public address {address}")
+    return str(addresses[0])
+
+
+def _pinned(url: str, address: str | None) -> tuple[httpx.URL, dict, dict]:
+    """The request for `url` sent to the vetted `address`: the name goes in the Host header and, for https, in the
+    TLS server name (so the certificate is still checked against the name), never to a second DNS lookup that an
+    attacker's name server could answer differently (DNS rebinding)."""
+    target = httpx.URL(url)
+    if address is None:
+        return target, {}, {}
+    headers = {"Host": target.netloc.decode("ascii")}
+    extensions = {"sni_hostname": target.host} if target.scheme == "https" else {}
+    return target.copy_with(host=address), headers, extensions
+
+
+def pinned_request(url: str) -> tuple[httpx.URL, dict, dict]:
+    """(URL, headers, extensions) for one request to `url` at its vetted address (see _pinned); raises InputError
+    for a URL that may not be fetched."""
+    return _pinned(url, _vetted_address(url))
 
 
 def fetch_url(url: str, published: dt.date | None = None) -> RawDocument:
-    """Fetch one page (each redirect hop checked, the connected address too), reading at most MAX_DOCUMENT_BYTES
-    within DEADLINE_SECONDS, and return it as a document."""
+    """Fetch one page, reading at most MAX_DOCUMENT_BYTES within DEADLINE_SECONDS, and return it as a document.
+    The name of each hop of a redirect chain is resolved once, vetted and connected to at that address (the connected
+    address is checked again)."""
     current = url
     started = time.monotonic()
+    vetted: dict[str | None, str | None] = {}  # a name is resolved once per fetch, whichever hops return to it
     with httpx.Client(timeout=TIMEOUT_SECONDS, follow_redirects=False) as client:
         for _hop in range(5):
-            _check_public(current)
+            host = urlparse(current).hostname
+            if host not in vetted:
+                vetted[host] = _vetted_address(current)
+            target, headers, extensions = _pinned(current, vetted[host])
             try:
-                with client.stream("GET", current) as response:
-                    _check_connected(url, response)
-                    if response.is_redirect:
-                        current = str(response.next_request.url) if response.next_request else current
+                with client.stream("GET", target, headers=headers, extensions=extensions) as response:
+                    _check_connected(current, response)
+                    if response.is_redirect and "location" in response.headers:
+                        # Relative to the name, not to the address it was pinned to.
+                        current = urljoin(current, response.headers["location"])
                         continue
                     if response.status_code >= 400:
                         raise InputError(url, f"HTTP status {response.status_code}")

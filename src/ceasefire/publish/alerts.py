@@ -22,7 +22,7 @@ from pydantic import BaseModel, ConfigDict
 from sqlalchemy import Connection, select
 
 from ceasefire.errors import InputError
-from ceasefire.intake.web import _check_public
+from ceasefire.intake.web import pinned_request
 from ceasefire.records import Finding, content_id
 from ceasefire.store import Store, schema
 
@@ -130,8 +130,9 @@ def _post(sub: Subscription, key: str, body: bytes) -> tuple[bool, bool, str]:
                "X-Ceasefire-Signature": sign(sub.secret or "", body),
                "X-Ceasefire-Timestamp": dt.datetime.now(dt.timezone.utc).isoformat()}
     try:
-        _check_public(sub.target)
-        response = httpx.post(sub.target, content=body, headers=headers, timeout=TIMEOUT_SECONDS)
+        target, pin, extensions = pinned_request(sub.target)  # the address vetted is the one posted to
+        with httpx.Client(timeout=TIMEOUT_SECONDS) as client:
+            response = client.post(target, content=body, headers={**headers, **pin}, extensions=extensions)
     except InputError as exc:
         return False, False, exc.problem
     except httpx.HTTPError as exc:
