@@ -56,3 +56,27 @@ def test_issue_12_fuzz_csv_rows_with_known_columns(tmp_path_factory, rows):
         writer.writerows(rows)
     for fmt in ("acled-csv", "ucdp-csv", "telegram-csv"):
         _consume(read_dataset(path, fmt))
+
+
+TABLES = st.sampled_from(["documents", "claims", "incidents", "events", "findings", "reviews", "subscriptions",
+                          "deliveries", "quarantine", "pending_refresh", "nope"])
+
+
+@FUZZ
+@given(st.lists(st.one_of(
+    st.fixed_dictionaries({"table": TABLES, "row": st.dictionaries(st.sampled_from(
+        ["id", "doc_id", "sha256", "text", "raw", "data", "published", "at", "seq", "x"]), ROW_VALUE, max_size=6)}),
+    ROW_VALUE), max_size=4))
+def test_issue_12_fuzz_dump_lines(tmp_path_factory, lines):
+    """`import` of any JSON lines: rows stored or every bad line named, never a traceback; a refused dump leaves
+    the store as it was."""
+    from ceasefire.publish.exports import load
+    from ceasefire.store import Store
+
+    store = Store.open(str(tmp_path_factory.mktemp("fuzz") / "t.db"))
+    before = store.counts()
+    try:
+        load(store, [json.dumps(line) for line in lines], "f.jsonl")
+    except InputError as exc:
+        assert "\n" not in exc.one_line()
+        assert store.counts() == before
