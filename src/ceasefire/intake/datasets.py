@@ -185,16 +185,25 @@ def _read_csv(path: Path, required: tuple[str | tuple[str, ...], ...]) \
             yield reader.line_num, row
 
 
-def read_ucdp(path: Path) -> Iterator[RawDocument | RowProblem]:
-    for line, row in _read_csv(path, ("id", "source_headline", "date_start")):
+def _validated(path: Path, model: type[_Row], required: tuple[str, ...]) \
+        -> Iterator[tuple[dict[str, str], _Row] | RowProblem]:
+    """Each row of a dataset file with its validated record, or the row's problem."""
+    for line, row in _read_csv(path, required):
         if isinstance(row, RowProblem):
             yield row
             continue
         try:
-            event = UcdpRow.model_validate(row)
+            yield row, model.model_validate(row)
         except ValidationError as exc:
             yield _problem(f"{path}:{line}", exc)
+
+
+def read_ucdp(path: Path) -> Iterator[RawDocument | RowProblem]:
+    for item in _validated(path, UcdpRow, ("id", "source_headline", "date_start")):
+        if isinstance(item, RowProblem):
+            yield item
             continue
+        row, event = item
         headline = " ".join(h.strip() for h in event.source_headline.split(";") if h.strip())
         if not headline:
             continue
@@ -210,15 +219,11 @@ def read_ucdp(path: Path) -> Iterator[RawDocument | RowProblem]:
 
 
 def read_acled(path: Path) -> Iterator[RawDocument | RowProblem]:
-    for line, row in _read_csv(path, ("event_id_cnty", "notes")):
-        if isinstance(row, RowProblem):
-            yield row
+    for item in _validated(path, AcledRow, ("event_id_cnty", "notes")):
+        if isinstance(item, RowProblem):
+            yield item
             continue
-        try:
-            event = AcledRow.model_validate(row)
-        except ValidationError as exc:
-            yield _problem(f"{path}:{line}", exc)
-            continue
+        row, event = item
         if not event.notes.strip():
             continue
         raw = json.dumps(row, ensure_ascii=False, sort_keys=True).encode("utf-8")
