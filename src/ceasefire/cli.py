@@ -663,6 +663,19 @@ def eval_monitor(jsonl_file: str, as_json: bool, show_errors: int) -> None:
     _print_report(score_monitor_counts(Path(jsonl_file)), as_json, show_errors)
 
 
+@eval_group.command(name="statements")
+@click.argument("jsonl_file", metavar="FILE.jsonl", default="tests/check/statements_uk.jsonl")
+@click.option("--json", "as_json", is_flag=True, help="Print the scores as JSON.")
+@click.option("--errors", "show_errors", type=int, default=0, metavar="N",
+              help="Also print N wrong statements (of the tuning part only).")
+@reports_input_errors
+def eval_statements(jsonl_file: str, as_json: bool, show_errors: int) -> None:
+    """Score the reading of our own annotated Ukrainian and Russian official statements (counts, parties, oblasts)."""
+    from ceasefire.evaluate_statements import score_statements
+
+    _print_report(score_statements(Path(jsonl_file)), as_json, show_errors)
+
+
 @eval_group.command(name="passages")
 @click.argument("jsonl_file", metavar="FILE.jsonl", default="tests/check/passages.jsonl")
 @click.option("--json", "as_json", is_flag=True, help="Print the scores as JSON.")

@@ -20,9 +20,10 @@ from ceasefire.extract.incidents import IncidentContext, extract_incidents
 from ceasefire.extract.nlp import english
 from ceasefire.geo.frontline import attribute_by_line_of_contact
 from ceasefire.extract.ru import extract_official, is_cyrillic
+from ceasefire.extract.statements import extract_ukrainian
 from ceasefire.intake.datasets import DATASET_ROW_TYPES
 from ceasefire.intake.files import make_document
-from ceasefire.language import READ
+from ceasefire.language import READ, detect_language
 from ceasefire.records import Document, Extraction, content_id
 from ceasefire.timeparse import find_times, parse_iso_date
 
@@ -145,8 +146,10 @@ def _batches(texts: list[str]) -> Iterator[list[str]]:
 def _extract_section(section: Document, how: str, parser: _Parser, geocoder: "Geocoder") -> Extraction:
     # Russian and Ukrainian statements follow their own rules (extract/ru.py); English goes through spaCy;
     # a language the project does not read gives an empty extraction that says so.
-    if how == "official":
+    if how == "ru":
         return extract_official(section)
+    if how == "uk":
+        return extract_ukrainian(section)
     if how == "en":
         return _extract_parsed(section, parser.next(), geocoder)
     return Extraction(document=section, warnings=[
@@ -206,8 +209,12 @@ def _unique(items: list) -> list:
 
 
 def _reader_of(document: Document) -> str:
-    if document.language in ("ru", "uk") or is_cyrillic(document.text):
-        return "official"
+    """Which reader takes the document: "en", "uk", "ru" (official statements in Cyrillic) or "none"."""
+    if document.language == "uk" or document.language != "ru" and is_cyrillic(document.text) and \
+            detect_language(document.text) == "uk":
+        return "uk"
+    if document.language == "ru" or is_cyrillic(document.text):
+        return "ru"
     return "en" if document.language == "en" else "none"
 
 

@@ -75,7 +75,7 @@ def _number(word: str | None) -> int | None:
     return int(w) if w.isdigit() else _NUMBERS.get(w)
 
 
-def _clean(text: str) -> tuple[str, list[int]]:
+def clean_text(text: str) -> tuple[str, list[int]]:
     """The text without decoration, and for each kept character its offset in the original."""
     out, index = [], []
     pos = 0
@@ -96,7 +96,7 @@ def _clean(text: str) -> tuple[str, list[int]]:
     return "".join(out), index
 
 
-def _sentences(clean: str) -> list[tuple[int, int]]:
+def sentences(clean: str) -> list[tuple[int, int]]:
     spans, start = [], 0
     for m in re.finditer(r"(?<=[.!?])\s+(?=[А-ЯЁІЇЄA-Z«\"▫◽⚡🔹])|\n+", clean):
         if m.start() > start:
@@ -107,7 +107,18 @@ def _sentences(clean: str) -> list[tuple[int, int]]:
     return spans
 
 
-def _date(text: str, published: dt.date) -> TimeSpan:
+def date_of(text: str, published: dt.date) -> TimeSpan:
+    """The day a sentence's acts happened: a date it names ("у ніч на 14 березня" is the night before that day),
+    "last night", "yesterday", else the day of publication."""
+    night = re.search(r"(?:у|в)\s+ніч\s+на\s+(\d{1,2})\s+(" + "|".join(_MONTHS_RU) + r")\w*", text, re.IGNORECASE) or \
+        re.search(r"в\s+ночь\s+на\s+(\d{1,2})\s+(" + "|".join(_MONTHS_RU) + r")\w*", text, re.IGNORECASE)
+    if night:
+        month = _MONTHS_RU[night.group(2).lower()]
+        try:
+            day = dt.date(published.year - (month > published.month), month, int(night.group(1)))
+            return TimeSpan(start=day - dt.timedelta(days=1), end=day, precision="range", text=night.group(0))
+        except ValueError:
+            pass
     m = re.search(r"(\d{1,2})\s+(" + "|".join(_MONTHS_RU) + r")\w*(?:\s+(\d{4}))?", text, re.IGNORECASE)
     if m:
         month = _MONTHS_RU[m.group(2).lower()]
@@ -151,7 +162,7 @@ def extract_official(document: Document) -> Extraction:
 
     geocoder = default_geocoder()
     published = document.published or dt.date.today()
-    clean, index = _clean(document.text)
+    clean, index = clean_text(document.text)
     publisher_party = "RU" if _PUBLISHER.search(document.text) or "mod_russia" in (document.source or "") else None
     if publisher_party is None and re.search(r"Генеральн\w+\s+штаб|Повітрян\w+\s+сил|ЗСУ|Сил\w+\s+оборони",
                                              document.text):
@@ -174,9 +185,9 @@ def extract_official(document: Document) -> Extraction:
     from ceasefire.geo.geocode import Evidence
 
     geocoder_evidence = Evidence(on=published)
-    for a, b in _sentences(clean):
+    for a, b in sentences(clean):
         sentence = clean[a:b]
-        when = _date(sentence, published)
+        when = date_of(sentence, published)
         intercept = _INTERCEPT.search(sentence)
         if intercept and re.search(r"ПВО|ППО|сбит|збит|перехва", sentence, re.IGNORECASE):
             actor_party = publisher_party or "RU"
@@ -243,4 +254,10 @@ def extract_official(document: Document) -> Extraction:
             place_mention=(towns[:1] or regions[:1] or [None])[0], place=place,
             place_reason=None if place else "no place named", when=when,
             claim_ids=[claim_id] if claim_id else [], claimant_party=publisher_party, span=ev))
+    if publisher_party == "RU":  # captures and repelled attacks: frames as data (extract/statements.py)
+        from ceasefire.extract.statements import read_statement
+
+        framed = read_statement(document, "ru", "RU")
+        claims += [c for c in framed.claims if c.id not in {x.id for x in claims}]
+        incidents += framed.incidents
     return Extraction(document=document, claims=claims, incidents=incidents, contradictions=[])

@@ -1,0 +1,189 @@
+"""Official statements read by frames written as data: Ukrainian ones — the General Staff's daily summaries, the Air
+Force's tallies, regional administrations' reports (data/lexicon/uk.yaml) — and the Russian Ministry of Defence's
+captures and repelled attacks (data/lexicon/ru.yaml; its interceptions and energy-strike allegations: extract/ru.py).
+
+Each frame is a pattern over one sentence with a number and, where the text names them, the settlements; whose act
+it is comes from the frame (the enemy's assaults, the defenders' interceptions), the party of the enemy from the
+publisher: a Ukrainian statement's enemy is Russia, a Russian one's Ukraine. Each sentence that reports acts is the
+publisher's claim.
+Places: settlements named with the act, else the oblast of the front ("на Покровському напрямку"), else an oblast the
+sentence names ("Сумщину", "Харківської області"). Spans point into the original text.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+import yaml
+
+from ceasefire.extract.numerals import NUMBER, count_of
+from ceasefire.extract.ru import clean_text, date_of, sentences
+from ceasefire.extract.taxonomy import acled_labels
+from ceasefire.records import Claim, Document, Extraction, Incident, Place, Span, TimeSpan, content_id
+
+PUBLISHERS = {"UA": "Armed Forces of Ukraine", "RU": "Ministry of Defence of the Russian Federation"}
+_ACTORS = {"UA": "Armed Forces of Ukraine", "RU": "Russian Armed Forces"}
+_PLACES = r"(?P<places>[А-ЯЁІЇЄҐ][\w'’-]+(?:(?:,\s*|\s+(?:та|і|й|и)\s+)[А-ЯЁІЇЄҐ][\w'’-]+)*)"
+_WORD = re.compile(r"[А-ЯЁІЇЄҐ][\w'’-]+")
+
+
+@dataclass(frozen=True)
+class Frame:
+    type: str
+    by: str  # "opponent" or "publisher"
+    weapon: str | None
+    munitions: bool  # counts what was fired: not read where the sentence counted strikes of its type
+    pattern: re.Pattern
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    frames: tuple[Frame, ...]
+    places: re.Pattern
+    strike: re.Pattern | None  # the enemy's act told without a number
+    weapons: tuple[tuple[str, re.Pattern], ...]
+    casualties: dict[str, tuple[re.Pattern, ...]]  # "killed", "injured": patterns with a number
+    directions: dict[str, str]
+
+
+def _compile(pattern: str) -> re.Pattern:
+    return re.compile(pattern.replace("{N}", f"(?P<n>{NUMBER})").replace("{PLACES}", _PLACES), re.IGNORECASE)
+
+
+@lru_cache(maxsize=2)
+def lexicon(language: str) -> Lexicon:
+    """The frames of one language's statements (data/lexicon/LANGUAGE.yaml)."""
+    path = resources.files("ceasefire").joinpath(f"data/lexicon/{language}.yaml")
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    return Lexicon(
+        frames=tuple(Frame(f["type"], f["by"], f.get("weapon"), f.get("munitions", False),
+                           _compile(f["pattern"])) for f in data["frames"]),
+        places=re.compile(data["places"].replace("{PLACES}", _PLACES)),  # names are capitalised: not IGNORECASE
+        strike=_compile(data["strike"]) if data.get("strike") else None,
+        weapons=tuple((kind, _compile(rx)) for kind, rx in data.get("weapons", {}).items()),
+        casualties={k: tuple(_compile(rx) for rx in v) for k, v in data.get("casualties", {}).items()},
+        directions={k.replace("ʼ", "'"): v for k, v in data.get("directions", {}).items()})
+
+
+def extract_ukrainian(document: Document) -> Extraction:
+    """Claims and incidents of a Ukrainian official statement (see the module docstring); strikes on energy
+    facilities are read by extract/ru.py's rules, which know both languages' words for them."""
+    from ceasefire.extract.ru import extract_official
+
+    official = extract_official(document)
+    energy = [i for i in official.incidents if i.type == "energy_strike"]
+    cited = {c for i in energy for c in i.claim_ids}
+    framed = read_statement(document, "uk", "UA", skip=[(i.span.start, i.span.end) for i in energy])
+    return framed.model_copy(update={"incidents": energy + framed.incidents,
+                                     "claims": [c for c in official.claims if c.id in cited] + framed.claims})
+
+
+def read_statement(document: Document, language: str, publisher_party: str,
+                   skip: list[tuple[int, int]] = ()) -> Extraction:
+    """Claims and incidents that the frames of `language` find in a statement of `publisher_party`, in the
+    sentences that do not overlap `skip` (spans another reader took)."""
+    from ceasefire.geo import default_geocoder
+    from ceasefire.geo.geocode import Evidence
+
+    lex, geocoder = lexicon(language), default_geocoder()
+    opponent = "RU" if publisher_party == "UA" else "UA"
+    publisher = PUBLISHERS[publisher_party]
+    published = document.published or dt.date.today()
+    clean, index = clean_text(document.text)
+    incidents: list[Incident] = []
+    claims: list[Claim] = []
+
+    def span(a: int, b: int) -> Span:
+        start, end = index[a], index[b - 1] + 1
+        return Span(start=start, end=end, text=document.text[start:end])
+
+    def region_of(sentence: str) -> Place | None:
+        front = re.search(r"([\w'ʼ’-]+?)(?:ому|ий|ого)\s+напрямк\w*", sentence, re.IGNORECASE)
+        if front:
+            key = front.group(1).lower().replace("’", "'").replace("ʼ", "'")
+            admin1 = next((v for k, v in lex.directions.items() if key.startswith(k) or k.startswith(key)), None)
+            entry = geocoder.gaz.region(admin1) if admin1 else None
+            if entry is not None:
+                return entry.to_place(3, front.group(0))
+        for m in _WORD.finditer(sentence):
+            entry = geocoder.gaz.region(m.group(0))
+            if entry is not None and len(m.group(0)) > 3:
+                return entry.to_place(3, m.group(0))
+        return None
+
+    def settlement(names: list[str], region: Place | None) -> Place | None:
+        evidence = Evidence(regions={region.admin1} if region and region.admin1 else set(), on=published)
+        for name in names:
+            place = geocoder.resolve(name, name, evidence).place
+            if place is not None:
+                return place
+        return None
+
+    for a, b in sentences(clean):
+        if any(index[a] < end and start < index[b - 1] + 1 for start, end in skip):
+            continue
+        sentence = clean[a:b]
+        when = date_of(sentence, published)
+        region = region_of(sentence)
+        listed = lex.places.search(sentence)
+        names = re.split(r",\s*|\s+(?:та|і|й)\s+", listed.group("places")) if listed else []
+        taken: list[tuple[int, int]] = []
+        found: list[Incident] = []
+        for frame in lex.frames:
+            if frame.munitions and any(i.type == frame.type for i in found):
+                continue
+            for m in frame.pattern.finditer(sentence):
+                if any(m.start() < e and s < m.end() for s, e in taken):
+                    continue
+                count = count_of(m.group("n")) if "n" in frame.pattern.groupindex else None
+                if count is None and "n" in frame.pattern.groupindex:
+                    continue
+                party = opponent if frame.by == "opponent" else publisher_party
+                frame_places = m.groupdict().get("places")
+                here = re.split(r",\s*|\s+(?:та|і|й|и)\s+", frame_places) if frame_places else names
+                taken.append((m.start(), m.end()))
+                found.append(_incident(document, frame.type, party, publisher_party, frame.weapon, count,
+                                       span(a + m.start(), a + m.end()), when, settlement(here, region) or region,
+                                       here or None))
+        if not found and lex.strike is not None:
+            strike = lex.strike.search(sentence)
+            if strike:
+                kind, weapon_words = next(((k, rx) for k, rx in lex.weapons if rx.search(sentence)),
+                                          ("shelling", None))
+                times = re.search(rf"(?P<n>{NUMBER})\s+раз\w*", sentence, re.IGNORECASE)
+                target = [w.group(0) for w in _WORD.finditer(sentence[strike.end():strike.end() + 60])][:1]
+                found.append(_incident(document, kind, opponent, publisher_party, None,
+                                       count_of(times.group("n")) if times else None, span(a, b), when,
+                                       settlement(target + names, region) or region, target + names or None))
+        if not found:
+            continue
+        toll = {k: next((count_of(m.group("n")) for rx in v if (m := rx.search(sentence))), None)
+                for k, v in lex.casualties.items()}
+        ev = span(a, b)
+        claim = Claim(id=content_id("clm", document.id, ev.start, ev.end, publisher), doc_id=document.id,
+                      speaker=publisher, party=publisher_party,
+                      stance="accuse" if any(i.actor_party == opponent for i in found) else "assert", cue="statement", text=ev.text,
+                      when=TimeSpan(start=published, end=published, precision="day"), venue="official statement",
+                      span=ev)
+        claims.append(claim)
+        for n, incident in enumerate(found):
+            extra = {"claim_ids": [claim.id]}
+            if n == len(found) - 1:  # the toll is the sentence's last act's
+                extra |= {"fatalities": toll.get("killed"), "injured": toll.get("injured")}
+            incidents.append(incident.model_copy(update=extra))
+    return Extraction(document=document, claims=claims, incidents=incidents)
+
+
+def _incident(document: Document, kind: str, party: str, claimant: str, weapon: str | None, count: int | None,
+              ev: Span, when: TimeSpan, place: Place | None, names: list[str] | None) -> Incident:
+    event_type, sub_event_type = acled_labels(kind, party)
+    return Incident(id=content_id("inc", document.id, ev.start, ev.end, kind), doc_id=document.id, type=kind,
+                    acled_event_type=event_type, acled_sub_event_type=sub_event_type,
+                    actor=_ACTORS[party], actor_party=party,
+                    actor_basis="inferred_from_claimant", target_party="UA" if party == "RU" else "RU", count=count,
+                    weapon=weapon,
+                    place_mention=", ".join(names) if names else (place.mention if place else None), place=place,
+                    place_reason=None if place else "no place named", when=when, claimant_party=claimant, span=ev)
