@@ -135,3 +135,19 @@ def test_eval_gate_monitor_counts_floor(metric):
 
     report = score_monitor_counts(needs_shared("osce-smm", "osce_smm_2022_daily_counts.jsonl"))
     assert round(report.scores()[metric], 3) >= FLOORS["monitor"][metric]
+
+
+@pytest.fixture(scope="module")
+def statements_report():
+    from ceasefire.evaluate_statements import score_statements
+
+    return score_statements(OWN / "statements_uk.jsonl").parts["check"]
+
+
+@pytest.mark.parametrize("metric", sorted(FLOORS["statements_uk"]))
+def test_eval_gate_statements_floor(statements_report, metric):
+    assert getattr(statements_report, metric) >= FLOORS["statements_uk"][metric], metric
+
+
+def test_eval_gate_statements_side_gap(statements_report):
+    assert statements_report.counts_gap <= FLOORS["statements_uk_max"]["counts_gap"]

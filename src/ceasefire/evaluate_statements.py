@@ -4,8 +4,8 @@
 The statements were written and annotated for this project, blind to the rules, in the styles the parties publish
 (General Staff summaries, Air Force tallies, regional administrations, the Russian Ministry of Defence). Odd ids are
 the tuning part, read row by row; even ids the check part, scored only. A gold incident is `{type, party, count,
-oblast, settlements, quote}`; a predicted incident matches it when it has the same type (each used once, the one
-with the same count first). Figures:
+oblast, settlements, quote}`; a predicted incident matches it when it has the same type (each used once; pairs with
+the same count first). Figures:
 
 - counts: gold incidents matched by an incident of the same type, party and count (per party too, and the gap);
 - party: matched incidents with the gold party;
@@ -75,14 +75,16 @@ class _Tally:
 def _match(gold: list[dict], predicted: list[Incident]) -> list[tuple[dict, Incident | None]]:
     """Pair gold incidents with predicted ones of the same type, the same count first; each used once."""
     free = list(predicted)
-    pairs = []
-    for g in sorted(gold, key=lambda g: g.get("count") is None):
-        same_type = [p for p in free if p.type == g["type"]]
-        pick = next((p for p in same_type if p.count == g.get("count")), same_type[0] if same_type else None)
-        if pick is not None:
-            free.remove(pick)
-        pairs.append((g, pick))
-    return pairs
+    picks: dict[int, Incident] = {}
+    for exact in (True, False):  # every same-count pair first, so that one miss does not shift the others
+        for n, g in enumerate(gold):
+            if n in picks:
+                continue
+            pick = next((p for p in free if p.type == g["type"] and (not exact or p.count == g.get("count"))), None)
+            if pick is not None:
+                free.remove(pick)
+                picks[n] = pick
+    return [(g, picks.get(n)) for n, g in enumerate(gold)]
 
 
 def _oblast_key(name: str | None) -> str | None:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -35,13 +36,23 @@ class Frame:
     type: str
     by: str  # "opponent" or "publisher"
     weapon: str | None
-    munitions: bool  # counts what was fired: not read where the sentence counted strikes of its type
     pattern: re.Pattern
+
+
+@dataclass(frozen=True)
+class Governed:
+    """A verb and the counted things it governs: each "{N} noun" after it, up to the next such verb or the clause's
+    end, is an act of the type its noun names."""
+
+    by: str
+    verb: re.Pattern
+    items: tuple[tuple[str, re.Pattern], ...]
 
 
 @dataclass(frozen=True)
 class Lexicon:
     frames: tuple[Frame, ...]
+    governed: tuple[Governed, ...]
     places: re.Pattern
     strike: re.Pattern | None  # the enemy's act told without a number
     weapons: tuple[tuple[str, re.Pattern], ...]
@@ -59,8 +70,10 @@ def lexicon(language: str) -> Lexicon:
     path = resources.files("ceasefire").joinpath(f"data/lexicon/{language}.yaml")
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
     return Lexicon(
-        frames=tuple(Frame(f["type"], f["by"], f.get("weapon"), f.get("munitions", False),
-                           _compile(f["pattern"])) for f in data["frames"]),
+        frames=tuple(Frame(f["type"], f["by"], f.get("weapon"), _compile(f["pattern"])) for f in data["frames"]),
+        governed=tuple(Governed(g["by"], _compile(g["verb"]), tuple(
+            (kind, _compile(rf"{{N}}\s+(?:[\w-]+\s+){{0,2}}?(?:{rx})")) for kind, rx in g["items"].items()))
+            for g in data.get("governed", ())),
         places=re.compile(data["places"].replace("{PLACES}", _PLACES)),  # names are capitalised: not IGNORECASE
         strike=_compile(data["strike"]) if data.get("strike") else None,
         weapons=tuple((kind, _compile(rx)) for kind, rx in data.get("weapons", {}).items()),
@@ -132,22 +145,18 @@ def read_statement(document: Document, language: str, publisher_party: str,
         names = re.split(r",\s*|\s+(?:та|і|й)\s+", listed.group("places")) if listed else []
         taken: list[tuple[int, int]] = []
         found: list[Incident] = []
-        for frame in lex.frames:
-            if frame.munitions and any(i.type == frame.type for i in found):
+        for kind, by, weapon, m in [*_framed(lex, sentence), *_governed(lex, sentence)]:
+            if any(m.start() < e and s < m.end() for s, e in taken):
+                continue  # a sentence's words count once: the earlier frame took them
+            count = count_of(m.group("n")) if "n" in m.re.groupindex else None
+            if count is None and "n" in m.re.groupindex:
                 continue
-            for m in frame.pattern.finditer(sentence):
-                if any(m.start() < e and s < m.end() for s, e in taken):
-                    continue
-                count = count_of(m.group("n")) if "n" in frame.pattern.groupindex else None
-                if count is None and "n" in frame.pattern.groupindex:
-                    continue
-                party = opponent if frame.by == "opponent" else publisher_party
-                frame_places = m.groupdict().get("places")
-                here = re.split(r",\s*|\s+(?:та|і|й|и)\s+", frame_places) if frame_places else names
-                taken.append((m.start(), m.end()))
-                found.append(_incident(document, frame.type, party, publisher_party, frame.weapon, count,
-                                       span(a + m.start(), a + m.end()), when, settlement(here, region) or region,
-                                       here or None))
+            listed_here = m.groupdict().get("places")
+            here = re.split(r",\s*|\s+(?:та|і|й|и)\s+", listed_here) if listed_here else names
+            taken.append((m.start(), m.end()))
+            found.append(_incident(document, kind, opponent if by == "opponent" else publisher_party,
+                                   publisher_party, weapon, count, span(a + m.start(), a + m.end()), when,
+                                   settlement(here, region) or region, here or None))
         if not found and lex.strike is not None:
             strike = lex.strike.search(sentence)
             if strike:
@@ -175,6 +184,28 @@ def read_statement(document: Document, language: str, publisher_party: str,
                 extra |= {"fatalities": toll.get("killed"), "injured": toll.get("injured")}
             incidents.append(incident.model_copy(update=extra))
     return Extraction(document=document, claims=claims, incidents=incidents)
+
+
+def _framed(lex: Lexicon, sentence: str) -> Iterator[tuple[str, str, str | None, re.Match]]:
+    for frame in lex.frames:
+        for m in frame.pattern.finditer(sentence):
+            yield frame.type, frame.by, frame.weapon, m
+
+
+def _governed(lex: Lexicon, sentence: str) -> Iterator[tuple[str, str, str | None, re.Match]]:
+    """Each counted thing a verb governs, up to the next governing verb or the clause's end."""
+    verbs = sorted(((m.start(), m.end(), g) for g in lex.governed for m in g.verb.finditer(sentence)),
+                   key=lambda v: v[0])
+    for n, (_start, end, g) in enumerate(verbs):
+        stop = min([verbs[n + 1][0]] if n + 1 < len(verbs) else [len(sentence)])
+        clause_end = re.compile(r"[.;:]").search(sentence, end, stop)
+        stop = clause_end.start() if clause_end else stop
+        for kind, item in g.items:
+            for m in item.finditer(sentence, end, stop):
+                yield kind, g.by, _WEAPONS.get(kind), m
+
+
+_WEAPONS = {"drone_strike": "drone", "missile_strike": "missile"}
 
 
 def _incident(document: Document, kind: str, party: str, claimant: str, weapon: str | None, count: int | None,
