@@ -18,7 +18,9 @@ def test_official_ru_interceptions_per_region():
                       "▪️ 30 – над территорией **Брянской** области; ▪️ ещё 10 БпЛА уничтожены над территорией Курской "
                       "области; ▪️ ещё один – над территорией Республики Крым. 🔹 [Ведомство](https://example.org/x)")
     got = [(i.type, i.count, i.place.admin1 if i.place else None, i.actor_party) for i in result.incidents]
-    assert got == [("intercept", 30, "Bryansk", "RU"), ("intercept", 10, "Kursk", "RU"), ("intercept", 1, "Crimea", "RU")]
+    # The statement's total (no place: it covers several regions) and each region's count.
+    assert got == [("intercept", 41, None, "RU"), ("intercept", 30, "Bryansk", "RU"), ("intercept", 10, "Kursk", "RU"),
+                   ("intercept", 1, "Crimea", "RU")]
     assert all(i.when.start.isoformat() == "2025-03-27" for i in result.incidents)
     assert all(result.document.text[i.span.start:i.span.end] == i.span.text for i in result.incidents)
 

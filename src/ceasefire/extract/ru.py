@@ -15,24 +15,19 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+from ceasefire.extract.numerals import NUMBER, count_of
 from ceasefire.extract.taxonomy import acled_labels
 from ceasefire.records import Claim, Document, Extraction, Incident, Span, TimeSpan, content_id
 
 _MONTHS_RU = {"январ": 1, "феврал": 2, "март": 3, "апрел": 4, "ма": 5, "июн": 6, "июл": 7, "август": 8,
               "сентябр": 9, "октябр": 10, "ноябр": 11, "декабр": 12, "січ": 1, "лют": 2, "берез": 3, "квіт": 4,
               "травн": 5, "червн": 6, "липн": 7, "серпн": 8, "вересн": 9, "жовтн": 10, "листопад": 11, "грудн": 12}
-_NUMBERS = {"один": 1, "одна": 1, "одного": 1, "одному": 1, "один из": 1, "два": 2, "две": 2, "двух": 2,
-            "три": 3, "трех": 3, "трёх": 3, "четыре": 4, "пять": 5, "шесть": 6, "семь": 7, "восемь": 8,
-            "девять": 9, "десять": 10, "одиннадцать": 11, "двенадцать": 12, "тринадцать": 13, "четырнадцать": 14,
-            "пятнадцать": 15, "шестнадцать": 16, "семнадцать": 17, "восемнадцать": 18, "девятнадцать": 19,
-            "двадцать": 20, "тридцать": 30, "сорок": 40, "пятьдесят": 50, "дві": 2, "чотири": 4, "п'ять": 5,
-            "шість": 6, "сім": 7, "вісім": 8, "дев'ять": 9}
-_NUM = r"(?:\d+|" + "|".join(sorted(_NUMBERS, key=len, reverse=True)) + r")"
+_NUM = NUMBER  # digits or numeral words in any case (extract/numerals.py)
 _DRONES = r"(?:беспилотн\w*|БпЛА|БПЛА|безпілотн\w*|дрон\w*|ракет\w*)"
 _INTERCEPT = re.compile(r"(?:перехвачен\w*|уничтожен\w*|сбит\w*|збит\w*|знищен\w*|перехоплен\w*)(?:\s+и\s+\w+)?\s+"
                         r"(?P<n>" + _NUM + r")?\s*(?:\w+\s+){0,2}?" + _DRONES, re.IGNORECASE)
 _PER_REGION = re.compile(r"(?:по\s+)?(?<![\w-])(?P<n>" + _NUM + r")\s*(?:БпЛА|БПЛА|беспилотн\w*)?\s*(?:[–—-]\s*)?"
-                         r"(?:уничтожен\w*\s+)?над\s+территори(?:ей|ями|ях)\s+(?P<regions>(?:(?:Республики\s+)?"
+                         r"(?:уничтожен\w*\s+)?над\s+(?:территори(?:ей|ями|ях)\s+|акватори\w+\s+)?(?P<regions>(?:(?:Республики\s+)?"
                          r"[А-ЯЁ][\w-]++(?:\s+и\s+|,\s*)?)++)\s*(?:област\w*|края|краем)?", re.IGNORECASE)
 _OVER_REGION = re.compile(r"над\s+территори(?:ей|ями)\s+(?:Республики\s+)?(?P<region>[А-ЯЁ][\w-]+)", re.IGNORECASE)
 _ATTACK = re.compile(r"атак\w*|удар\w*|обстрел\w*|обстріл\w*|нанес\w*|поврежд\w*|пошкод\w*|поражен\w*|"
@@ -63,16 +58,28 @@ _PUBLISHER = re.compile(r"Минобороны\s+России|Министерс
                         re.IGNORECASE)
 
 
+# How each side names the other's forces and its own: the words give away who is speaking when no publisher is named.
+_SPEAKS_AS = {"RU": re.compile(r"\bВСУ\b|киевск\w+\s+режим\w*|вооруженн\w+\s+формирован\w+\s+Украины|"
+                               r"украинск\w+\s+(?:боевик|неонацист|националист)\w*|группировк\w+\s+войск|"
+                               r"Минобороны\s+России|Министерств\w+\s+обороны\s+Российской\s+Федерации|mod_russia"),
+              "UA": re.compile(r"\bЗСУ\b|Сил\w*\s+оборони|Генеральн\w+\s+штаб\w*\s+ЗСУ|Повітрян\w+\s+сил|"
+                               r"окупант\w*|оккупант\w*|рашист\w*|российск\w+\s+оккупац\w*|Силы\s+обороны")}
+
+
+def publisher_of(document: Document) -> str | None:
+    """The side a statement speaks for: its publisher when named ("Минобороны России", the mod_russia channel),
+    else the side whose way of naming the forces the text uses more; None when neither does."""
+    if _PUBLISHER.search(document.text) or "mod_russia" in (document.source or ""):
+        return "RU"
+    votes = {party: len(rx.findall(document.text[:20_000])) for party, rx in _SPEAKS_AS.items()}
+    if votes["RU"] == votes["UA"]:
+        return None
+    return max(votes, key=votes.get)
+
+
 def is_cyrillic(text: str) -> bool:
     letters = [c for c in text[:2000] if c.isalpha()]
     return bool(letters) and sum("\u0400" <= c <= "\u04ff" for c in letters) / len(letters) > 0.5
-
-
-def _number(word: str | None) -> int | None:
-    if not word:
-        return None
-    w = word.lower()
-    return int(w) if w.isdigit() else _NUMBERS.get(w)
 
 
 def clean_text(text: str) -> tuple[str, list[int]]:
@@ -163,10 +170,7 @@ def extract_official(document: Document) -> Extraction:
     geocoder = default_geocoder()
     published = document.published or dt.date.today()
     clean, index = clean_text(document.text)
-    publisher_party = "RU" if _PUBLISHER.search(document.text) or "mod_russia" in (document.source or "") else None
-    if publisher_party is None and re.search(r"Генеральн\w+\s+штаб|Повітрян\w+\s+сил|ЗСУ|Сил\w+\s+оборони",
-                                             document.text):
-        publisher_party = "UA"
+    publisher_party = publisher_of(document)
     publisher = {"RU": "Ministry of Defence of the Russian Federation", "UA": "Armed Forces of Ukraine"}.get(
         publisher_party or "", document.source or "unknown publisher")
     incidents, claims = [], []
@@ -197,14 +201,17 @@ def extract_official(document: Document) -> Extraction:
                 regions = [r for r in re.split(r"\s+и\s+|,\s*", p.group("regions")) if r and r != "Республики"]
                 if len(regions) > 1 and not p.group(0).lower().startswith("по"):
                     # "11 БПЛА над территорией Московской, Тульской и Брянской областей": one total, several regions
-                    groups.append((_number(p.group("n")), ", ".join(regions), p.start(), p.end()))
+                    groups.append((count_of(p.group("n")), ", ".join(regions), p.start(), p.end()))
                     continue
                 for region in regions:  # "по два … над территориями Воронежской и Орловской": each
-                    groups.append((_number(p.group("n")), region, p.start(), p.end()))
+                    groups.append((count_of(p.group("n")), region, p.start(), p.end()))
+            total = count_of(intercept.group("n"))
             if not groups:
                 over = _OVER_REGION.search(sentence)
-                groups = [(_number(intercept.group("n")) or 1, over.group("region") if over else None, 0,
-                           len(sentence))]
+                groups = [(total or 1, over.group("region") if over else None, 0, len(sentence))]
+            elif total and total != groups[0][0]:
+                # "перехвачены и уничтожены 27 беспилотников: 12 – над …": the total is the statement's own count
+                groups.insert(0, (total, None, intercept.start(), intercept.end()))
             for count, region, s0, s1 in groups:
                 place = place_for(region, True) if region and "," not in region else None
                 ev = span(a + s0, a + s1)
