@@ -12,6 +12,8 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from ceasefire.extract.morph import analyzer
+
 # Lemmas of cardinal and collective numerals, both languages.
 VALUES = {
     "один": 1, "одна": 1, "одно": 1, "одне": 1, "два": 2, "дві": 2, "две": 2, "двоє": 2, "двое": 2, "три": 3,
@@ -36,20 +38,13 @@ _WORD = rf"(?:{_STEMS})[\w'’]*"
 NUMBER = rf"(?<![\w'’])(?:\d{{1,3}}(?:[ \u00a0\u202f]\d{{3}})+(?!\d)|\d+|{_WORD}(?:\s+{_WORD}){{0,3}})"
 
 
-@lru_cache(maxsize=2)
-def _analyzer(lang: str):
-    import pymorphy3
-
-    return pymorphy3.MorphAnalyzer(lang=lang)
-
-
 @lru_cache(maxsize=4096)
 def _value(word: str) -> int | None:
     word = word.lower().replace("’", "'")
     if word in VALUES or word in MULTIPLIERS:
         return VALUES.get(word) or MULTIPLIERS[word]
     for lang in ("uk", "ru"):
-        for parse in _analyzer(lang).parse(word):  # the numeral reading, not the likeliest ("сім" is also "сей")
+        for parse in analyzer(lang).parse(word):  # the numeral reading, not the likeliest ("сім" is also "сей")
             lemma = parse.normal_form.replace("’", "'")
             if lemma in VALUES or lemma in MULTIPLIERS:
                 return VALUES.get(lemma) or MULTIPLIERS[lemma]

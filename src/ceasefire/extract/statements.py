@@ -20,6 +20,7 @@ from importlib import resources
 
 import yaml
 
+from ceasefire.extract.morph import analyzer, name_forms
 from ceasefire.extract.numerals import NUMBER, count_of
 from ceasefire.extract.ru import clean_text, date_of, sentences
 from ceasefire.extract.taxonomy import acled_labels
@@ -98,10 +99,7 @@ def read_statement(document: Document, language: str, publisher_party: str,
                    skip: list[tuple[int, int]] = ()) -> Extraction:
     """Claims and incidents that the frames of `language` find in a statement of `publisher_party`, in the
     sentences that do not overlap `skip` (spans another reader took)."""
-    from ceasefire.geo import default_geocoder
-    from ceasefire.geo.geocode import Evidence
-
-    lex, geocoder = lexicon(language), default_geocoder()
+    lex = lexicon(language)
     opponent = "RU" if publisher_party == "UA" else "UA"
     publisher = PUBLISHERS[publisher_party]
     published = document.published or dt.date.today()
@@ -113,36 +111,15 @@ def read_statement(document: Document, language: str, publisher_party: str,
         start, end = index[a], index[b - 1] + 1
         return Span(start=start, end=end, text=document.text[start:end])
 
-    def region_of(sentence: str) -> Place | None:
-        front = re.search(r"([\w'ʼ’-]+?)(?:ому|ий|ого)\s+напрямк\w*", sentence, re.IGNORECASE)
-        if front:
-            key = front.group(1).lower().replace("’", "'").replace("ʼ", "'")
-            admin1 = next((v for k, v in lex.directions.items() if key.startswith(k) or k.startswith(key)), None)
-            entry = geocoder.gaz.region(admin1) if admin1 else None
-            if entry is not None:
-                return entry.to_place(3, front.group(0))
-        for m in _WORD.finditer(sentence):
-            entry = geocoder.gaz.region(m.group(0))
-            if entry is not None and len(m.group(0)) > 3:
-                return entry.to_place(3, m.group(0))
-        return None
-
-    def settlement(names: list[str], region: Place | None) -> Place | None:
-        evidence = Evidence(regions={region.admin1} if region and region.admin1 else set(), on=published)
-        for name in names:
-            place = geocoder.resolve(name, name, evidence).place
-            if place is not None:
-                return place
-        return None
+    places = _Places(lex, published, clean)
 
     for a, b in sentences(clean):
         if any(index[a] < end and start < index[b - 1] + 1 for start, end in skip):
             continue
         sentence = clean[a:b]
         when = date_of(sentence, published)
-        region = region_of(sentence)
         listed = lex.places.search(sentence)
-        names = re.split(r",\s*|\s+(?:та|і|й)\s+", listed.group("places")) if listed else []
+        names = _split_names(listed.group("places")) if listed else []
         taken: list[tuple[int, int]] = []
         found: list[Incident] = []
         for kind, by, weapon, m in [*_framed(lex, sentence), *_governed(lex, sentence)]:
@@ -152,21 +129,22 @@ def read_statement(document: Document, language: str, publisher_party: str,
             if count is None and "n" in m.re.groupindex:
                 continue
             listed_here = m.groupdict().get("places")
-            here = re.split(r",\s*|\s+(?:та|і|й|и)\s+", listed_here) if listed_here else names
+            here = _split_names(listed_here) if listed_here else names
             taken.append((m.start(), m.end()))
+            place, mentioned = places.of(sentence, m.start(), here)
             found.append(_incident(document, kind, opponent if by == "opponent" else publisher_party,
                                    publisher_party, weapon, count, span(a + m.start(), a + m.end()), when,
-                                   settlement(here, region) or region, here or None))
+                                   place, mentioned))
         if not found and lex.strike is not None:
             strike = lex.strike.search(sentence)
             if strike:
                 kind, weapon_words = next(((k, rx) for k, rx in lex.weapons if rx.search(sentence)),
                                           ("shelling", None))
                 times = re.search(rf"(?P<n>{NUMBER})\s+раз\w*", sentence, re.IGNORECASE)
-                target = [w.group(0) for w in _WORD.finditer(sentence[strike.end():strike.end() + 60])][:1]
+                place, mentioned = places.of(sentence, strike.start(), names)
                 found.append(_incident(document, kind, opponent, publisher_party, None,
                                        count_of(times.group("n")) if times else None, span(a, b), when,
-                                       settlement(target + names, region) or region, target + names or None))
+                                       place, mentioned))
         if not found:
             continue
         toll = {k: next((count_of(m.group("n")) for rx in v if (m := rx.search(sentence))), None)
@@ -184,6 +162,83 @@ def read_statement(document: Document, language: str, publisher_party: str,
                 extra |= {"fatalities": toll.get("killed"), "injured": toll.get("injured")}
             incidents.append(incident.model_copy(update=extra))
     return Extraction(document=document, claims=claims, incidents=incidents)
+
+
+def _split_names(listed: str) -> list[str]:
+    return [n for n in re.split(r",\s*|\s+(?:та|і|й|и|а\s+також)\s+", listed) if n]
+
+
+# Where a name says where something came from, not where it struck: "з напрямку Курська", "з Брянської області".
+_LAUNCH = re.compile(r"(?:\bз|\bіз|\bзі|\bс|\bсо)\s+(?:напрям\w*\s+|направлен\w*\s+|район\w*\s+|акватор\w*\s+|боку\s+|"
+                     r"територі\w*\s+)?(?:\w+\s+)?$", re.IGNORECASE)
+
+
+class _Places:
+    """Where a statement's acts happened. The settlements listed with the act; else the names after it that are
+    places (in any case: "по Запоріжжю", "на Берислав"); a settlement must lie in the oblast the sentence names or
+    whose front it names ("на Покровському напрямку"), else the oblast stands. "Над областю" is the statement's own
+    oblast. Names of launch areas ("з напрямку Курська") are never where an act happened."""
+
+    def __init__(self, lex: Lexicon, published: dt.date, text: str) -> None:
+        from ceasefire.geo import default_geocoder
+
+        self.lex, self.published, self.geocoder = lex, published, default_geocoder()
+        self.home = next((r for r in (self._region(w) for w in self._words(text, 0)) if r is not None), None)
+
+    def _words(self, sentence: str, start: int) -> list[str]:
+        """Capitalised words that may name places: from `start` on, then before it; not launch areas, not words
+        the dictionaries know only as something else ("Ворог", "Сили")."""
+        words = sorted(_WORD.finditer(sentence), key=lambda w: (w.start() < start, w.start()))
+        return [w.group(0) for w in words if not _LAUNCH.search(sentence[max(0, w.start() - 40):w.start()])
+                and _may_be_place(w.group(0))]
+
+    def _region(self, word: str) -> Place | None:
+        for form in name_forms(word):
+            entry = self.geocoder.gaz.region(form)
+            if entry is not None and len(form) > 3:
+                return entry.to_place(3, word)
+        return None
+
+    def _front(self, sentence: str) -> Place | None:
+        front = re.search(r"([\w'ʼ’-]+?)(?:ому|ий|ого|ом)\s+(?:напрямк\w*|направлени\w*)", sentence, re.IGNORECASE)
+        if not front:
+            return None
+        key = front.group(1).lower().replace("’", "'").replace("ʼ", "'")
+        admin1 = next((v for k, v in self.lex.directions.items() if key.startswith(k) or k.startswith(key)), None)
+        entry = self.geocoder.gaz.region(admin1) if admin1 else None
+        return entry.to_place(3, front.group(0)) if entry is not None else None
+
+    def of(self, sentence: str, start: int, names: list[str]) -> tuple[Place | None, list[str] | None]:
+        from ceasefire.geo.geocode import Evidence
+
+        words = self._words(sentence, start)
+        region = self._front(sentence) or next((r for r in map(self._region, words) if r is not None), None)
+        if region is None and re.search(r"(?:над|в|у|по)\s+област\w*", sentence, re.IGNORECASE):
+            region = self.home
+        evidence = Evidence(regions={region.admin1} if region and region.admin1 else set(), on=self.published)
+        for name in names or [w for w in words if self._region(w) is None]:
+            for form in name_forms(name):
+                place = self.geocoder.resolve(form, form, evidence).place
+                if place is not None and (region is None or place.admin1 == region.admin1):
+                    return place, names or [name]
+        return region, names or ([region.mention] if region else None)
+
+
+def _may_be_place(word: str) -> bool:
+    """Capitalised words that name people or forces ("Ворог", "Окупанти": animate nouns; "ППО": abbreviations) or
+    the sides' institutions ("Сили оборони") name no place."""
+    if word.isupper() or word.lower() in _INSTITUTION_WORDS:
+        return False
+    for language in ("uk", "ru"):
+        morph = analyzer(language)
+        if morph.word_is_known(word) and "anim" in str(morph.parse(word)[0].tag).replace(" ", ",").split(","):
+            return False
+    return True
+
+
+_INSTITUTION_WORDS = {"сили", "силы", "збройні", "вооруженные", "генеральний", "генеральный", "повітряні", "міністерство",
+                      "министерство", "минобороны", "група", "группировка", "станом", "загалом", "крім", "кроме",
+                      "протягом", "в", "у", "на", "за"}
 
 
 def _framed(lex: Lexicon, sentence: str) -> Iterator[tuple[str, str, str | None, re.Match]]:
