@@ -60,3 +60,12 @@ def test_issue_13_ministry_captures_and_repelled_attacks_but_losses_stay_claims(
     capture = next(i for i in result.incidents if i.type == "settlement_captured")
     assert capture.place.admin1 == "Donetsk" and capture.claimant_party == "RU"
     assert not any(i.count == 190 for i in result.incidents)
+
+
+def test_issue_13_ministry_strikes_on_the_other_sides_forces_take_their_kind_from_the_weapon():
+    result = extract_text("Оперативно-тактической авиацией, ударными беспилотниками и артиллерией нанесено поражение "
+                          "подразделениям ВСУ в районе Сумы.", "2025-03-20")
+    assert [(i.type, i.actor_party, i.claimant_party) for i in result.incidents] == [("drone_strike", "RU", "RU")]
+    uk = extract_text("Ворог атакував Нікополь з артилерії, поранено двох чоловіків.", "2025-03-20")
+    assert [(i.type, i.actor_party, i.injured, i.place.admin1) for i in uk.incidents] == \
+        [("shelling", "RU", 2, "Dnipropetrovsk")]

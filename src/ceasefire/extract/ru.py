@@ -264,7 +264,7 @@ def extract_official(document: Document) -> Extraction:
     if publisher_party == "RU":  # captures and repelled attacks: frames as data (extract/statements.py)
         from ceasefire.extract.statements import read_statement
 
-        framed = read_statement(document, "ru", "RU")
+        framed = read_statement(document, "ru", "RU", skip=[(i.span.start, i.span.end) for i in incidents])
         claims += [c for c in framed.claims if c.id not in {x.id for x in claims}]
         incidents += framed.incidents
     return Extraction(document=document, claims=claims, incidents=incidents, contradictions=[])

@@ -55,7 +55,7 @@ class Lexicon:
     frames: tuple[Frame, ...]
     governed: tuple[Governed, ...]
     places: re.Pattern
-    strike: re.Pattern | None  # the enemy's act told without a number
+    strikes: tuple[tuple[str, re.Pattern], ...]  # (by, pattern): an act told without a number
     weapons: tuple[tuple[str, re.Pattern], ...]
     casualties: dict[str, tuple[re.Pattern, ...]]  # "killed", "injured": patterns with a number
     directions: dict[str, str]
@@ -76,7 +76,7 @@ def lexicon(language: str) -> Lexicon:
             (kind, _compile(rf"{{N}}\s+(?:[\w-]+\s+){{0,2}}?(?:{rx})")) for kind, rx in g["items"].items()))
             for g in data.get("governed", ())),
         places=re.compile(data["places"].replace("{PLACES}", _PLACES)),  # names are capitalised: not IGNORECASE
-        strike=_compile(data["strike"]) if data.get("strike") else None,
+        strikes=tuple((k["by"], _compile(k["pattern"])) for k in data.get("strikes", ())),
         weapons=tuple((kind, _compile(rx)) for kind, rx in data.get("weapons", {}).items()),
         casualties={k: tuple(_compile(rx) for rx in v) for k, v in data.get("casualties", {}).items()},
         directions={k.replace("ʼ", "'"): v for k, v in data.get("directions", {}).items()})
@@ -135,16 +135,15 @@ def read_statement(document: Document, language: str, publisher_party: str,
             found.append(_incident(document, kind, opponent if by == "opponent" else publisher_party,
                                    publisher_party, weapon, count, span(a + m.start(), a + m.end()), when,
                                    place, mentioned))
-        if not found and lex.strike is not None:
-            strike = lex.strike.search(sentence)
-            if strike:
-                kind, weapon_words = next(((k, rx) for k, rx in lex.weapons if rx.search(sentence)),
-                                          ("shelling", None))
-                times = re.search(rf"(?P<n>{NUMBER})\s+раз\w*", sentence, re.IGNORECASE)
-                place, mentioned = places.of(sentence, strike.start(), names)
-                found.append(_incident(document, kind, opponent, publisher_party, None,
-                                       count_of(times.group("n")) if times else None, span(a, b), when,
-                                       place, mentioned))
+        strike = None if found else next(((by, m) for by, rx in lex.strikes if (m := rx.search(sentence))), None)
+        if strike is not None:  # one act told without a number: its kind from the weapon the sentence names
+            by, m = strike
+            kind = next((k for k, rx in lex.weapons if rx.search(sentence)), "shelling")
+            times = re.search(rf"(?P<n>{NUMBER})\s+раз\w*", sentence, re.IGNORECASE)
+            place, mentioned = places.of(sentence, m.start(), names)
+            found.append(_incident(document, kind, opponent if by == "opponent" else publisher_party,
+                                   publisher_party, None, count_of(times.group("n")) if times else None,
+                                   span(a, b), when, place, mentioned))
         if not found:
             continue
         toll = {k: next((count_of(m.group("n")) for rx in v if (m := rx.search(sentence))), None)
