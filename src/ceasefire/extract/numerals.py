@@ -28,14 +28,17 @@ VALUES = {
     "дев'яносто": 90, "девяносто": 90, "сто": 100, "двісті": 200, "двести": 200, "триста": 300,
     "чотириста": 400, "четыреста": 400, "п'ятсот": 500, "пятьсот": 500, "шістсот": 600, "шестьсот": 600,
     "сімсот": 700, "семьсот": 700, "вісімсот": 800, "восемьсот": 800, "дев'ятсот": 900, "девятьсот": 900,
+    "обидва": 2, "обидві": 2, "оба": 2, "обе": 2, "двічі": 2, "дважды": 2, "тричі": 3, "трижды": 3,
 }
-MULTIPLIERS = {"тисяча": 1000, "тысяча": 1000}
+MULTIPLIERS = {"тисяча": 1000, "тысяча": 1000, "десяток": 10, "сотня": 100}
+# Words before a number that qualify it: the count is the number ("понад 20" is 20).
+QUALIFIERS = r"(?:не\s+менее|не\s+менш\w*|понад|близько|щонайменше|приблизно|майже|около|более|свыше|почти|до)"
 # A number in a frame's pattern: digits (thousands may be set apart by a space), or numeral words. The word stems
 # only decide where a number may be; its value comes from the dictionary lemma.
 _STEMS = (r"од[иі]н|одн[аоеуіиі]|дв|тр[иіьоеё]|чотир|четыр|четвер|п['’]?ят|шіст|шест|сім|сем|вісім|восем|восьм|"
-          r"дев['’]?ят|девят|десят|сорок|сто|двіст|двест|трист|тисяч|тысяч")
+          r"дев['’]?ят|девят|десят|сорок|сто|двіст|двест|трист|тисяч|тысяч|обидв|оба|обе|двічі|дважд|тричі|трижд|сотн")
 _WORD = rf"(?:{_STEMS})[\w'’]*"
-NUMBER = rf"(?<![\w'’])(?:\d{{1,3}}(?:[ \u00a0\u202f]\d{{3}})+(?!\d)|\d+|{_WORD}(?:\s+{_WORD}){{0,3}})"
+NUMBER = rf"(?:{QUALIFIERS}\s+)?(?<![\w'’:.])(?:\d{{1,3}}(?:[ \u00a0\u202f]\d{{3}})+(?!\d)|\d+|{_WORD}(?:\s+{_WORD}){{0,3}})"
 
 
 @lru_cache(maxsize=4096)
@@ -59,12 +62,16 @@ def count_of(phrase: str | None) -> int | None:
     if digits.isdigit():
         return int(digits)
     total, part = 0, 0
+    phrase = re.sub(rf"^{QUALIFIERS}\s+", "", phrase.strip(), flags=re.IGNORECASE)
+    digits = re.sub(r"[ \u00a0\u202f]", "", phrase)
+    if digits.isdigit():
+        return int(digits)
     for word in phrase.split():
         value = _value(word)
         if value is None:
             break
-        if value == 1000:
-            total, part = total + (part or 1) * 1000, 0
+        if value in MULTIPLIERS.values():  # "дві тисячі", "два десятки"
+            total, part = total + (part or 1) * value, 0
         else:
             part += value
     return total + part or None

@@ -49,6 +49,9 @@ _UA_ACTOR = re.compile(r"киевск\w+\s+режим\w*|ВСУ|вооружен
                        r"противник\w*|неонацист\w*|ЗСУ|Сил\w*\s+оборони\s+України", re.IGNORECASE)
 _RU_ACTOR = re.compile(r"Вооруженн\w+\s+Сил\w*\s+Российской\s+Федерации|ВС\s+РФ|российск\w+\s+(?:войск\w*|армі\w*|"
                        r"окупант\w*)|рашист\w*|окупант\w*|ворог\w*|Росі\w+", re.IGNORECASE)
+# "Российская сторона не наносит ударов по энергетике": a denial, not an allegation.
+_DENIED = re.compile(r"\bне\s+(?:\w+\s+)?(?:нанос\w*|наносил\w*|атаков\w*|атакува\w*|удар\w*|обстрел\w*|"
+                     r"обстрілю\w*|завда\w*|завдава\w*|бь[её]\w*)", re.IGNORECASE)
 _RESPONSE = re.compile(r"в\s+ответ\s+на", re.IGNORECASE)
 _REGION = re.compile(r"(?:в\s+|на\s+территории\s+|над\s+территорией\s+)?(?<![\w-])(?P<name>[А-ЯЁІЇЄ][\w-]++)\s+"
                      r"(?:област\w*|края|крае|краю)", re.IGNORECASE)
@@ -163,14 +166,14 @@ def _region_mentions(text: str) -> list[str]:
     return names
 
 
-def extract_official(document: Document) -> Extraction:
+def extract_official(document: Document, publisher_party: str | None = None) -> Extraction:
     """Incidents and claims from a Russian- or Ukrainian-language official statement."""
     from ceasefire.geo import default_geocoder
 
     geocoder = default_geocoder()
     published = document.published or dt.date.today()
     clean, index = clean_text(document.text)
-    publisher_party = publisher_of(document)
+    publisher_party = publisher_party or publisher_of(document)
     publisher = {"RU": "Ministry of Defence of the Russian Federation", "UA": "Armed Forces of Ukraine"}.get(
         publisher_party or "", document.source or "unknown publisher")
     incidents, claims = [], []
@@ -225,7 +228,7 @@ def extract_official(document: Document) -> Extraction:
             continue
         facility = next((cat for cat, rx in _FACILITY_RX if rx.search(sentence)), None)
         attack = _ATTACK.search(sentence)
-        if not (facility and attack):
+        if not (facility and attack) or _DENIED.search(sentence):
             continue
         actor_party = "RU" if _RESPONSE.search(sentence) else _actor_near(sentence, attack.start())
         if actor_party is None:

@@ -54,6 +54,7 @@ class Governed:
 class Lexicon:
     frames: tuple[Frame, ...]
     governed: tuple[Governed, ...]
+    breakdown: re.Pattern | None  # a part of the count just read: "з них 102 — з РСЗВ"
     places: re.Pattern
     strikes: tuple[tuple[str, re.Pattern], ...]  # (by, pattern): an act told without a number
     weapons: tuple[tuple[str, re.Pattern], ...]
@@ -62,6 +63,8 @@ class Lexicon:
 
 
 def _compile(pattern: str) -> re.Pattern:
+    # A gap of words "(?:\w+\s+)" also passes over hyphenated and quoted words ("дронів-імітаторів", «Кинджал»).
+    pattern = pattern.replace(r"(?:\w+\s+)", r"(?:[\w'’«»-]+\s+)")
     return re.compile(pattern.replace("{N}", f"(?P<n>{NUMBER})").replace("{PLACES}", _PLACES), re.IGNORECASE)
 
 
@@ -75,6 +78,7 @@ def lexicon(language: str) -> Lexicon:
         governed=tuple(Governed(g["by"], _compile(g["verb"]), tuple(
             (kind, _compile(rf"{{N}}\s+(?:[\w-]+\s+){{0,2}}?(?:{rx})")) for kind, rx in g["items"].items()))
             for g in data.get("governed", ())),
+        breakdown=_compile(data["breakdown"]) if data.get("breakdown") else None,
         places=re.compile(data["places"].replace("{PLACES}", _PLACES)),  # names are capitalised: not IGNORECASE
         strikes=tuple((k["by"], _compile(k["pattern"])) for k in data.get("strikes", ())),
         weapons=tuple((kind, _compile(rx)) for kind, rx in data.get("weapons", {}).items()),
@@ -87,7 +91,7 @@ def extract_ukrainian(document: Document) -> Extraction:
     facilities are read by extract/ru.py's rules, which know both languages' words for them."""
     from ceasefire.extract.ru import extract_official
 
-    official = extract_official(document)
+    official = extract_official(document, publisher_party="UA")
     energy = [i for i in official.incidents if i.type == "energy_strike"]
     cited = {c for i in energy for c in i.claim_ids}
     framed = read_statement(document, "uk", "UA", skip=[(i.span.start, i.span.end) for i in energy])
@@ -135,6 +139,16 @@ def read_statement(document: Document, language: str, publisher_party: str,
             found.append(_incident(document, kind, opponent if by == "opponent" else publisher_party,
                                    publisher_party, weapon, count, span(a + m.start(), a + m.end()), when,
                                    place, mentioned))
+        if found and lex.breakdown is not None:  # the parts of a count are acts of its kind
+            for m in lex.breakdown.finditer(sentence):
+                whole = [i for i in found if i.span.start < index[a + m.start()]]
+                if any(m.start() < e and s < m.end() for s, e in taken) or not whole or count_of(m.group("n")) is None:
+                    continue
+                taken.append((m.start(), m.end()))
+                place, mentioned = places.of(sentence, m.end(), [])
+                found.append(_incident(document, whole[-1].type, whole[-1].actor_party, publisher_party,
+                                       whole[-1].weapon, count_of(m.group("n")), span(a + m.start(), a + m.end()),
+                                       when, place, mentioned))
         strike = None if found else next(((by, m) for by, rx in lex.strikes if (m := rx.search(sentence))), None)
         if strike is not None:  # one act told without a number: its kind from the weapon the sentence names
             by, m = strike
