@@ -29,6 +29,10 @@ _INTERCEPT = re.compile(r"(?:перехвачен\w*|уничтожен\w*|сб�
 _PER_REGION = re.compile(r"(?:по\s+)?(?<![\w-])(?P<n>" + _NUM + r")\s*(?:БпЛА|БПЛА|беспилотн\w*)?\s*(?:[–—-]\s*)?"
                          r"(?:уничтожен\w*\s+)?над\s+(?:территори(?:ей|ями|ях)\s+|акватори\w+\s+)?(?P<regions>(?:(?:Республики\s+)?"
                          r"[А-ЯЁ][\w-]++(?:\s+и\s+|,\s*)?)++)\s*(?:област\w*|края|краем)?", re.IGNORECASE)
+_REGION_FIRST = re.compile(r"над\s+(?:территори\w+\s+|акватори\w+\s+)?(?:Республик\w+\s+)?(?P<region>[А-ЯЁ][\w-]+)"
+                           r"(?:\s+(?:област\w*|кра\w+|мор\w+))?\s*[—–-]\s*(?P<n>" + _NUM + r")")
+_COUNTED = re.compile(r"(?P<n>" + _NUM + r")\s+(?:[\w-]+\s+){0,2}?(?:ракет\w*|беспилот\w*|БпЛА|БПЛА|снаряд\w*)",
+                      re.IGNORECASE)
 _OVER_REGION = re.compile(r"над\s+территори(?:ей|ями)\s+(?:Республики\s+)?(?P<region>[А-ЯЁ][\w-]+)", re.IGNORECASE)
 _ATTACK = re.compile(r"атак\w*|удар\w*|обстрел\w*|обстріл\w*|нанес\w*|поврежд\w*|пошкод\w*|поражен\w*|"
                      r"пытал\w*\s+нанести|попыт\w*\s+нанести|беспилотник\w*\s+\w*\s*атаковал", re.IGNORECASE)
@@ -209,6 +213,11 @@ def extract_official(document: Document, publisher_party: str | None = None) -> 
                 for region in regions:  # "по два … над территориями Воронежской и Орловской": each
                     groups.append((count_of(p.group("n")), region, p.start(), p.end()))
             total = count_of(intercept.group("n"))
+            if total is None:  # "все четыре ракеты сбиты": the count before its noun
+                before = _COUNTED.search(sentence)
+                total = count_of(before.group("n")) if before else None
+            for p in _REGION_FIRST.finditer(sentence):  # "над Брянской областью — 41"
+                groups.append((count_of(p.group("n")), p.group("region"), p.start(), p.end()))
             if not groups:
                 over = _OVER_REGION.search(sentence)
                 groups = [(total or 1, over.group("region") if over else None, 0, len(sentence))]

@@ -38,6 +38,8 @@ class Frame:
     by: str  # "opponent" or "publisher"
     weapon: str | None
     pattern: re.Pattern
+    # "ворог 12 разів атакував Нікополь з артилерії": an attack told with a weapon is a strike of that weapon's kind
+    by_weapon: bool = False
 
 
 @dataclass(frozen=True)
@@ -74,9 +76,10 @@ def lexicon(language: str) -> Lexicon:
     path = resources.files("ceasefire").joinpath(f"data/lexicon/{language}.yaml")
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
     return Lexicon(
-        frames=tuple(Frame(f["type"], f["by"], f.get("weapon"), _compile(f["pattern"])) for f in data["frames"]),
+        frames=tuple(Frame(f["type"], f["by"], f.get("weapon"), _compile(f["pattern"]), f.get("by_weapon", False))
+                     for f in data["frames"]),
         governed=tuple(Governed(g["by"], _compile(g["verb"]), tuple(
-            (kind, _compile(rf"{{N}}\s+(?:[\w-]+\s+){{0,2}}?(?:{rx})")) for kind, rx in g["items"].items()))
+            (kind, _compile(rf"{{N}}\s+(?:[\w'’«»-]+\s+){{0,2}}?«?(?:{rx})")) for kind, rx in g["items"].items()))
             for g in data.get("governed", ())),
         breakdown=_compile(data["breakdown"]) if data.get("breakdown") else None,
         places=re.compile(data["places"].replace("{PLACES}", _PLACES)),  # names are capitalised: not IGNORECASE
@@ -256,8 +259,11 @@ _INSTITUTION_WORDS = {"сили", "силы", "збройні", "вооруже�
 
 def _framed(lex: Lexicon, sentence: str) -> Iterator[tuple[str, str, str | None, re.Match]]:
     for frame in lex.frames:
+        kind = frame.type
+        if frame.by_weapon:
+            kind = next((k for k, rx in lex.weapons if rx.search(sentence)), frame.type)
         for m in frame.pattern.finditer(sentence):
-            yield frame.type, frame.by, frame.weapon, m
+            yield kind, frame.by, frame.weapon if kind == frame.type else _WEAPONS.get(kind), m
 
 
 def _governed(lex: Lexicon, sentence: str) -> Iterator[tuple[str, str, str | None, re.Match]]:
@@ -266,14 +272,14 @@ def _governed(lex: Lexicon, sentence: str) -> Iterator[tuple[str, str, str | Non
                    key=lambda v: v[0])
     for n, (_start, end, g) in enumerate(verbs):
         stop = min([verbs[n + 1][0]] if n + 1 < len(verbs) else [len(sentence)])
-        clause_end = re.compile(r"[.;:]").search(sentence, end, stop)
+        clause_end = re.compile(r"[.;]").search(sentence, end, stop)  # a colon opens the list it governs
         stop = clause_end.start() if clause_end else stop
         for kind, item in g.items:
             for m in item.finditer(sentence, end, stop):
                 yield kind, g.by, _WEAPONS.get(kind), m
 
 
-_WEAPONS = {"drone_strike": "drone", "missile_strike": "missile"}
+_WEAPONS = {"drone_strike": "drone", "missile_strike": "missile", "air_strike": "aircraft", "shelling": "artillery"}
 
 
 def _incident(document: Document, kind: str, party: str, claimant: str, weapon: str | None, count: int | None,
