@@ -69,3 +69,18 @@ def test_issue_13_ministry_strikes_on_the_other_sides_forces_take_their_kind_fro
     uk = extract_text("Ворог атакував Нікополь з артилерії, поранено двох чоловіків.", "2025-03-20")
     assert [(i.type, i.actor_party, i.injured, i.place.admin1) for i in uk.incidents] == \
         [("shelling", "RU", 2, "Dnipropetrovsk")]
+
+
+@pytest.mark.parametrize("text,acts", [
+    ("Вночі рф випустила по Україні 212 дронів типу Shahed. Нашими силами ППО знешкоджено 150 з них, ще 47 "
+     "локаційно втрачено.", [("drone_strike", "RU", 212), ("intercept", "UA", 150), ("intercept", "UA", 47)]),
+    ("ВСУ предприняли четыре попытки атаковать позиции российских войск у Работино. Все атаки отражены.",
+     [("armed_clash", "UA", 4)]),
+    ("Минулої доби окупанти сорок сім разів штурмували наші позиції на Лиманському напрямку.",
+     [("armed_clash", "RU", 47)]),
+    ("Українські сили знищили до 1 200 окупантів.", []),  # a losses claim is no act
+])
+def test_issue_13_forms_written_after_the_rules(text, acts):
+    result = extract_text(text, "2025-04-10")
+    assert _acts(result) == sorted(acts)
+    assert all(i.place is None or i.place.name not in ("Ukraine", "Russia") for i in result.incidents)

@@ -243,7 +243,7 @@ class _Places:
 def _may_be_place(word: str) -> bool:
     """Capitalised words that name people or forces ("Ворог", "Окупанти": animate nouns; "ППО": abbreviations) or
     the sides' institutions ("Сили оборони") name no place."""
-    if word.isupper() or word.lower() in _INSTITUTION_WORDS:
+    if word.isupper() or word.lower() in _INSTITUTION_WORDS or _COUNTRIES & set(name_forms(word)):
         return False
     for language in ("uk", "ru"):
         morph = analyzer(language)
@@ -252,6 +252,7 @@ def _may_be_place(word: str) -> bool:
     return True
 
 
+_COUNTRIES = {"Україна", "Украина", "Росія", "Россия", "Білорусь", "Беларусь"}  # a country is no place of an act
 _INSTITUTION_WORDS = {"сили", "силы", "збройні", "вооруженные", "генеральний", "генеральный", "повітряні", "міністерство",
                       "министерство", "минобороны", "група", "группировка", "станом", "загалом", "крім", "кроме",
                       "протягом", "в", "у", "на", "за"}
