@@ -84,3 +84,16 @@ def test_issue_13_forms_written_after_the_rules(text, acts):
     result = extract_text(text, "2025-04-10")
     assert _acts(result) == sorted(acts)
     assert all(i.place is None or i.place.name not in ("Ukraine", "Russia") for i in result.incidents)
+
+
+def test_issue_13_language_is_read_per_paragraph():
+    text = ("Ukraine's General Staff published its morning summary on Friday.\n"
+            "Сили оборони відбили 36 атак в районі населених пунктів Котлине, Удачне та Ширяєве на Покровському "
+            "напрямку.\n"
+            "Russian forces shelled Kherson on Thursday, killing two civilians, the regional governor said.")
+    result = extract_text(text, "2025-03-14")
+    assert result.document.language == "en"
+    assert ("armed_clash", "RU", 36) in _acts(result)  # the Ukrainian paragraph, by the Ukrainian frames
+    shelling = next(i for i in result.incidents if i.type == "shelling")
+    assert shelling.place.name == "Kherson" and shelling.fatalities == 2  # the English ones, by the English parse
+    assert all(text[i.span.start:i.span.end] == i.span.text for i in result.incidents)

@@ -8,6 +8,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 import time
 from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING
@@ -72,25 +73,25 @@ def extract_many(documents: Iterable[Document], geocoder: "Geocoder | None" = No
     from ceasefire.geo import default_geocoder  # geo reads extract.places: imported late to avoid a cycle
 
     geocoder = geocoder if geocoder is not None else default_geocoder()
-    plan = [(original, _reader_of(original), _readable_sections(original.text))
+    plan = [(original, [run for offset, text in _readable_sections(original.text)
+                        for run in _runs(original, offset, text)])
             for original in (documents if isinstance(documents, list) else list(documents))]
-    english_texts = [text for _, how, parts in plan if how == "en" for _, text in parts]
-    parser = _Parser(english_texts)
-    for original, how, parts in plan:
+    parser = _Parser([text for _, parts in plan for _, text, how in parts if how == "en"])
+    for original, parts in plan:
         started = time.monotonic()
         results: list[tuple[int, Extraction]] = []
         result = None
-        for number, (offset, text) in enumerate(parts):
+        for number, (offset, text, how) in enumerate(parts):
             section = original if len(parts) == 1 else original.model_copy(update={"text": text})
             if time.monotonic() - started > TIME_BUDGET_SECONDS:
-                parser.skip(len(parts) - number if how == "en" else 0)
+                parser.skip(sum(h == "en" for _, _, h in parts[number:]))
                 result = Extraction(document=original, error=f"reading took longer than {TIME_BUDGET_SECONDS:.0f} s "
                                                              f"(stopped after {offset:,} characters)")
                 break
             try:
                 results.append((offset, _extract_section(section, how, parser, geocoder)))
             except Exception as exc:  # noqa: BLE001 - any failure of the rules on one text, reported with its kind
-                parser.skip(len(parts) - number - 1 if how == "en" else 0)
+                parser.skip(sum(h == "en" for _, _, h in parts[number + 1:]))
                 result = Extraction(document=original, error=f"extraction failed ({type(exc).__name__}: "
                                                               f"{str(exc).splitlines()[0] if str(exc) else 'no message'})")
                 break
@@ -101,6 +102,35 @@ def extract_many(documents: Iterable[Document], geocoder: "Geocoder | None" = No
             result = result.model_copy(update={"warnings": [*result.warnings, (
                 f"only the first {read:,} of {len(original.text):,} characters were read")]})
         yield result
+
+
+_PARAGRAPH = re.compile(r"[^\n]*(?:\n+|$)")
+MIN_PARAGRAPH_LETTERS = 40  # shorter lines (a dateline, a name) follow the document's language
+
+
+def _runs(document: Document, offset: int, text: str) -> list[tuple[int, str, str]]:
+    """A section as runs of paragraphs that one reader takes: a Ukrainian statement quoted in an English report is
+    read by the Ukrainian frames, the report around it by the English parse (language per paragraph)."""
+    base = _reader_of(document)
+    runs: list[tuple[int, str, str]] = []
+    for m in _PARAGRAPH.finditer(text):
+        paragraph = m.group(0)
+        if not paragraph:
+            continue
+        how = _paragraph_reader(paragraph, base)
+        if runs and runs[-1][2] == how:
+            runs[-1] = (runs[-1][0], runs[-1][1] + paragraph, how)
+        else:
+            runs.append((offset + m.start(), paragraph, how))
+    return runs or [(offset, text, base)]
+
+
+def _paragraph_reader(paragraph: str, base: str) -> str:
+    if base == "none" or sum(c.isalpha() for c in paragraph[:400]) < MIN_PARAGRAPH_LETTERS:
+        return base
+    if is_cyrillic(paragraph):
+        return base if base in ("uk", "ru") else ("uk" if detect_language(paragraph) == "uk" else "ru")
+    return "en" if base in ("uk", "ru") and detect_language(paragraph) == "en" else base
 
 
 class _Parser:
