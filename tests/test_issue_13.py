@@ -97,3 +97,12 @@ def test_issue_13_language_is_read_per_paragraph():
     shelling = next(i for i in result.incidents if i.type == "shelling")
     assert shelling.place.name == "Kherson" and shelling.fatalities == 2  # the English ones, by the English parse
     assert all(text[i.span.start:i.span.end] == i.span.text for i in result.incidents)
+
+
+def test_issue_13_each_russian_or_ukrainian_incident_has_an_english_gloss_from_its_fields():
+    result = extract_text(GENERAL_STAFF, "2025-03-14")
+    assaults = next(i for i in result.incidents if i.count == 36)
+    assert assaults.gloss == ("Russian forces: 36 assaults or clashes near Kotlyne (Donetsk), 2025-03-14 — as the "
+                              "Ukrainian side states")
+    assert all(i.gloss and not any("\u0400" <= c <= "\u04ff" for c in i.gloss) for i in result.incidents)
+    assert extract_text("Russian forces shelled Kherson on Monday.", "2025-03-14").incidents[0].gloss is None

@@ -150,6 +150,8 @@ class Incident(Record):
     span: Span
     basis: FieldBasis | None = None
     confidence: Confidence | None = None
+    # An English rendering of a Russian or Ukrainian report, made from the fields above (never a translation).
+    gloss: str | None = None
 
 
 class Contradiction(Record):

@@ -21,7 +21,7 @@ from ceasefire.extract.incidents import IncidentContext, extract_incidents
 from ceasefire.extract.nlp import english
 from ceasefire.geo.frontline import attribute_by_line_of_contact
 from ceasefire.extract.ru import extract_official, is_cyrillic
-from ceasefire.extract.statements import extract_ukrainian
+from ceasefire.extract.statements import extract_ukrainian, gloss
 from ceasefire.intake.datasets import DATASET_ROW_TYPES
 from ceasefire.intake.files import make_document
 from ceasefire.language import READ, detect_language
@@ -176,10 +176,10 @@ def _batches(texts: list[str]) -> Iterator[list[str]]:
 def _extract_section(section: Document, how: str, parser: _Parser, geocoder: "Geocoder") -> Extraction:
     # Russian and Ukrainian statements follow their own rules (extract/ru.py); English goes through spaCy;
     # a language the project does not read gives an empty extraction that says so.
-    if how == "ru":
-        return extract_official(section)
-    if how == "uk":
-        return extract_ukrainian(section)
+    if how in ("ru", "uk"):
+        result = extract_official(section) if how == "ru" else extract_ukrainian(section)
+        return result.model_copy(update={"incidents": [i.model_copy(update={"gloss": gloss(i)})
+                                                       for i in result.incidents]})
     if how == "en":
         return _extract_parsed(section, parser.next(), geocoder)
     return Extraction(document=section, warnings=[

@@ -293,3 +293,31 @@ def _incident(document: Document, kind: str, party: str, claimant: str, weapon: 
                     weapon=weapon,
                     place_mention=", ".join(names) if names else (place.mention if place else None), place=place,
                     place_reason=None if place else "no place named", when=when, claimant_party=claimant, span=ev)
+
+
+_ACTS = {"armed_clash": "assaults or clashes", "intercept": "interceptions", "drone_strike": "drone strikes",
+         "missile_strike": "missile strikes", "air_strike": "air strikes", "shelling": "shellings",
+         "settlement_captured": "capture", "energy_strike": "strike on an energy facility"}
+_SIDES = {"RU": "Russian forces", "UA": "Ukrainian forces"}
+
+
+def gloss(incident: Incident) -> str:
+    """An English line for a Russian or Ukrainian report, from its fields: "Russian forces: 36 assaults or clashes
+    near Kotlyne (Donetsk), 2025-03-14 — as the Ukrainian side states"."""
+    act = _ACTS.get(incident.type, incident.type.replace("_", " "))
+    if incident.count is not None:
+        act = f"{incident.count} {act}"
+    if incident.facility:
+        act += f" ({incident.facility.replace('_', ' ')})"
+    elif incident.weapon and incident.weapon not in act:
+        act += f" ({incident.weapon})"
+    where = ""
+    if incident.place is not None:  # the gazetteer's English name, not the text's
+        where = f" near {incident.place.name} ({incident.place.admin1})" if incident.place.precision < 3 else \
+            f" in {incident.place.admin1 or incident.place.name} region"
+    when = ""
+    if incident.when is not None:
+        when = f", {incident.when.start.isoformat()}" + (f" to {incident.when.end.isoformat()}"
+                                                        if incident.when.end != incident.when.start else "")
+    claimant = {"RU": "the Russian side", "UA": "the Ukrainian side"}.get(incident.claimant_party or "", "the source")
+    return f"{_SIDES.get(incident.actor_party or '', 'Unattributed')}: {act}{where}{when} — as {claimant} states"
