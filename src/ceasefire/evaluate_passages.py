@@ -149,7 +149,8 @@ def _score_passage(p: dict, res: Extraction, tally: _Tally) -> None:
         tally.errors.append(f"{p['id']} [{p['class']}]: {'; '.join(wrong)}\n    {p['text'][:300]}")
 
 
-def read_passages(path: Path) -> list[dict]:
+def read_records(path: Path, required: set[str], what: str) -> list[dict]:
+    """The annotated records of a JSON-lines check set, each with its `published` day as a date."""
     if not path.exists():
         raise InputError(str(path), "no such file")
     out = []
@@ -159,13 +160,17 @@ def read_passages(path: Path) -> list[dict]:
         try:
             record = json.loads(line)
             record["published"] = dt.date.fromisoformat(record["published"])
-            missing = {"id", "text", "incidents", "claims", "contradictions"} - set(record)
+            missing = required - set(record)
         except (ValueError, KeyError, TypeError) as exc:
-            raise InputError(str(path), f"line {n}: not a passage record ({exc})") from None
+            raise InputError(f"{path}:{n}", f"not a {what} record ({exc})") from None
         if missing:
-            raise InputError(str(path), f"line {n}: missing {', '.join(sorted(missing))}")
+            raise InputError(f"{path}:{n}", f"missing {', '.join(sorted(missing))}")
         out.append(record)
     return out
+
+
+def read_passages(path: Path) -> list[dict]:
+    return read_records(path, {"id", "text", "incidents", "claims", "contradictions"}, "passage")
 
 
 def claim_outcomes(path: Path) -> list[tuple[Claim, dict[str, bool]]]:

@@ -16,14 +16,11 @@ the same count first). Figures:
 """
 from __future__ import annotations
 
-import datetime as dt
-import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ceasefire.errors import InputError
 from ceasefire.evaluate import SplitReport, avg
-from ceasefire.evaluate_passages import is_check_passage
+from ceasefire.evaluate_passages import is_check_passage, read_records
 from ceasefire.extract import extract_many
 from ceasefire.intake.files import make_document
 from ceasefire.records import Extraction, Incident
@@ -117,22 +114,7 @@ def _score(statement: dict, result: Extraction, tally: _Tally) -> None:
 
 
 def read_statements(path: Path) -> list[dict]:
-    if not path.exists():
-        raise InputError(str(path), "no such file")
-    out = []
-    for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-        if not line.strip():
-            continue
-        try:
-            record = json.loads(line)
-            record["published"] = dt.date.fromisoformat(record["published"])
-            missing = {"id", "text", "language", "incidents"} - set(record)
-        except (ValueError, KeyError, TypeError) as exc:
-            raise InputError(f"{path}:{n}", f"not a statement record ({exc})") from None
-        if missing:
-            raise InputError(f"{path}:{n}", f"missing {', '.join(sorted(missing))}")
-        out.append(record)
-    return out
+    return read_records(path, {"id", "text", "language", "incidents"}, "statement")
 
 
 def score_statements(path: Path) -> StatementReport:
