@@ -364,13 +364,23 @@ def test_issue_11_a_text_the_parser_fails_on_costs_only_itself(monkeypatch):
     nlp = english()
     original = type(nlp).pipe
 
+    original_call = type(nlp).__call__
+
+    # As a real parser fails: the whole batch holding the poison text is lost before any of it is yielded, and the
+    # poison text fails however it is parsed.
     def failing_pipe(self, texts, **kwargs):
-        for doc in original(self, texts, **kwargs):
-            if "poison" in doc.text:
-                raise ValueError("the parser met something it could not read")
-            yield doc
+        texts = list(texts)
+        if any("poison" in text for text in texts):
+            raise ValueError("the parser met something it could not read")
+        yield from original(self, texts, **kwargs)
+
+    def failing_call(self, text, **kwargs):
+        if "poison" in text:
+            raise ValueError("the parser met something it could not read")
+        return original_call(self, text, **kwargs)
 
     monkeypatch.setattr(type(nlp), "pipe", failing_pipe)
+    monkeypatch.setattr(type(nlp), "__call__", failing_call)
     texts = ["Russian forces shelled Kherson on Monday.", "A poison text.", "Ukrainian drones hit Belgorod on Monday.",
              "Russian drones hit Odesa on Monday."]
     docs = [make_document(t.encode(), t, published=dt.date(2025, 3, 20)).document for t in texts]

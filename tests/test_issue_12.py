@@ -402,3 +402,52 @@ def test_issue_12_the_fetcher_resolves_each_hop_once_and_connects_to_the_address
             web.fetch_url(f"http://127.0.0.1:{port}/loop")
     finally:
         server.shutdown()
+
+
+def test_issue_12_review_findings_bad_ports_hostile_exports_and_a_parse_failure_cost_only_their_own(tmp_path, run_cli,
+                                                                                                     monkeypatch):
+    import pytest
+
+    import ceasefire.extract as extract
+    from ceasefire.errors import InputError
+    from ceasefire.intake import make_document
+    from ceasefire.intake.web import fetch_url
+
+    with pytest.raises(InputError, match="not a valid port"):
+        fetch_url("http://example.org:99999/")
+    db = str(tmp_path / "t.db")
+    (tmp_path / "folder.json").mkdir()
+    (tmp_path / "deep.json").write_text("[" * 100_000 + "]" * 100_000)
+    (tmp_path / "surrogate.json").write_text('{"name": "c", "messages": [{"id": 1, "date": "2025-03-20T08:00:00", '
+                                             '"text": "bad \\ud800 text"}]}')
+    for name in ("folder.json", "deep.json", "surrogate.json"):
+        result = run_cli("ingest", str(tmp_path / name), "--format", "telegram-json", "--db", db)
+        assert result.exit_code == 2 and "Traceback" not in result.stderr and result.stderr.count("\n") == 1, name
+    # A dump written over a file anyone could read is made the owner's alone.
+    out = tmp_path / "dump.jsonl"
+    out.write_text("")
+    out.chmod(0o644)
+    assert run_cli("export", "--format", "jsonl", "--out", str(out), "--db", db).exit_code == 0
+    assert out.stat().st_mode & 0o077 == 0
+    # A text the parser fails on costs only itself, not the texts batched with it.
+    real = extract.english()
+
+    class Failing:
+        def pipe(self, texts, batch_size):
+            texts = list(texts)
+            if any("POISON" in t for t in texts):
+                raise ValueError("parser failure")
+            return real.pipe(texts, batch_size=batch_size)
+
+        def __call__(self, text):
+            if "POISON" in text:
+                raise ValueError("parser failure")
+            return real(text)
+
+    monkeypatch.setattr(extract, "english", lambda: Failing())
+    texts = [f"Russian forces shelled Kherson on Monday (report {n})." for n in range(5)]
+    texts[3] = "POISON " + texts[3]
+    documents = [make_document(t.encode(), t, published=dt.date(2025, 3, 20)).document for t in texts]
+    results = list(extract.extract_many(documents))
+    assert [r.error is not None for r in results] == [False, False, False, True, False]
+    assert all(r.incidents for n, r in enumerate(results) if n != 3)

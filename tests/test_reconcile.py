@@ -1,5 +1,7 @@
 import datetime as dt
 
+import pytest
+
 from ceasefire.intake import make_document
 from ceasefire.reconcile import cluster, credibility, reconcile, reliability_of, source_key
 from ceasefire.records import Incident, Place, Span, TimeSpan
@@ -67,3 +69,18 @@ def test_reconcile_grades_come_from_registered_names_and_hosts_not_from_what_a_s
     assert reliability_of(doc("blog", "file:///srv/osce.org/x.txt")) == "D"
     titled = _doc("anonymous blog").model_copy(update={"title": "Reuters: OSCE monitors say"})
     assert reliability_of(titled) == "D"  # a title is text, not a source
+
+
+@pytest.mark.parametrize("source,grade", [
+    ("TASS World Service", "C"), ("ITAR-TASS World Service", "C"), ("Interfax: Ukrainian General Newswire", "C"),
+    ("BBC Monitoring Former Soviet Union", "B"), ("Associated Press Newswires", "B"), ("Suspilne Media", "C"),
+    ("Office of the United Nations High Commissioner for Human Rights", "A"), ("mod_russia_telegram (Telegram)", "C"),
+    ("Reuters fan page", "D")])
+def test_reconcile_registered_names_with_the_words_of_their_services(source, grade):
+    """The forms real datasets write (ACLED's and UCDP's source columns, Telegram channel files)."""
+    assert reliability_of(_doc(source)) == grade
+
+
+def test_reconcile_a_dataset_row_carries_the_datasets_grade():
+    row = _doc("MemoryBook").model_copy(update={"content_type": "application/x-acled-row"})
+    assert reliability_of(row) == "B" and reliability_of(_doc("MemoryBook")) == "D"

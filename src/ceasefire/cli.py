@@ -556,8 +556,9 @@ def export_cmd(db: str | None, fmt: str, what: str, agreement: str | None, start
         text = exports.to_csv(store, what, filters)
     if out_file:
         try:
-            if fmt == "jsonl":  # the dump holds subscription secrets: a new file is readable by its owner only
+            if fmt == "jsonl":  # the dump holds subscription secrets: readable by its owner only, new or not
                 Path(out_file).touch(mode=0o600)
+                Path(out_file).chmod(0o600)
             Path(out_file).write_text(text, encoding="utf-8")
         except OSError as exc:
             raise InputError(out_file, f"cannot write ({exc.strerror})") from None

@@ -48,6 +48,7 @@ class SourceTable:
 
     rules: tuple[SourceRule, ...]
     default: str
+    datasets: dict[str, str]  # content type of a dataset row -> the dataset's registered name
 
     def grade(self, names: list[str], host: str | None) -> str:
         grades = [r.reliability for r in self.rules if any(r.pattern.fullmatch(n) for n in names)
@@ -62,10 +63,11 @@ def source_table() -> SourceTable:
     text = Path(path).read_text(encoding="utf-8") if path else \
         resources.files("ceasefire").joinpath("data/sources.yaml").read_text(encoding="utf-8")
     data = yaml.safe_load(text)
-    rules = tuple(SourceRule(re.compile("|".join(f"(?:{n})" for n in r["names"]), re.IGNORECASE),
-                             tuple(d.lower() for d in r.get("domains", ())), r["reliability"])
+    services = data.get("services", "")
+    rules = tuple(SourceRule(re.compile("(?:" + "|".join(f"(?:{n})" for n in r["names"]) + ")" + services,
+                                        re.IGNORECASE), tuple(d.lower() for d in r.get("domains", ())), r["reliability"])
                   for r in data["sources"])
-    return SourceTable(rules, data["default"]["reliability"])
+    return SourceTable(rules, data["default"]["reliability"], data.get("datasets", {}))
 
 
 def source_names(source: str | None) -> list[str]:
@@ -78,11 +80,16 @@ def source_names(source: str | None) -> list[str]:
 
 
 def reliability_of(document: Document) -> str:
-    """The document's source grade from the registered sources: by its source's names, and by the host of its web
-    URL; never by its title or text. A source none of them registers gets the table's default."""
+    """The document's source grade from the registered sources: by its source's names, by the host of its web URL
+    and, for a row of an event dataset, by the dataset; never by its title or text. A source none of them registers
+    gets the table's default."""
+    table = source_table()
     url = urlparse(document.url or "")
     host = url.hostname if url.scheme in ("http", "https") else None
-    return source_table().grade(source_names(document.source), host)
+    names = source_names(document.source)
+    if document.content_type in table.datasets:  # how the row came in, not what it says
+        names.append(table.datasets[document.content_type])
+    return table.grade(names, host)
 
 
 def published_day(document: Document | None) -> dt.date | None:

@@ -146,12 +146,15 @@ class _Parser:
         return (doc for batch in _batches(rest) for doc in nlp.pipe(batch, batch_size=len(batch)))
 
     def next(self) -> Doc:
+        position = self.position
         self.position += 1
         try:
             return next(self._docs)
         except Exception:
-            self._docs = self._pipe()  # the parser failed on this text and its batch is lost: parse the rest anew
-            raise
+            # The parser failed on a text of this batch, and the batch is lost: this text is parsed alone (raising
+            # only if it is the one that fails), the rest anew after it.
+            self._docs = self._pipe()
+            return english()(self.texts[position])
 
     def skip(self, count: int) -> None:
         if count:

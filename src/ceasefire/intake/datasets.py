@@ -143,8 +143,9 @@ def _read_csv(path: Path, required: tuple[str | tuple[str, ...], ...]) \
         raise InputError(name, "empty file, expected CSV with a header row")
     if len(raw) > 50 * MAX_DOCUMENT_BYTES:
         raise InputError(name, "too large for one dataset file; split it")
-    if b"\x00" in raw[:8192]:
-        raise InputError(name, "binary file (contains NUL bytes), expected CSV")
+    nul = raw.find(b"\x00")
+    if nul >= 0:
+        raise InputError(name, f"binary file (a NUL byte at byte {nul}), expected CSV")
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -263,10 +264,14 @@ def read_telegram_json(path: Path) -> Iterator[RawDocument | RowProblem]:
     """A Telegram Desktop channel export (result.json): messages whose text is a string or a list of parts."""
     if not path.exists():
         raise InputError(str(path), "no such file")
+    if path.is_dir():
+        raise InputError(str(path), "a folder with no Telegram JSON export in it")
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise InputError(str(path), f"not a Telegram JSON export ({exc})") from None
+    except RecursionError:
+        raise InputError(str(path), "not a Telegram JSON export (nested too deeply)") from None
     if not isinstance(data, dict) or not isinstance(data.get("messages"), list):
         raise InputError(str(path), "not a Telegram JSON export (no messages list)")
     channel = str(data.get("name") or path.stem)
@@ -283,6 +288,11 @@ def read_telegram_json(path: Path) -> Iterator[RawDocument | RowProblem]:
             yield _problem(where, exc)
             continue
         text = post.plain_text()
+        try:
+            text.encode("utf-8")
+        except UnicodeEncodeError as exc:  # "\ud800": JSON allows a lone surrogate, Unicode text does not
+            yield RowProblem(error=f"{where}: not valid Unicode text (a lone surrogate at character {exc.start})")
+            continue
         if text.strip():
             yield _telegram_document(channel, str(post.id), message["date"], post.date, text)
 

@@ -46,10 +46,14 @@ def _vetted_address(url: str) -> str | None:
     parsed = urlparse(url)
     if parsed.scheme not in ("http", "https") or not parsed.hostname:
         raise InputError(url, "only http and https URLs can be fetched")
+    try:
+        port = parsed.port or (443 if parsed.scheme == "https" else 80)
+    except ValueError:  # "http://x:99999/", from the command line or a hostile redirect
+        raise InputError(url, "not a valid port") from None
     if os.environ.get("CFM_ALLOW_PRIVATE_URLS") == "1":
         return None
     try:
-        infos = socket.getaddrinfo(parsed.hostname, parsed.port or 80, proto=socket.IPPROTO_TCP)
+        infos = socket.getaddrinfo(parsed.hostname, port, proto=socket.IPPROTO_TCP)
     except (socket.gaierror, UnicodeError) as exc:
         raise InputError(url, f"cannot resolve host ({getattr(exc, 'strerror', None) or exc})") from None
     addresses = [ipaddress.ip_address(info[4][0].split("%")[0]) for info in infos]
