@@ -106,3 +106,62 @@ def test_issue_13_each_russian_or_ukrainian_incident_has_an_english_gloss_from_i
                               "Ukrainian side states")
     assert all(i.gloss and not any("\u0400" <= c <= "\u04ff" for c in i.gloss) for i in result.incidents)
     assert extract_text("Russian forces shelled Kherson on Monday.", "2025-03-14").incidents[0].gloss is None
+
+
+def test_issue_13_russias_interior_regions_and_republics_are_places_in_any_case():
+    text = ("В течение прошедшей ночи дежурными средствами ПВО перехвачены и уничтожены 23 украинских беспилотных "
+            "летательных аппарата самолетного типа: девять – над территорией Рязанской области, шесть – над "
+            "Московским регионом, четыре – над территорией Республики Татарстан, три – над территорией Чувашской "
+            "Республики, один – над территорией Калужской области.")
+    regions = {(i.count, i.place.admin1 if i.place else None) for i in extract_text(text, "2025-04-02").incidents}
+    assert regions == {(23, None), (9, "Ryazan"), (6, "Moscow"), (4, "Tatarstan"), (3, "Chuvashia"), (1, "Kaluga")}
+
+
+def test_issue_13_a_single_count_takes_the_region_however_it_is_introduced():
+    for text, region in [("Около 22.30 мск дежурными средствами ПВО уничтожены три украинских беспилотных "
+                          "летательных аппарата в Липецкой области.", "Lipetsk"),
+                         ("С 7.30 до 8.00 мск дежурными средствами ПВО уничтожен украинский беспилотный летательный "
+                          "аппарат над Республикой Марий Эл.", "Mari El")]:
+        (incident,) = extract_text(text, "2025-04-02").incidents
+        assert (incident.count, incident.place.admin1 if incident.place else None) == (
+            3 if region == "Lipetsk" else 1, region)
+
+
+def test_issue_13_a_russian_citys_region_comes_from_its_geonames_code():
+    from ceasefire.geo.gazetteer import gazetteer
+
+    # Tolyatti was once called Stavropol: each region's centre claims its own code, so neither city is misfiled.
+    places = {e.name: e.admin1 for e in gazetteer().entries if e.country == "Russia"}
+    assert (places["Tolyatti"], places["Stavropol"], places["Kstovo"], places["Engels"]) == (
+        "Samara", "Stavropol", "Nizhny Novgorod", "Saratov")
+
+
+def test_issue_13_a_list_of_alleged_energy_strikes_is_one_act_per_facility_with_its_category_and_place():
+    text = ("В течение суток вооруженные формирования Украины трижды нанесли удары по объектам энергетики: в 09.15 мск "
+            "артиллерийским огнем повреждена подстанция в Брянской области, в 13.40 мск атакована беспилотником "
+            "нефтеперекачивающая станция в Краснодарском крае, около 22.00 мск в результате атаки дрона возник пожар "
+            "на Саратовском НПЗ.")
+    strikes = [(i.actor_party, i.facility, i.place.admin1 if i.place else None)
+               for i in extract_text(text, "2025-04-07").incidents]
+    assert strikes == [("UA", "electricity", "Bryansk"), ("UA", "oil_gas_pipeline_storage", "Krasnodar"),
+                       ("UA", "oil_refinery", "Saratov")]
+
+
+def test_issue_13_habits_tallies_and_consequences_are_not_new_strikes():
+    text = ("Киевский режим продолжает наносить удары по объектам энергетической инфраструктуры. 28 марта около "
+            "17.00 мск ВСУ атаковали ударным беспилотником электроподстанцию в Курской области, в результате чего без "
+            "электроснабжения остались более 1500 домохозяйств. В результате падения обломков повреждена линия "
+            "электропередачи. С 18 марта это уже пятый удар по энергетике.")
+    result = extract_text(text, "2025-03-29")
+    assert [(i.type, i.actor_party, i.place.admin1 if i.place else None, i.when.start.isoformat())
+            for i in result.incidents] == [("energy_strike", "UA", "Kursk", "2025-03-28")]
+    uk = ("Вночі російські окупанти атакували енергетичну інфраструктуру Херсонщини трьома ударними дронами. "
+          "Пошкоджено підстанцію, без світла залишилися понад 4 тисячі абонентів.")
+    assert [(i.actor_party, i.count, i.place.admin1) for i in extract_text(uk, "2025-04-03").incidents] == [
+        ("RU", 3, "Kherson")]
+
+
+def test_issue_13_an_energy_strike_on_two_regions_is_one_act_in_each():
+    text = "Уражень на Чернігівщині та Сумщині зазнали об'єкти енергетики, повідомляє Міненерго."
+    assert sorted((i.place.admin1, i.actor_party) for i in extract_text(text, "2025-04-03").incidents) == [
+        ("Chernihiv", "RU"), ("Sumy", "RU")]

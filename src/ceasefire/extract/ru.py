@@ -28,13 +28,13 @@ _INTERCEPT = re.compile(r"(?:перехвачен\w*|уничтожен\w*|сб�
                         r"(?P<n>" + _NUM + r")?\s*(?:\w+\s+){0,2}?" + _DRONES, re.IGNORECASE)
 _PER_REGION = re.compile(r"(?:по\s+)?(?<![\w-])(?P<n>" + _NUM + r")\s*(?:БпЛА|БПЛА|беспилотн\w*)?\s*(?:[–—-]\s*)?"
                          r"(?:уничтожен\w*\s+)?над\s+(?:территори(?:ей|ями|ях)\s+|акватори\w+\s+)?(?P<regions>(?:(?:Республики\s+)?"
-                         r"[А-ЯЁ][\w-]++(?:\s+и\s+|,\s*)?)++)\s*(?:област\w*|края|краем)?", re.IGNORECASE)
+                         r"(?-i:[А-ЯЁ])[\w-]++(?:\s+и\s+|,\s*)?)++)\s*(?:област\w*|края|краем)?", re.IGNORECASE)
 _REGION_FIRST = re.compile(r"над\s+(?:территори\w+\s+|акватори\w+\s+)?(?:Республик\w+\s+)?(?P<region>[А-ЯЁ][\w-]+)"
                            r"(?:\s+(?:област\w*|кра\w+|мор\w+))?\s*[—–-]\s*(?P<n>" + _NUM + r")")
-_COUNTED = re.compile(r"(?P<n>" + _NUM + r")\s+(?:[\w-]+\s+){0,2}?(?:ракет\w*|беспилот\w*|БпЛА|БПЛА|снаряд\w*)",
+_COUNTED = re.compile(r"(?P<n>" + _NUM + r")\s+(?:[\w-]+\s+){0,2}?(?:ракет\w*|беспилот\w*|БпЛА|БПЛА|снаряд\w*|"
+                      r"безпілотн\w*|дрон\w*)",
                       re.IGNORECASE)
-_OVER_REGION = re.compile(r"над\s+территори(?:ей|ями)\s+(?:Республики\s+)?(?P<region>[А-ЯЁ][\w-]+)", re.IGNORECASE)
-_ATTACK = re.compile(r"атак\w*|удар\w*|обстрел\w*|обстріл\w*|нанес\w*|поврежд\w*|пошкод\w*|поражен\w*|"
+_ATTACK = re.compile(r"атак\w*|удар\w*|ураж\w*|влуч\w*|обстрел\w*|обстріл\w*|нанес\w*|поврежд\w*|пошкод\w*|поражен\w*|"
                      r"пытал\w*\s+нанести|попыт\w*\s+нанести|беспилотник\w*\s+\w*\s*атаковал", re.IGNORECASE)
 _FACILITIES = [
     ("nuclear", r"АЭС|атомн\w+\s+электростанц\w*|атомн\w+\s+станц\w*"),
@@ -45,20 +45,42 @@ _FACILITIES = [
                                  r"нафтобаз\w*|газов\w+\s+інфраструктур\w*|нефтегазов\w*"),
     ("electricity", r"энергет\w*|енергет\w*|подстанци\w*|підстанці\w*|электроподстанц\w*|ЛЭП|ЛЕП|"
                     r"лини\w+\s+электропередач\w*|электроснабжен\w*|трансформатор\w*|ТЭЦ|ТЕЦ|ТЭС|ТЕС|"
-                    r"электростанц\w*|електростанц\w*|энергообъект\w*"),
+                    r"электростанц\w*|електростанц\w*|энергообъект\w*|енергооб.єкт\w*|ліні\w+\s+електропередач\w*|"
+                    r"електромереж\w*|электросет\w*|електропостачан\w*"),
 ]
 _FACILITY_RX = [(cat, re.compile(rx)) for cat, rx in _FACILITIES]
+# Energy named in general ("по объектам энергетики:", "енергетичну інфраструктуру"): the heading of a list of acts.
+_GENERIC_FACILITY = re.compile(r"объект\w*\s+(?:топливно-)?энергет\w*(?:\s+инфраструктур\w*)?|энергетическ\w+\s+"
+                               r"инфраструктур\w*|об.єкт\w*\s+енергетик\w*|енергетичн\w+\s+інфраструктур\w*|"
+                               r"энергосистем\w*|енергосистем\w*|энергетик\w*|енергетик\w*", re.IGNORECASE)
 _UA_ACTOR = re.compile(r"киевск\w+\s+режим\w*|ВСУ|вооруженн\w+\s+(?:силы|сил)\s+Украины|украинск\w+\s+"
                        r"(?:боевик\w*|вооруженн\w+\s+формирован\w*|беспилотн\w*|дрон\w*|ударн\w*|военн\w*)|"
                        r"противник\w*|неонацист\w*|ЗСУ|Сил\w*\s+оборони\s+України", re.IGNORECASE)
 _RU_ACTOR = re.compile(r"Вооруженн\w+\s+Сил\w*\s+Российской\s+Федерации|ВС\s+РФ|российск\w+\s+(?:войск\w*|армі\w*|"
-                       r"окупант\w*)|рашист\w*|окупант\w*|ворог\w*|Росі\w+", re.IGNORECASE)
+                       r"окупант\w*)|рашист\w*|окупант\w*|ворог\w*|ворож\w+|Росі\w+", re.IGNORECASE)
 # "Российская сторона не наносит ударов по энергетике": a denial, not an allegation.
 _DENIED = re.compile(r"\bне\s+(?:\w+\s+)?(?:нанос\w*|наносил\w*|атаков\w*|атакува\w*|удар\w*|обстрел\w*|"
                      r"обстрілю\w*|завда\w*|завдава\w*|бь[её]\w*)", re.IGNORECASE)
 _RESPONSE = re.compile(r"в\s+ответ\s+на", re.IGNORECASE)
-_REGION = re.compile(r"(?:в\s+|на\s+территории\s+|над\s+территорией\s+)?(?<![\w-])(?P<name>[А-ЯЁІЇЄ][\w-]++)\s+"
-                     r"(?:област\w*|края|крае|краю)", re.IGNORECASE)
+# A consequence told after the act ("В результате падения обломков …") and a habit rather than an act ("продолжает
+# наносить удары", "продовжує атакувати").
+_CONSEQUENCE = re.compile(r"\s*(?:в\s+результате|внаслідок|у\s+результаті)\b", re.IGNORECASE)
+_HABITUAL = re.compile(r"\bпродолжа\w+|\bпродовжу\w+|\bсистематически\b|\bсистематично\b", re.IGNORECASE)
+# A running tally of acts since a day ("вже шостий удар … з 25 березня", "с 18 марта"), not an act of its own.
+_SINCE = re.compile(r"(?:\bз|\bс|\bвід|\bначиная\s+с|\bпочинаючи\s+з)\s+(?:момента\s+|моменту\s+)?\d{1,2}\s+(?:"
+                    + "|".join(_MONTHS_RU) + r")\w*", re.IGNORECASE)
+# Damage or outages told with no attack verb ("Пошкоджено підстанцію, без світла залишилися …").
+_DAMAGE_ONLY = re.compile(r"поврежд\w*|пошкод\w*", re.IGNORECASE)
+_REGION = re.compile(r"(?:в\s+|на\s+территории\s+|над\s+территорией\s+)?(?<![\w-])(?P<name>(?-i:[А-ЯЁІЇЄ])[\w-]++)\s+"
+                     r"(?:област\w*|края|крае|краю|краем)", re.IGNORECASE)
+# "Республики Татарстан", "Республіки Марій Ел", "Чувашской Республики", "над Крымом"
+_REPUBLIC = re.compile(r"Республ\w+\s+(?P<after>[А-ЯЁІЇЄ][\w-]+(?:\s+[А-ЯЁІЇЄ][\w-]+)?)|"
+                       r"(?P<before>[А-ЯЁІЇЄ][\w-]+)\s+Республ\w+|(?P<crimea>Крым\w*|Крим\w*)")
+# A region named as a land: "на Херсонщині", "Сумщину", "по Брянщине"
+_LAND = re.compile(r"(?<![\w-])[А-ЯЁІЇЄ][\w'’ʼ-]+щин[аиіуоюе]\w*")
+_FACILITY_OF_TOWN = re.compile(r"(?<![\w-])(?P<stem>(?-i:[А-ЯЁ])\w+?)(?:ск|цк)(?:ий|ого|ом|ому|им|ая|ой|ую|ое)\s+"
+                               r"(?:НПЗ|ТЭЦ|ТЭС|ГЭС|АЭС|ГРЭС|нефтеперерабатывающ\w+|нефтебаз\w*|подстанци\w*|"
+                               r"электростанци\w*)", re.IGNORECASE)
 _TOWN = re.compile(r"(?:в|у|под|біля|возле|в\s+районе|в\s+н\.п\.|населенн\w+\s+пункт\w*)\s+«?(?P<name>[А-ЯЁІЇЄ][\w-]+)»?")
 _DECORATION = re.compile(r"[*_]+|\[([^\]]*)\]\([^)]*\)|[\U0001F000-\U0001FFFF\u2600-\u27BF\uFE0F\u200B]")
 _PUBLISHER = re.compile(r"Минобороны\s+России|Министерств\w+\s+обороны\s+Российской\s+Федерации|mod_russia",
@@ -70,7 +92,8 @@ _SPEAKS_AS = {"RU": re.compile(r"\bВСУ\b|киевск\w+\s+режим\w*|во
                                r"украинск\w+\s+(?:боевик|неонацист|националист)\w*|группировк\w+\s+войск|"
                                r"Минобороны\s+России|Министерств\w+\s+обороны\s+Российской\s+Федерации|mod_russia"),
               "UA": re.compile(r"\bЗСУ\b|Сил\w*\s+оборони|Генеральн\w+\s+штаб\w*\s+ЗСУ|Повітрян\w+\s+сил|"
-                               r"окупант\w*|оккупант\w*|рашист\w*|российск\w+\s+оккупац\w*|Силы\s+обороны")}
+                               r"окупант\w*|оккупант\w*|рашист\w*|российск\w+\s+оккупац\w*|Силы\s+обороны|Міненерго|"
+                               r"Міністерств\w+\s+енергетики|Укренерго|обласн\w+\s+військов\w+\s+адміністрац\w*")}
 
 
 def publisher_of(document: Document) -> str | None:
@@ -112,7 +135,8 @@ def clean_text(text: str) -> tuple[str, list[int]]:
 
 def sentences(clean: str) -> list[tuple[int, int]]:
     spans, start = [], 0
-    for m in re.finditer(r"(?<=[.!?])\s+(?=[А-ЯЁІЇЄA-Z«\"▫◽⚡🔹])|\n+", clean):
+    # A sentence may open with a date ("… Федерации. 28 марта около 17.00 мск ВСУ атаковали …"), not after "г."
+    for m in re.finditer(r"(?<=[.!?])(?<!\sг\.)\s+(?=[А-ЯЁІЇЄA-Z0-9«\"▫◽⚡🔹])|\n+", clean):
         if m.start() > start:
             spans.append((start, m.start()))
         start = m.end()
@@ -161,13 +185,51 @@ def _actor_near(sentence: str, cue: int) -> str | None:
 
 
 def _region_mentions(text: str) -> list[str]:
-    names = []
-    for m in _REGION.finditer(text):
-        names.append(m.group("name"))
-    m = re.search(r"Республик\w+\s+Крым|Крым\w*|Крим\w*", text)
-    if m:
-        names.append("Крым")
-    return names
+    """Regions a sentence names, in order: "X области/края", republics, Crimea."""
+    found = [(m.start(), m.group("name")) for m in _REGION.finditer(text)]
+    found += [(m.start(), "Крым" if m.group("crimea") else m.group("after") or m.group("before"))
+              for m in _REPUBLIC.finditer(text)]
+    found += [(m.start(), m.group(0)) for m in _LAND.finditer(text)]
+    return [name for _, name in sorted(found)]
+
+
+def _places_in(text: str) -> list[tuple[str, bool]]:
+    """Towns, then regions, a clause names: (name, whether it is a region). A town may be named by the adjective of
+    its facility ("на Саратовском НПЗ", "Новокуйбышевской ТЭЦ"): its possible nouns, in turn."""
+    towns = [(m.group("name"), False) for m in _TOWN.finditer(text) if not _REGION.match(text, m.start())]
+    for m in _FACILITY_OF_TOWN.finditer(text):
+        stem = m.group("stem")
+        towns += [(name, False) for name in (stem, stem + "ь", stem + "ск", stem + "а", stem + "ль")]
+    return towns + [(name, True) for name in _region_mentions(text)]
+
+
+def _facility_items(sentence: str) -> list[tuple[int, int, str]]:
+    """The attacks a sentence lists, one per energy facility it names ("… повреждена подстанция в Брянской области,
+    атакована нефтеперекачивающая станция в Краснодарском крае"): clauses between commas, semicolons and colons,
+    each facility's clause with the clauses after it up to the next facility. One item for the whole sentence when
+    it names at most one facility."""
+    cuts = [0] + [m.end() for m in re.finditer(r"[;:]\s*|,\s+(?![иа]\s)", sentence)] + [len(sentence)]
+    clauses = [(cuts[k], cuts[k + 1]) for k in range(len(cuts) - 1)]
+    items: list[list] = []
+    for c0, c1 in clauses:
+        specific = _GENERIC_FACILITY.sub(lambda m: " " * len(m.group(0)), sentence[c0:c1])  # a list's heading
+        category = next((cat for cat, rx in _FACILITY_RX if rx.search(specific)), None)
+        if items and _CONSEQUENCE.match(sentence, c0):  # "в результате чего без света остались …": the same act
+            items[-1][1] = c1
+        elif category is not None and (not items or items[-1][2] is not None):
+            items.append([c0, c1, category])
+        elif category is not None:
+            items[-1][1:] = [c1, category]
+        elif items:
+            items[-1][1] = c1
+        else:
+            items.append([c0, c1, None])
+    items = [item for item in items if item[2] is not None]
+    if len(items) <= 1:
+        category = next((cat for cat, rx in _FACILITY_RX if rx.search(sentence)), None)
+        return [(0, len(sentence), category)] if category else []
+    items[0][0] = 0
+    return [tuple(item) for item in items]
 
 
 def extract_official(document: Document, publisher_party: str | None = None) -> Extraction:
@@ -196,6 +258,7 @@ def extract_official(document: Document, publisher_party: str | None = None) -> 
     from ceasefire.geo.geocode import Evidence
 
     geocoder_evidence = Evidence(on=published)
+    previous_energy_strike = False
     for a, b in sentences(clean):
         sentence = clean[a:b]
         when = date_of(sentence, published)
@@ -218,9 +281,9 @@ def extract_official(document: Document, publisher_party: str | None = None) -> 
                 total = count_of(before.group("n")) if before else None
             for p in _REGION_FIRST.finditer(sentence):  # "над Брянской областью — 41"
                 groups.append((count_of(p.group("n")), p.group("region"), p.start(), p.end()))
-            if not groups:
-                over = _OVER_REGION.search(sentence)
-                groups = [(total or 1, over.group("region") if over else None, 0, len(sentence))]
+            if not groups:  # "… над территорией Брянской области", "… в Курской области", "… над Крымом"
+                regions = _region_mentions(sentence)
+                groups = [(total or 1, regions[0] if regions else None, 0, len(sentence))]
             elif total and total != groups[0][0]:
                 # "перехвачены и уничтожены 27 беспилотников: 12 – над …": the total is the statement's own count
                 groups.insert(0, (total, None, intercept.start(), intercept.end()))
@@ -235,22 +298,16 @@ def extract_official(document: Document, publisher_party: str | None = None) -> 
                     place_mention=region, place=place, place_reason=None if place else "no place named", when=when,
                     claimant_party=publisher_party, span=ev))
             continue
-        facility = next((cat for cat, rx in _FACILITY_RX if rx.search(sentence)), None)
         attack = _ATTACK.search(sentence)
-        if not (facility and attack) or _DENIED.search(sentence):
+        items = _facility_items(sentence)
+        if not (items and attack) or _DENIED.search(sentence):
             continue
+        if previous_energy_strike and not _actor_near(sentence, 0) and (
+                _CONSEQUENCE.match(sentence) or _DAMAGE_ONLY.fullmatch(attack.group(0))):
+            continue  # "В результате падения обломков повреждена ЛЭП": what the strike just told did, not a new act
         actor_party = "RU" if _RESPONSE.search(sentence) else _actor_near(sentence, attack.start())
         if actor_party is None:
             actor_party = ("UA" if publisher_party == "RU" else "RU") if publisher_party else None
-        regions = _region_mentions(sentence)
-        towns = [m.group("name") for m in _TOWN.finditer(sentence) if not _REGION.match(sentence, m.start())]
-        place = None
-        for town in towns:
-            place = place_for(town, False)
-            if place is not None:
-                break
-        if place is None and regions:
-            place = place_for(regions[0], True)
         ev = span(a, b)
         claim_id = None
         if publisher_party:
@@ -261,18 +318,36 @@ def extract_official(document: Document, publisher_party: str | None = None) -> 
                           span=ev)
             claims.append(claim)
             claim_id = claim.id
-        weapon = "drone" if re.search(r"беспилот|БпЛА|БПЛА|дрон|безпілот", sentence, re.IGNORECASE) else \
-            ("missile" if re.search(r"ракет|HIMARS", sentence, re.IGNORECASE) else
-             ("artillery" if re.search(r"артиллер|обстрел|снаряд", sentence, re.IGNORECASE) else None))
-        sub = "Air/drone strike" if weapon == "drone" else "Shelling/artillery/missile attack"
-        incidents.append(Incident(
-            id=content_id("inc", document.id, ev.start, ev.end, "energy_strike"), doc_id=document.id,
-            type="energy_strike", acled_event_type=acled_labels("energy_strike")[0], acled_sub_event_type=sub,
-            actor=None, actor_party=actor_party, target_party="RU" if actor_party == "UA" else
-            ("UA" if actor_party == "RU" else None), weapon=weapon, facility=facility,
-            place_mention=(towns[:1] or regions[:1] or [None])[0], place=place,
-            place_reason=None if place else "no place named", when=when,
-            claim_ids=[claim_id] if claim_id else [], claimant_party=publisher_party, span=ev))
+        whole_sentence_places = _places_in(sentence)
+        for i0, i1, facility in items:
+            told = sentence[i0:i1] if len(items) > 1 else sentence  # the words of this one act
+            mentions = _places_in(told) or whole_sentence_places
+            if not _places_in(told) and (_HABITUAL.search(sentence) or _SINCE.search(told)):
+                continue  # "Киевский режим продолжает наносить удары по объектам энергетики": no act told
+            places = [p for p in (place_for(name, is_region) for name, is_region in mentions) if p]
+            if any(not is_region for _, is_region in mentions):
+                places = places[:1]  # the town first, its region only if the town is unknown
+            else:  # "Уражень на Чернігівщині та Сумщині зазнали об'єкти енергетики": one act per region named
+                places = [p for n, p in enumerate(places) if p.admin1 not in {q.admin1 for q in places[:n]}]
+            weapon = "drone" if re.search(r"беспилот|БпЛА|БПЛА|дрон|безпілот", told, re.IGNORECASE) else \
+                ("missile" if re.search(r"ракет|HIMARS", told, re.IGNORECASE) else
+                 ("artillery" if re.search(r"артиллер|обстрел|снаряд", told, re.IGNORECASE) else None))
+            munitions = _COUNTED.search(told)  # "трьома ударними дронами": the count of munitions
+            item_span = span(a + i0, a + i1) if len(items) > 1 else ev
+            item_when = date_of(told, published) if len(items) > 1 and date_of(told, published).text else when
+            for place in places or [None]:
+                incidents.append(Incident(
+                    id=content_id("inc", document.id, item_span.start, item_span.end, "energy_strike",
+                                  place.admin1 if place else None),
+                    doc_id=document.id, type="energy_strike", acled_event_type=acled_labels("energy_strike")[0],
+                    acled_sub_event_type="Air/drone strike" if weapon == "drone" else
+                    "Shelling/artillery/missile attack", actor=None, actor_party=actor_party,
+                    target_party="RU" if actor_party == "UA" else ("UA" if actor_party == "RU" else None),
+                    count=count_of(munitions.group("n")) if munitions else None, weapon=weapon, facility=facility,
+                    place_mention=place.mention if place else (mentions[0][0] if mentions else None), place=place,
+                    place_reason=None if place else "no place named", when=item_when,
+                    claim_ids=[claim_id] if claim_id else [], claimant_party=publisher_party, span=item_span))
+        previous_energy_strike = True
     if publisher_party == "RU":  # captures and repelled attacks: frames as data (extract/statements.py)
         from ceasefire.extract.statements import read_statement
 

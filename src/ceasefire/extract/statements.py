@@ -295,18 +295,22 @@ def _incident(document: Document, kind: str, party: str, claimant: str, weapon: 
                     place_reason=None if place else "no place named", when=when, claimant_party=claimant, span=ev)
 
 
-_ACTS = {"armed_clash": "assaults or clashes", "intercept": "interceptions", "drone_strike": "drone strikes",
-         "missile_strike": "missile strikes", "air_strike": "air strikes", "shelling": "shellings",
-         "settlement_captured": "capture", "energy_strike": "strike on an energy facility"}
+# Each act as (one, several): "1 interception", "27 interceptions".
+_ACTS = {"armed_clash": ("assault or clash", "assaults or clashes"), "intercept": ("interception", "interceptions"),
+         "drone_strike": ("drone strike", "drone strikes"), "missile_strike": ("missile strike", "missile strikes"),
+         "air_strike": ("air strike", "air strikes"), "shelling": ("shelling", "shellings"),
+         "settlement_captured": ("capture", "captures"),
+         "energy_strike": ("strike on an energy facility", "strikes on energy facilities")}
 _SIDES = {"RU": "Russian forces", "UA": "Ukrainian forces"}
 
 
 def gloss(incident: Incident) -> str:
     """An English line for a Russian or Ukrainian report, from its fields: "Russian forces: 36 assaults or clashes
     near Kotlyne (Donetsk), 2025-03-14 — as the Ukrainian side states"."""
-    act = _ACTS.get(incident.type, incident.type.replace("_", " "))
+    one, several = _ACTS.get(incident.type, (incident.type.replace("_", " "),) * 2)
+    act = several if incident.count is None and incident.type != "energy_strike" else one
     if incident.count is not None:
-        act = f"{incident.count} {act}"
+        act = f"{incident.count} {one if incident.count == 1 else several}"
     if incident.facility:
         act += f" ({incident.facility.replace('_', ' ')})"
     elif incident.weapon and incident.weapon not in act:

