@@ -165,3 +165,43 @@ def test_issue_13_an_energy_strike_on_two_regions_is_one_act_in_each():
     text = "Уражень на Чернігівщині та Сумщині зазнали об'єкти енергетики, повідомляє Міненерго."
     assert sorted((i.place.admin1, i.actor_party) for i in extract_text(text, "2025-04-03").incidents) == [
         ("Chernihiv", "RU"), ("Sumy", "RU")]
+
+
+def test_issue_13_the_briefing_gives_each_sides_statement_in_its_words_with_an_english_line_from_its_fields(tmp_path):
+    import json
+
+    from ceasefire.pipeline import IngestRequest, ingest
+    from ceasefire.publish.brief import ReportingDay, build_briefing, render
+    from ceasefire.store import Store
+
+    store = Store.open(str(tmp_path / "t.db"))
+    statements = [("ru", "28 марта около 17.00 мск ВСУ атаковали ударным беспилотником электроподстанцию в Курской "
+                         "области. Минобороны России"),
+                  ("uk", "Вночі російські окупанти атакували енергетичну інфраструктуру Херсонщини трьома ударними "
+                         "дронами, повідомляє Херсонська обласна військова адміністрація.")]
+    for name, text in statements:
+        path = tmp_path / f"{name}.jsonl"
+        path.write_text(json.dumps({"id": name, "text": text, "published": "2025-03-28", "source": name}))
+        ingest(store, IngestRequest(jsonl=str(path)))
+    page = render(build_briefing(store, ReportingDay(dt.date(2025, 3, 28)), "energy-moratorium-2025"), "md")
+    assert "ВСУ атаковали ударным беспилотником" in page and "Вночі російські окупанти" in page
+    assert "Ukrainian forces: strike on an energy facility (electricity) in Kursk region, 2025-03-28 — as the Russian " \
+           "side states" in page
+    assert "Russian forces: strike on an energy facility (electricity) with 3 drones in Kherson region" in page
+
+
+def test_issue_13_launch_areas_listed_after_a_direction_are_never_where_the_strikes_fell():
+    text = ("У ніч на 5 квітня противник атакував 2 балістичними ракетами Іскандер-М з Курської області та 145 "
+            "ударними БпЛА типу Shahed з напрямків Курськ, Міллерово, Приморсько-Ахтарськ.")
+    strikes = extract_text(text, "2025-04-05").incidents
+    assert sorted((i.type, i.count, i.place) for i in strikes) == [("drone_strike", 145, None),
+                                                                   ("missile_strike", 2, None)]
+    shelled = extract_text("Ворог обстріляв з мінометів Середину-Буду та Есмань.", "2025-04-05").incidents
+    assert {i.place.admin1 for i in shelled if i.place} == {"Sumy"}  # a weapon after "з" is no launch area
+
+
+def test_issue_13_all_of_them_intercepted_takes_the_count_the_sentence_before_gave():
+    text = ("В ночь на 12 апреля киевский режим предпринял попытку атаки объектов на территории России с помощью 35 "
+            "беспилотников. Все они были перехвачены и уничтожены дежурными средствами ПВО.")
+    assert [(i.type, i.actor_party, i.count, i.when.end.isoformat()) for i in extract_text(text, "2025-04-12").incidents] \
+        == [("intercept", "RU", 35, "2025-04-12")]

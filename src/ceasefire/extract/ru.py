@@ -31,6 +31,10 @@ _PER_REGION = re.compile(r"(?:по\s+)?(?<![\w-])(?P<n>" + _NUM + r")\s*(?:Бп�
                          r"(?-i:[А-ЯЁ])[\w-]++(?:\s+и\s+|,\s*)?)++)\s*(?:област\w*|края|краем)?", re.IGNORECASE)
 _REGION_FIRST = re.compile(r"над\s+(?:территори\w+\s+|акватори\w+\s+)?(?:Республик\w+\s+)?(?P<region>[А-ЯЁ][\w-]+)"
                            r"(?:\s+(?:област\w*|кра\w+|мор\w+))?\s*[—–-]\s*(?P<n>" + _NUM + r")")
+# A sentence about the drones the sentence before counted ("Все они были перехвачены", "Усі вони збиті").
+_ALL_OF_THEM = re.compile(r"(?:все|всі|усі)\s+(?:(?:они|вони|были|були)\s+){0,2}"
+                          r"(?:перехвачен\w*|уничтожен\w*|сбит\w*|збит\w*|знищен\w*)", re.IGNORECASE)
+_INTERCEPTED = re.compile(r"перехвачен\w*|уничтожен\w*|сбит\w*|збит\w*|знищен\w*|перехоплен\w*", re.IGNORECASE)
 _COUNTED = re.compile(r"(?P<n>" + _NUM + r")\s+(?:[\w-]+\s+){0,2}?(?:ракет\w*|беспилот\w*|БпЛА|БПЛА|снаряд\w*|"
                       r"безпілотн\w*|дрон\w*)",
                       re.IGNORECASE)
@@ -64,7 +68,7 @@ _DENIED = re.compile(r"\bне\s+(?:\w+\s+)?(?:нанос\w*|наносил\w*|а
 _RESPONSE = re.compile(r"в\s+ответ\s+на", re.IGNORECASE)
 # A consequence told after the act ("В результате падения обломков …") and a habit rather than an act ("продолжает
 # наносить удары", "продовжує атакувати").
-_CONSEQUENCE = re.compile(r"\s*(?:в\s+результате|внаслідок|у\s+результаті)\b", re.IGNORECASE)
+_CONSEQUENCE = re.compile(r"(?:в\s+результате|внаслідок|у\s+результаті)\b", re.IGNORECASE)
 _HABITUAL = re.compile(r"\bпродолжа\w+|\bпродовжу\w+|\bсистематически\b|\bсистематично\b", re.IGNORECASE)
 # A running tally of acts since a day ("вже шостий удар … з 25 березня", "с 18 марта"), not an act of its own.
 _SINCE = re.compile(r"(?:\bз|\bс|\bвід|\bначиная\s+с|\bпочинаючи\s+з)\s+(?:момента\s+|моменту\s+)?\d{1,2}\s+(?:"
@@ -75,7 +79,7 @@ _REGION = re.compile(r"(?:в\s+|на\s+территории\s+|над\s+терр
                      r"(?:област\w*|края|крае|краю|краем)", re.IGNORECASE)
 # "Республики Татарстан", "Республіки Марій Ел", "Чувашской Республики", "над Крымом"
 _REPUBLIC = re.compile(r"Республ\w+\s+(?P<after>[А-ЯЁІЇЄ][\w-]+(?:\s+[А-ЯЁІЇЄ][\w-]+)?)|"
-                       r"(?P<before>[А-ЯЁІЇЄ][\w-]+)\s+Республ\w+|(?P<crimea>Крым\w*|Крим\w*)")
+                       r"(?<![\w-])(?P<before>[А-ЯЁІЇЄ][\w-]+)\s+Республ\w+|(?P<crimea>Крым\w*|Крим\w*)")
 # A region named as a land: "на Херсонщині", "Сумщину", "по Брянщине"
 _LAND = re.compile(r"(?<![\w-])[А-ЯЁІЇЄ][\w'’ʼ-]+щин[аиіуоюе]\w*")
 _FACILITY_OF_TOWN = re.compile(r"(?<![\w-])(?P<stem>(?-i:[А-ЯЁ])\w+?)(?:ск|цк)(?:ий|ого|ом|ому|им|ая|ой|ую|ое)\s+"
@@ -248,6 +252,17 @@ def extract_official(document: Document, publisher_party: str | None = None) -> 
         start, end = index[a], index[b - 1] + 1
         return Span(start=start, end=end, text=document.text[start:end])
 
+    def claim_of(ev: Span, actor_party: str | None) -> list[str]:
+        """The publisher's claim of a sentence (every statement is one), as the ids its incidents cite."""
+        if not publisher_party:
+            return []
+        stance = "accuse" if actor_party and actor_party != publisher_party else "assert"
+        claim = Claim(id=content_id("clm", document.id, ev.start, ev.end, publisher), doc_id=document.id,
+                      speaker=publisher, party=publisher_party, stance=stance, cue="statement", text=ev.text,
+                      when=TimeSpan(start=published, end=published, precision="day"), venue="social post", span=ev)
+        claims.append(claim)
+        return [claim.id]
+
     def place_for(name: str, precision_region: bool):
         if precision_region:
             entry = geocoder.gaz.region(name)
@@ -259,10 +274,17 @@ def extract_official(document: Document, publisher_party: str | None = None) -> 
 
     geocoder_evidence = Evidence(on=published)
     previous_energy_strike = False
-    for a, b in sentences(clean):
+    spans = sentences(clean)
+    for k, (a, b) in enumerate(spans):
+        previous_start = spans[k - 1][0] if k else a
         sentence = clean[a:b]
         when = date_of(sentence, published)
         intercept = _INTERCEPT.search(sentence)
+        earlier = _COUNTED.search(clean, previous_start, a) if _ALL_OF_THEM.match(sentence) else None
+        if intercept is None and earlier and _INTERCEPTED.search(sentence):
+            # "… с помощью 35 беспилотников. Все они были перехвачены …": the count the sentence before gave
+            intercept = _INTERCEPTED.search(sentence)
+            when = date_of(clean[previous_start:b], published)
         if intercept and re.search(r"ПВО|ППО|сбит|збит|перехва", sentence, re.IGNORECASE):
             actor_party = publisher_party or "RU"
             parts = list(_PER_REGION.finditer(sentence))
@@ -275,7 +297,7 @@ def extract_official(document: Document, publisher_party: str | None = None) -> 
                     continue
                 for region in regions:  # "по два … над территориями Воронежской и Орловской": each
                     groups.append((count_of(p.group("n")), region, p.start(), p.end()))
-            total = count_of(intercept.group("n"))
+            total = count_of(intercept.groupdict().get("n") or (earlier.group("n") if earlier else None))
             if total is None:  # "все четыре ракеты сбиты": the count before its noun
                 before = _COUNTED.search(sentence)
                 total = count_of(before.group("n")) if before else None
@@ -287,6 +309,7 @@ def extract_official(document: Document, publisher_party: str | None = None) -> 
             elif total and total != groups[0][0]:
                 # "перехвачены и уничтожены 27 беспилотников: 12 – над …": the total is the statement's own count
                 groups.insert(0, (total, None, intercept.start(), intercept.end()))
+            claim_ids = claim_of(span(a, b), actor_party)
             for count, region, s0, s1 in groups:
                 place = place_for(region, True) if region and "," not in region else None
                 ev = span(a + s0, a + s1)
@@ -296,7 +319,7 @@ def extract_official(document: Document, publisher_party: str | None = None) -> 
                     acled_sub_event_type="Disrupted weapons use", actor=publisher, actor_party=actor_party,
                     target_party="UA" if actor_party == "RU" else "RU", count=count, weapon="drone",
                     place_mention=region, place=place, place_reason=None if place else "no place named", when=when,
-                    claimant_party=publisher_party, span=ev))
+                    claim_ids=claim_ids, claimant_party=publisher_party, span=ev))
             continue
         attack = _ATTACK.search(sentence)
         items = _facility_items(sentence)
@@ -309,15 +332,7 @@ def extract_official(document: Document, publisher_party: str | None = None) -> 
         if actor_party is None:
             actor_party = ("UA" if publisher_party == "RU" else "RU") if publisher_party else None
         ev = span(a, b)
-        claim_id = None
-        if publisher_party:
-            stance = "accuse" if actor_party and actor_party != publisher_party else "assert"
-            claim = Claim(id=content_id("clm", document.id, ev.start, ev.end, publisher), doc_id=document.id,
-                          speaker=publisher, party=publisher_party, stance=stance, cue="statement", text=ev.text,
-                          when=TimeSpan(start=published, end=published, precision="day"), venue="social post",
-                          span=ev)
-            claims.append(claim)
-            claim_id = claim.id
+        claim_ids = claim_of(ev, actor_party)
         whole_sentence_places = _places_in(sentence)
         for i0, i1, facility in items:
             told = sentence[i0:i1] if len(items) > 1 else sentence  # the words of this one act
@@ -346,7 +361,7 @@ def extract_official(document: Document, publisher_party: str | None = None) -> 
                     count=count_of(munitions.group("n")) if munitions else None, weapon=weapon, facility=facility,
                     place_mention=place.mention if place else (mentions[0][0] if mentions else None), place=place,
                     place_reason=None if place else "no place named", when=item_when,
-                    claim_ids=[claim_id] if claim_id else [], claimant_party=publisher_party, span=item_span))
+                    claim_ids=claim_ids, claimant_party=publisher_party, span=item_span))
         previous_energy_strike = True
     if publisher_party == "RU":  # captures and repelled attacks: frames as data (extract/statements.py)
         from ceasefire.extract.statements import read_statement

@@ -185,8 +185,10 @@ def _split_names(listed: str) -> list[str]:
 
 
 # Where a name says where something came from, not where it struck: "з напрямку Курська", "з Брянської області".
-_LAUNCH = re.compile(r"(?:\bз|\bіз|\bзі|\bс|\bсо)\s+(?:напрям\w*\s+|направлен\w*\s+|район\w*\s+|акватор\w*\s+|боку\s+|"
-                     r"територі\w*\s+)?(?:\w+\s+)?$", re.IGNORECASE)
+# "з напрямків Курськ, Міллерово, Приморсько-Ахтарськ": every name of the list is a launch area.
+_LAUNCH = re.compile(r"(?:\bз|\bіз|\bзі|\bс|\bсо)\s+(?:(?:напрям\w*|направлен\w*|район\w*|акватор\w*|територі\w*)\s+"
+                     r"(?:\w+\s+)?(?:(?-i:[А-ЯІЇЄҐA-Z])[\w'’ʼ-]*(?:\s*,\s*|\s+(?:та|і|й|и)\s+))*|(?:боку\s+)?(?:\w+\s+)?)$",
+                     re.IGNORECASE)
 
 
 class _Places:
@@ -205,7 +207,7 @@ class _Places:
         """Capitalised words that may name places: from `start` on, then before it; not launch areas, not words
         the dictionaries know only as something else ("Ворог", "Сили")."""
         words = sorted(_WORD.finditer(sentence), key=lambda w: (w.start() < start, w.start()))
-        return [w.group(0) for w in words if not _LAUNCH.search(sentence[max(0, w.start() - 40):w.start()])
+        return [w.group(0) for w in words if not _LAUNCH.search(sentence[max(0, w.start() - 80):w.start()])
                 and _may_be_place(w.group(0))]
 
     def _region(self, word: str) -> Place | None:
@@ -309,10 +311,12 @@ def gloss(incident: Incident) -> str:
     near Kotlyne (Donetsk), 2025-03-14 — as the Ukrainian side states"."""
     one, several = _ACTS.get(incident.type, (incident.type.replace("_", " "),) * 2)
     act = several if incident.count is None and incident.type != "energy_strike" else one
-    if incident.count is not None:
+    if incident.count is not None and incident.type == "energy_strike":  # its count is of munitions
+        act += f" with {incident.count} {incident.weapon or 'munition'}{'s' if incident.count != 1 else ''}"
+    elif incident.count is not None:
         act = f"{incident.count} {one if incident.count == 1 else several}"
     if incident.facility:
-        act += f" ({incident.facility.replace('_', ' ')})"
+        act = act.replace(one, f"{one} ({incident.facility.replace('_', ' ')})", 1)
     elif incident.weapon and incident.weapon not in act:
         act += f" ({incident.weapon})"
     where = ""

@@ -83,6 +83,8 @@ class Briefing:
     map_svg: str = ""
     trend_svg: str = ""
     claims_by_id: dict[str, Claim] = field(default_factory=dict)
+    # claim id -> English lines made from the fields of the acts a Russian or Ukrainian statement tells
+    glosses: dict[str, list[str]] = field(default_factory=dict)
 
 
 def _tallies(today: list[Finding], yesterday: list[Finding], key) -> list[tuple[str, int, int]]:
@@ -225,7 +227,10 @@ def build_briefing(store: Store, when: ReportingDay, agreement_name: str | None 
     contradictions = [c for c in store.contradictions() if claim_ids.intersection(c.claim_ids)]
     sides = _sides(claims, contradictions)
     tallies_by_region: dict[str, tuple[str, int, int | None, str]] = {}
+    glosses: dict[str, list[str]] = {}
     for inc in store.incidents(day - dt.timedelta(days=LOOKBACK_DAYS), day):
+        for claim_id in inc.claim_ids if inc.gloss and inc.doc_id in published_today else ():
+            glosses.setdefault(claim_id, []).append(inc.gloss)
         if inc.doc_id in published_today and inc.type == "ceasefire_violation" and inc.place \
                 and inc.place.precision == 3 and inc.count is not None and not inc.historical:
             tallies_by_region.setdefault(inc.place.admin1, (inc.place.admin1, inc.count, inc.explosions, inc.doc_id))
@@ -259,7 +264,7 @@ def build_briefing(store: Store, when: ReportingDay, agreement_name: str | None 
         statements=[c for c in claims if c.party not in ("RU", "UA") or c.id not in about_events],
         sources=sources, map_svg=map_svg(events, title=f"Events reported on {day}"),
         trend_svg=trend_svg(daily, title=f"Events per day (as known on {day}), {first} to {day}"),
-        claims_by_id={c.id: c for c in claims})
+        claims_by_id={c.id: c for c in claims}, glosses=glosses)
 
 
 def latest_day(store: Store) -> dt.date | None:
