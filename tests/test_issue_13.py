@@ -143,8 +143,9 @@ def test_issue_13_a_list_of_alleged_energy_strikes_is_one_act_per_facility_with_
             "на Саратовском НПЗ.")
     strikes = [(i.actor_party, i.facility, i.place.admin1 if i.place else None)
                for i in extract_text(text, "2025-04-07").incidents]
-    assert strikes == [("UA", "electricity", "Bryansk"), ("UA", "oil_gas_pipeline_storage", "Krasnodar"),
-                       ("UA", "oil_refinery", "Saratov")]
+    # The heading's "трижды" is the total, placed nowhere and of no one category; then each act listed.
+    assert strikes == [("UA", None, None), ("UA", "electricity", "Bryansk"),
+                       ("UA", "oil_gas_pipeline_storage", "Krasnodar"), ("UA", "oil_refinery", "Saratov")]
 
 
 def test_issue_13_habits_tallies_and_consequences_are_not_new_strikes():
@@ -205,3 +206,33 @@ def test_issue_13_all_of_them_intercepted_takes_the_count_the_sentence_before_ga
             "беспилотников. Все они были перехвачены и уничтожены дежурными средствами ПВО.")
     assert [(i.type, i.actor_party, i.count, i.when.end.isoformat()) for i in extract_text(text, "2025-04-12").incidents] \
         == [("intercept", "RU", 35, "2025-04-12")]
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("Дежурными средствами ПВО перехвачены и уничтожены 17 украинских беспилотников: 10 – в Брянской области, 7 – в "
+     "Курской области.", {(17, None), (10, "Bryansk"), (7, "Kursk")}),
+    ("Ночью силами ПВО сбиты 12 украинских БПЛА: в Белгородской области — 8, в Воронежской — 4.",
+     {(12, None), (8, "Belgorod"), (4, "Voronezh")}),
+    ("Средствами ПВО уничтожены 6 беспилотников над Брянской (4) и Смоленской (2) областями.",
+     {(6, None), (4, "Bryansk"), (2, "Smolensk")}),
+    ("За ночь над регионами России сбито 23 дрона ВСУ, в том числе 9 над Подмосковьем.", {(23, None), (9, "Moscow")}),
+    ("Дежурные средства ПВО уничтожили девять украинских беспилотников над территорией Орловской области.",
+     {(9, "Oryol")}),
+    ("Перехвачены и уничтожены 9 украинских БПЛА:\n▪️ четыре – над территорией Тверской области,\n▪️ пять – над "
+     "территорией Новгородской области.", {(9, None), (4, "Tver"), (5, "Novgorod")}),
+])
+def test_issue_13_interception_tallies_in_the_forms_the_ministry_varies(text, expected):
+    assert {(i.count, i.place.admin1 if i.place else None) for i in extract_text(text, "2025-04-05").incidents
+            if i.type == "intercept"} == expected
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("Несмотря на мораторий, объявленный Верховным Главнокомандующим Вооруженными Силами Российской Федерации, "
+     "украинские формирования атаковали подстанцию в Брянской области.", ("UA", None, "Bryansk")),
+    ("Окупанти тричі атакували енергооб'єкти Херсона протягом доби.", ("RU", 3, "Kherson")),
+    ("Росія вдарила по енергетиці Сумщини 12 шахедами, знеструмлено 3 тисячі споживачів.", ("RU", 12, "Sumy")),
+    ("Противник ударным беспилотником атаковал ТЭЦ в Курске. Минобороны России", ("UA", None, "Kursk")),
+])
+def test_issue_13_who_struck_which_energy_facility_and_how_many_munitions(text, expected):
+    (strike,) = [i for i in extract_text(text, "2025-04-05").incidents if i.type == "energy_strike"]
+    assert (strike.actor_party, strike.count, strike.place.admin1 if strike.place else None) == expected

@@ -12,7 +12,10 @@ the same count first). Figures:
 - oblast: matched incidents, of gold ones with an oblast, whose place lies in it;
 - precision: predicted incidents that match a gold one;
 - language: statements detected in their language;
-- by language: counts for the Ukrainian and for the Russian statements.
+- by language: counts for the Ukrainian and for the Russian statements;
+- intercepts: counts for interception tallies alone (totals and per region);
+- energy: gold strikes on energy facilities with a category, found with the same party and category (the
+  moratorium's clauses are by category), whatever their count.
 """
 from __future__ import annotations
 
@@ -39,6 +42,8 @@ class StatementReport(SplitReport):
     oblast: float
     precision: float
     language: float
+    energy: float | None = None  # None where the set has no such gold
+    intercepts: float | None = None
     parts: dict[str, "StatementReport"] = field(default_factory=dict, repr=False)
     errors: list[str] = field(default_factory=list, repr=False)
 
@@ -46,7 +51,9 @@ class StatementReport(SplitReport):
         return (f"{name}: statements={self.statements} counts={self.counts:.3f} (by RU {self.counts_ru:.3f}, "
                 f"by UA {self.counts_ua:.3f}, gap {self.counts_gap:.3f}; uk texts {self.counts_uk_text:.3f}, "
                 f"ru texts {self.counts_ru_text:.3f}) party={self.party:.3f} oblast={self.oblast:.3f} "
-                f"precision={self.precision:.3f} language={self.language:.3f}")
+                f"precision={self.precision:.3f} language={self.language:.3f}" + "".join(
+                    f" {name}={value:.3f}" for name, value in (("intercepts", self.intercepts), ("energy", self.energy))
+                    if value is not None))
 
 
 @dataclass
@@ -57,6 +64,8 @@ class _Tally:
     oblast: list[bool] = field(default_factory=list)
     precision: list[bool] = field(default_factory=list)
     language: list[bool] = field(default_factory=list)
+    energy: list[bool] = field(default_factory=list)
+    intercepts: list[bool] = field(default_factory=list)
     statements: int = 0
     errors: list[str] = field(default_factory=list)
 
@@ -66,7 +75,8 @@ class _Tally:
                                counts_ru=ru, counts_ua=ua, counts_gap=abs(ru - ua),
                                counts_uk_text=avg(self.by_text["uk"]), counts_ru_text=avg(self.by_text["ru"]),
                                party=avg(self.party), oblast=avg(self.oblast), precision=avg(self.precision),
-                               language=avg(self.language), errors=self.errors)
+                               language=avg(self.language), energy=avg(self.energy) if self.energy else None,
+                               intercepts=avg(self.intercepts) if self.intercepts else None, errors=self.errors)
 
 
 def _match(gold: list[dict], predicted: list[Incident]) -> list[tuple[dict, Incident | None]]:
@@ -99,6 +109,8 @@ def _score(statement: dict, result: Extraction, tally: _Tally) -> None:
         right = got is not None and got.actor_party == gold["party"] and got.count == gold.get("count")
         tally.counts.setdefault(gold["party"], []).append(right)
         tally.by_text.setdefault(statement["language"], []).append(right)
+        if gold["type"] == "intercept":
+            tally.intercepts.append(right)
         if got is not None:
             tally.party.append(got.actor_party == gold["party"])
             if gold.get("oblast"):
@@ -107,6 +119,13 @@ def _score(statement: dict, result: Extraction, tally: _Tally) -> None:
             tally.errors.append(f"{statement['id']}: {gold['type']} by {gold['party']} x{gold.get('count')} "
                                 f"{gold.get('quote', '')!r} -> " + (f"{got.type} by {got.actor_party} x{got.count}"
                                                                     if got else "nothing"))
+    strikes = [i for i in result.incidents if i.type == "energy_strike"]
+    for gold in statement["incidents"]:
+        if gold["type"] == "energy_strike" and gold.get("facility"):
+            found = next((i for i in strikes if i.actor_party == gold["party"] and i.facility == gold["facility"]), None)
+            tally.energy.append(found is not None)
+            if found is not None:
+                strikes.remove(found)
     matched = {id(got) for _, got in pairs if got is not None}
     tally.precision.extend(id(i) in matched for i in result.incidents)
     tally.errors.extend(f"{statement['id']}: extra {i.type} by {i.actor_party} x{i.count} {i.span.text!r}"

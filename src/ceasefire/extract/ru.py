@@ -24,21 +24,28 @@ _MONTHS_RU = {"январ": 1, "феврал": 2, "март": 3, "апрел": 4
               "травн": 5, "червн": 6, "липн": 7, "серпн": 8, "вересн": 9, "жовтн": 10, "листопад": 11, "грудн": 12}
 _NUM = NUMBER  # digits or numeral words in any case (extract/numerals.py)
 _DRONES = r"(?:беспилотн\w*|БпЛА|БПЛА|безпілотн\w*|дрон\w*|ракет\w*)"
-_INTERCEPT = re.compile(r"(?:перехвачен\w*|уничтожен\w*|сбит\w*|збит\w*|знищен\w*|перехоплен\w*)(?:\s+и\s+\w+)?\s+"
+# The count before its verb: "Еще 11 украинских БПЛА сбиты над …", "три беспилотника были уничтожены"
+_INTERCEPT_AFTER = re.compile(r"(?<![\w-])(?P<n>" + _NUM + r")\s+(?:[\w-]+\s+){0,2}?" + _DRONES +
+                              r"\s+(?:были\s+|були\s+)?(?:перехвачен\w*|уничтожен\w*|сбит\w*|збит\w*|знищен\w*)",
+                              re.IGNORECASE)
+_INTERCEPT = re.compile(r"(?:перехвачен\w*|уничтожен\w*|сбит\w*|збит\w*|знищен\w*|перехоплен\w*|уничтожил\w*|сбил\w*|"
+                        r"перехватил\w*)(?:\s+и\s+\w+)?\s+"
                         r"(?P<n>" + _NUM + r")?\s*(?:\w+\s+){0,2}?" + _DRONES, re.IGNORECASE)
 _PER_REGION = re.compile(r"(?:по\s+)?(?<![\w-])(?P<n>" + _NUM + r")\s*(?:БпЛА|БПЛА|беспилотн\w*)?\s*(?:[–—-]\s*)?"
-                         r"(?:уничтожен\w*\s+)?над\s+(?:территори(?:ей|ями|ях)\s+|акватори\w+\s+)?(?P<regions>(?:(?:Республики\s+)?"
+                         r"(?:уничтожен\w*\s+)?(?:над|в|на)\s+(?:территори(?:ей|ями|ях|и)\s+|акватори\w+\s+)?(?P<regions>(?:(?:Республики\s+)?"
                          r"(?-i:[А-ЯЁ])[\w-]++(?:\s+и\s+|,\s*)?)++)\s*(?:област\w*|края|краем)?", re.IGNORECASE)
-_REGION_FIRST = re.compile(r"над\s+(?:территори\w+\s+|акватори\w+\s+)?(?:Республик\w+\s+)?(?P<region>[А-ЯЁ][\w-]+)"
-                           r"(?:\s+(?:област\w*|кра\w+|мор\w+))?\s*[—–-]\s*(?P<n>" + _NUM + r")")
+# "над Брянской областью — 41", "в Воронежской — 4", "над Брянской (4) и Смоленской (2) областями"
+_REGION_FIRST = re.compile(r"(?:(?:\bнад|\bв|\bна)\s+(?:территори\w+\s+|акватори\w+\s+)?|(?:\bи|,)\s+)(?:Республик\w+\s+)?"
+                           r"(?P<region>[А-ЯЁ][\w-]+)(?:\s+(?:област\w*|кра\w+|мор\w+))?\s*(?:[—–-]\s*|\(\s*)"
+                           r"(?:(?:еще|ещё|ще)\s+)?(?P<n>" + _NUM + r")")
 # A sentence about the drones the sentence before counted ("Все они были перехвачены", "Усі вони збиті").
 _ALL_OF_THEM = re.compile(r"(?:все|всі|усі)\s+(?:(?:они|вони|были|були)\s+){0,2}"
                           r"(?:перехвачен\w*|уничтожен\w*|сбит\w*|збит\w*|знищен\w*)", re.IGNORECASE)
 _INTERCEPTED = re.compile(r"перехвачен\w*|уничтожен\w*|сбит\w*|збит\w*|знищен\w*|перехоплен\w*", re.IGNORECASE)
 _COUNTED = re.compile(r"(?P<n>" + _NUM + r")\s+(?:[\w-]+\s+){0,2}?(?:ракет\w*|беспилот\w*|БпЛА|БПЛА|снаряд\w*|"
-                      r"безпілотн\w*|дрон\w*)",
+                      r"безпілотн\w*|дрон\w*|авіабомб\w*|авиабомб\w*|бомб\w*|КАБ\w*|шахед\w*|Shahed\w*|геран\w*)",
                       re.IGNORECASE)
-_ATTACK = re.compile(r"атак\w*|удар\w*|ураж\w*|влуч\w*|обстрел\w*|обстріл\w*|нанес\w*|поврежд\w*|пошкод\w*|поражен\w*|"
+_ATTACK = re.compile(r"атак\w*|удар\w*|вдари\w*|ураж\w*|влуч\w*|обстрел\w*|обстріл\w*|нанес\w*|поврежд\w*|пошкод\w*|поражен\w*|"
                      r"пытал\w*\s+нанести|попыт\w*\s+нанести|беспилотник\w*\s+\w*\s*атаковал", re.IGNORECASE)
 _FACILITIES = [
     ("nuclear", r"АЭС|атомн\w+\s+электростанц\w*|атомн\w+\s+станц\w*"),
@@ -53,17 +60,23 @@ _FACILITIES = [
                     r"електромереж\w*|электросет\w*|електропостачан\w*"),
 ]
 _FACILITY_RX = [(cat, re.compile(rx)) for cat, rx in _FACILITIES]
+# An outage is what a strike did, not a facility struck.
+_OUTAGE = re.compile(r"без\s+(?:электроснабжения|электричества|света|електропостачання|електрики|світла)|"
+                     r"знеструмл\w*|обесточ\w*", re.IGNORECASE)
 # Energy named in general ("по объектам энергетики:", "енергетичну інфраструктуру"): the heading of a list of acts.
 _GENERIC_FACILITY = re.compile(r"объект\w*\s+(?:топливно-)?энергет\w*(?:\s+инфраструктур\w*)?|энергетическ\w+\s+"
                                r"инфраструктур\w*|об.єкт\w*\s+енергетик\w*|енергетичн\w+\s+інфраструктур\w*|"
                                r"энергосистем\w*|енергосистем\w*|энергетик\w*|енергетик\w*", re.IGNORECASE)
 _UA_ACTOR = re.compile(r"киевск\w+\s+режим\w*|ВСУ|вооруженн\w+\s+(?:силы|сил)\s+Украины|украинск\w+\s+"
-                       r"(?:боевик\w*|вооруженн\w+\s+формирован\w*|беспилотн\w*|дрон\w*|ударн\w*|военн\w*)|"
-                       r"противник\w*|неонацист\w*|ЗСУ|Сил\w*\s+оборони\s+України", re.IGNORECASE)
+                       r"(?:боевик\w*|(?:вооруженн\w+\s+)?формирован\w*|беспилотн\w*|БПЛА|БпЛА|дрон\w*|ударн\w*|военн\w*|"
+                       r"подразделени\w*|войск\w*|сил\w*|арм\w*)|вооруженн\w+\s+формирован\w+\s+Украины|"
+                       r"неонацист\w*|ЗСУ|Сил\w*\s+оборони\s+України", re.IGNORECASE)
 _RU_ACTOR = re.compile(r"Вооруженн\w+\s+Сил\w*\s+Российской\s+Федерации|ВС\s+РФ|российск\w+\s+(?:войск\w*|армі\w*|"
-                       r"окупант\w*)|рашист\w*|окупант\w*|ворог\w*|ворож\w+|Росі\w+", re.IGNORECASE)
+                       r"окупант\w*)|рашист\w*|окупант\w*|Росі\w+", re.IGNORECASE)
+# "The enemy" in either language: the side the publisher is not.
+_ENEMY = re.compile(r"\bпротивник\w*|\bворог\w*|\bворож\w+|\bнеприятел\w*", re.IGNORECASE)
 # "Российская сторона не наносит ударов по энергетике": a denial, not an allegation.
-_DENIED = re.compile(r"\bне\s+(?:\w+\s+)?(?:нанос\w*|наносил\w*|атаков\w*|атакува\w*|удар\w*|обстрел\w*|"
+_DENIED = re.compile(r"\bне\s+(?:\w+\s+)?(?:нанос\w*|наносил\w*|атаков\w*|атакува\w*|атаку\w*|удар\w*|обстрел\w*|"
                      r"обстрілю\w*|завда\w*|завдава\w*|бь[её]\w*)", re.IGNORECASE)
 _RESPONSE = re.compile(r"в\s+ответ\s+на", re.IGNORECASE)
 # A consequence told after the act ("В результате падения обломков …") and a habit rather than an act ("продолжает
@@ -71,6 +84,12 @@ _RESPONSE = re.compile(r"в\s+ответ\s+на", re.IGNORECASE)
 _CONSEQUENCE = re.compile(r"(?:в\s+результате|внаслідок|у\s+результаті)\b", re.IGNORECASE)
 _HABITUAL = re.compile(r"\bпродолжа\w+|\bпродовжу\w+|\bсистематически\b|\bсистематично\b", re.IGNORECASE)
 # A running tally of acts since a day ("вже шостий удар … з 25 березня", "с 18 марта"), not an act of its own.
+_CLOCK = re.compile(r"(?<![\d.:])\d{1,2}[.:]\d{2}(?![\d.:])")  # "в 15.20 мск": an act of its own hour
+# A list's heading that counts its acts: "ВСУ пять раз атаковали", "совершили 14 атак", "дважды нанесли удары"
+_TOTAL = re.compile(r"(?<![\w-])(?P<n>(?:" + _NUM + r")\s+(?:раз\w*|атак\w*|удар\w*)|дважды|трижды|четырежды|двічі|"
+                    r"тричі)(?![\w-])", re.IGNORECASE)
+_TIMES = re.compile(r"(?<![\w-])(?P<n>(?:" + _NUM + r")\s+раз\w*|дважды|трижды|четырежды|двічі|тричі|чотири\s+рази)"
+                    r"(?![\w-])", re.IGNORECASE)
 _SINCE = re.compile(r"(?:\bз|\bс|\bвід|\bначиная\s+с|\bпочинаючи\s+з)\s+(?:момента\s+|моменту\s+)?\d{1,2}\s+(?:"
                     + "|".join(_MONTHS_RU) + r")\w*", re.IGNORECASE)
 # Damage or outages told with no attack verb ("Пошкоджено підстанцію, без світла залишилися …").
@@ -85,7 +104,11 @@ _LAND = re.compile(r"(?<![\w-])[А-ЯЁІЇЄ][\w'’ʼ-]+щин[аиіуоюе]
 _FACILITY_OF_TOWN = re.compile(r"(?<![\w-])(?P<stem>(?-i:[А-ЯЁ])\w+?)(?:ск|цк)(?:ий|ого|ом|ому|им|ая|ой|ую|ое)\s+"
                                r"(?:НПЗ|ТЭЦ|ТЭС|ГЭС|АЭС|ГРЭС|нефтеперерабатывающ\w+|нефтебаз\w*|подстанци\w*|"
                                r"электростанци\w*)", re.IGNORECASE)
-_TOWN = re.compile(r"(?:в|у|под|біля|возле|в\s+районе|в\s+н\.п\.|населенн\w+\s+пункт\w*)\s+«?(?P<name>[А-ЯЁІЇЄ][\w-]+)»?")
+_TOWN = re.compile(r"(?:в|у|под|біля|возле|в\s+районе|в\s+н\.п\.|населенн\w+\s+пункт\w*)\s+«?(?P<name>[А-ЯЁІЇЄ][\w'’ʼ-]+"
+                   r"(?:\s+[А-ЯЁІЇЄ][\w'’ʼ-]+)?)»?")
+# A town named after what was hit, in the genitive: "енергооб'єкти Херсона", "энергетику Белгорода"
+_OF_TOWN = re.compile(r"(?:енергооб\S*|энергообъект\w*|об.єкт\w*|объект\w*|інфраструктур\w*|инфраструктур\w*|"
+                      r"енергетик\w*|энергетик\w*)\s+(?P<name>(?-i:[А-ЯЁІЇЄ])[\w'’ʼ-]+)", re.IGNORECASE)
 _DECORATION = re.compile(r"[*_]+|\[([^\]]*)\]\([^)]*\)|[\U0001F000-\U0001FFFF\u2600-\u27BF\uFE0F\u200B]")
 _PUBLISHER = re.compile(r"Минобороны\s+России|Министерств\w+\s+обороны\s+Российской\s+Федерации|mod_russia",
                         re.IGNORECASE)
@@ -140,7 +163,8 @@ def clean_text(text: str) -> tuple[str, list[int]]:
 def sentences(clean: str) -> list[tuple[int, int]]:
     spans, start = [], 0
     # A sentence may open with a date ("… Федерации. 28 марта около 17.00 мск ВСУ атаковали …"), not after "г."
-    for m in re.finditer(r"(?<=[.!?])(?<!\sг\.)\s+(?=[А-ЯЁІЇЄA-Z0-9«\"▫◽⚡🔹])|\n+", clean):
+    # A line ending in ":", "," or ";" goes on in the next one (the items of a list, one per line).
+    for m in re.finditer(r"(?<=[.!?])(?<!\sг\.)\s+(?=[А-ЯЁІЇЄA-Z0-9«\"▫◽⚡🔹])|(?<![:;,\s])[ \t]*\n\s*", clean):
         if m.start() > start:
             spans.append((start, m.start()))
         start = m.end()
@@ -178,11 +202,12 @@ def date_of(text: str, published: dt.date) -> TimeSpan:
     return TimeSpan(start=published, end=published, precision="day")
 
 
-def _actor_near(sentence: str, cue: int) -> str | None:
+def _actor_near(sentence: str, cue: int, publisher_party: str | None = None) -> str | None:
     """The side named nearest before the attack word ("Генштаб ЗСУ: … російські окупанти атакували" -> RU),
-    else the first named after it."""
+    else the first named after it. "The enemy" is the publisher's other side."""
     hits = sorted([(m.start(), "UA") for m in _UA_ACTOR.finditer(sentence)]
-                  + [(m.start(), "RU") for m in _RU_ACTOR.finditer(sentence)])
+                  + [(m.start(), "RU") for m in _RU_ACTOR.finditer(sentence)]
+                  + [(m.start(), _other(publisher_party)) for m in _ENEMY.finditer(sentence) if publisher_party])
     before = [p for pos, p in hits if pos < cue]
     after = [p for pos, p in hits if pos >= cue]
     return (before[-1:] or after[:1] or [None])[0]
@@ -197,10 +222,16 @@ def _region_mentions(text: str) -> list[str]:
     return [name for _, name in sorted(found)]
 
 
+def _other(party: str | None) -> str | None:
+    return {"UA": "RU", "RU": "UA"}.get(party or "")
+
+
 def _places_in(text: str) -> list[tuple[str, bool]]:
     """Towns, then regions, a clause names: (name, whether it is a region). A town may be named by the adjective of
     its facility ("на Саратовском НПЗ", "Новокуйбышевской ТЭЦ"): its possible nouns, in turn."""
     towns = [(m.group("name"), False) for m in _TOWN.finditer(text) if not _REGION.match(text, m.start())]
+    towns += [(m.group("name"), False) for m in _OF_TOWN.finditer(text) if not _LAND.fullmatch(m.group("name"))
+              and not _REGION.match(text, m.start("name"))]
     for m in _FACILITY_OF_TOWN.finditer(text):
         stem = m.group("stem")
         towns += [(name, False) for name in (stem, stem + "ь", stem + "ск", stem + "а", stem + "ль")]
@@ -210,20 +241,19 @@ def _places_in(text: str) -> list[tuple[str, bool]]:
 def _facility_items(sentence: str) -> list[tuple[int, int, str]]:
     """The attacks a sentence lists, one per energy facility it names ("… повреждена подстанция в Брянской области,
     атакована нефтеперекачивающая станция в Краснодарском крае"): clauses between commas, semicolons and colons,
-    each facility's clause with the clauses after it up to the next facility. One item for the whole sentence when
-    it names at most one facility."""
+    each facility's clause with the clauses after it up to the next facility; what comes before the first is the
+    list's heading. One item for the whole sentence when it names at most one facility."""
     cuts = [0] + [m.end() for m in re.finditer(r"[;:]\s*|,\s+(?![иа]\s)", sentence)] + [len(sentence)]
     clauses = [(cuts[k], cuts[k + 1]) for k in range(len(cuts) - 1)]
     items: list[list] = []
     for c0, c1 in clauses:
         specific = _GENERIC_FACILITY.sub(lambda m: " " * len(m.group(0)), sentence[c0:c1])  # a list's heading
+        specific = _OUTAGE.sub(lambda m: " " * len(m.group(0)), specific)  # "без электроснабжения остались …"
         category = next((cat for cat, rx in _FACILITY_RX if rx.search(specific)), None)
         if items and _CONSEQUENCE.match(sentence, c0):  # "в результате чего без света остались …": the same act
             items[-1][1] = c1
-        elif category is not None and (not items or items[-1][2] is not None):
-            items.append([c0, c1, category])
         elif category is not None:
-            items[-1][1:] = [c1, category]
+            items.append([c0, c1, category])
         elif items:
             items[-1][1] = c1
         else:
@@ -232,7 +262,6 @@ def _facility_items(sentence: str) -> list[tuple[int, int, str]]:
     if len(items) <= 1:
         category = next((cat for cat, rx in _FACILITY_RX if rx.search(sentence)), None)
         return [(0, len(sentence), category)] if category else []
-    items[0][0] = 0
     return [tuple(item) for item in items]
 
 
@@ -267,8 +296,18 @@ def extract_official(document: Document, publisher_party: str | None = None) -> 
         if precision_region:
             entry = geocoder.gaz.region(name)
             return entry.to_place(3, name) if entry is not None else None
-        resolution = geocoder.resolve(name, name, geocoder_evidence)
-        return resolution.place
+        from itertools import product
+
+        from ceasefire.extract.morph import name_forms
+
+        # As written, then in the nominative ("у Кривому Розі" -> Кривий Ріг, "Херсона" -> Херсон)
+        spellings = dict.fromkeys([name] + [" ".join(words) for words in product(
+            *(name_forms(word)[:3] for word in name.split()[:2]))])
+        for spelling in spellings:
+            place = geocoder.resolve(spelling, spelling, geocoder_evidence).place
+            if place is not None:
+                return place.model_copy(update={"mention": name})
+        return None
 
     from ceasefire.geo.geocode import Evidence
 
@@ -279,13 +318,15 @@ def extract_official(document: Document, publisher_party: str | None = None) -> 
         previous_start = spans[k - 1][0] if k else a
         sentence = clean[a:b]
         when = date_of(sentence, published)
-        intercept = _INTERCEPT.search(sentence)
+        intercept = _INTERCEPT.search(sentence) or _INTERCEPT_AFTER.search(sentence)
         earlier = _COUNTED.search(clean, previous_start, a) if _ALL_OF_THEM.match(sentence) else None
         if intercept is None and earlier and _INTERCEPTED.search(sentence):
             # "… с помощью 35 беспилотников. Все они были перехвачены …": the count the sentence before gave
             intercept = _INTERCEPTED.search(sentence)
             when = date_of(clean[previous_start:b], published)
-        if intercept and re.search(r"ПВО|ППО|сбит|збит|перехва", sentence, re.IGNORECASE):
+        # Shot down by air defence, or destroyed "над" a territory: in the air either way
+        if intercept and re.search(r"ПВО|ППО|сбит|збит|перехва|\bнад\s+(?:территори|акватори|[А-ЯЁ])", sentence,
+                                   re.IGNORECASE):
             actor_party = publisher_party or "RU"
             parts = list(_PER_REGION.finditer(sentence))
             groups = []
@@ -301,11 +342,14 @@ def extract_official(document: Document, publisher_party: str | None = None) -> 
             if total is None:  # "все четыре ракеты сбиты": the count before its noun
                 before = _COUNTED.search(sentence)
                 total = count_of(before.group("n")) if before else None
-            for p in _REGION_FIRST.finditer(sentence):  # "над Брянской областью — 41"
-                groups.append((count_of(p.group("n")), p.group("region"), p.start(), p.end()))
+            counted_after = [(count_of(p.group("n")), p.group("region"), p.start(), p.end())
+                             for p in _REGION_FIRST.finditer(sentence)]  # "над Брянской областью — 41"
+            # "6 беспилотников над Брянской (4) и Смоленской (2)": the 6 is the total, not Bryansk's
+            named_after = {region for _, region, _, _ in counted_after}
+            groups = [g for g in groups if g[1] not in named_after] + counted_after
             if not groups:  # "… над территорией Брянской области", "… в Курской области", "… над Крымом"
-                regions = _region_mentions(sentence)
-                groups = [(total or 1, regions[0] if regions else None, 0, len(sentence))]
+                regions = _region_mentions(sentence)  # several regions and one count: placed in none of them
+                groups = [(total or 1, ", ".join(regions) or None, 0, len(sentence))]
             elif total and total != groups[0][0]:
                 # "перехвачены и уничтожены 27 беспилотников: 12 – над …": the total is the statement's own count
                 groups.insert(0, (total, None, intercept.start(), intercept.end()))
@@ -325,21 +369,30 @@ def extract_official(document: Document, publisher_party: str | None = None) -> 
         items = _facility_items(sentence)
         if not (items and attack) or _DENIED.search(sentence):
             continue
-        if previous_energy_strike and not _actor_near(sentence, 0) and (
-                _CONSEQUENCE.match(sentence) or _DAMAGE_ONLY.fullmatch(attack.group(0))):
+        if previous_energy_strike and not _actor_near(sentence, 0, publisher_party) and not _CLOCK.search(sentence) and (
+                _CONSEQUENCE.match(sentence) or all(_DAMAGE_ONLY.fullmatch(m.group(0))
+                                                    for m in _ATTACK.finditer(sentence))):
             continue  # "В результате падения обломков повреждена ЛЭП": what the strike just told did, not a new act
-        actor_party = "RU" if _RESPONSE.search(sentence) else _actor_near(sentence, attack.start())
+        actor_party = "RU" if _RESPONSE.search(sentence) else _actor_near(sentence, attack.start(), publisher_party)
         if actor_party is None:
             actor_party = ("UA" if publisher_party == "RU" else "RU") if publisher_party else None
         ev = span(a, b)
         claim_ids = claim_of(ev, actor_party)
         whole_sentence_places = _places_in(sentence)
+        heading = _TOTAL.search(sentence, 0, items[0][0]) if len(items) > 1 else None
+        if heading:  # the heading's count of the acts listed: a total, placed nowhere, its category the items'
+            incidents.append(Incident(
+                id=content_id("inc", document.id, ev.start, ev.end, "energy_strike", "total"), doc_id=document.id,
+                type="energy_strike", acled_event_type=acled_labels("energy_strike")[0],
+                acled_sub_event_type=None, actor_party=actor_party, target_party=_other(actor_party),
+                count=count_of(heading.group("n")), place_reason="a count of the acts listed", when=when,
+                claim_ids=claim_ids, claimant_party=publisher_party, span=span(a, a + items[0][0])))
         for i0, i1, facility in items:
             told = sentence[i0:i1] if len(items) > 1 else sentence  # the words of this one act
-            mentions = _places_in(told) or whole_sentence_places
-            if not _places_in(told) and (_HABITUAL.search(sentence) or _SINCE.search(told)):
-                continue  # "Киевский режим продолжает наносить удары по объектам энергетики": no act told
+            mentions = _places_in(told) or (whole_sentence_places if len(items) == 1 else [])
             places = [p for p in (place_for(name, is_region) for name, is_region in mentions) if p]
+            if not places and (_HABITUAL.search(sentence) or _SINCE.search(told)):
+                continue  # "Киевский режим продолжает наносить удары по объектам энергетики": no act told
             if any(not is_region for _, is_region in mentions):
                 places = places[:1]  # the town first, its region only if the town is unknown
             else:  # "Уражень на Чернігівщині та Сумщині зазнали об'єкти енергетики": one act per region named
@@ -347,7 +400,8 @@ def extract_official(document: Document, publisher_party: str | None = None) -> 
             weapon = "drone" if re.search(r"беспилот|БпЛА|БПЛА|дрон|безпілот", told, re.IGNORECASE) else \
                 ("missile" if re.search(r"ракет|HIMARS", told, re.IGNORECASE) else
                  ("artillery" if re.search(r"артиллер|обстрел|снаряд", told, re.IGNORECASE) else None))
-            munitions = _COUNTED.search(told)  # "трьома ударними дронами": the count of munitions
+            # "трьома ударними дронами": the count of munitions; "пять раз атаковали", "дважды": of attacks
+            munitions = _COUNTED.search(told) or _TIMES.search(told)
             item_span = span(a + i0, a + i1) if len(items) > 1 else ev
             item_when = date_of(told, published) if len(items) > 1 and date_of(told, published).text else when
             for place in places or [None]:
@@ -357,8 +411,7 @@ def extract_official(document: Document, publisher_party: str | None = None) -> 
                     doc_id=document.id, type="energy_strike", acled_event_type=acled_labels("energy_strike")[0],
                     acled_sub_event_type="Air/drone strike" if weapon == "drone" else
                     "Shelling/artillery/missile attack", actor=None, actor_party=actor_party,
-                    target_party="RU" if actor_party == "UA" else ("UA" if actor_party == "RU" else None),
-                    count=count_of(munitions.group("n")) if munitions else None, weapon=weapon, facility=facility,
+                    target_party=_other(actor_party), count=count_of(munitions.group("n")) if munitions else None, weapon=weapon, facility=facility,
                     place_mention=place.mention if place else (mentions[0][0] if mentions else None), place=place,
                     place_reason=None if place else "no place named", when=item_when,
                     claim_ids=claim_ids, claimant_party=publisher_party, span=item_span))
