@@ -236,3 +236,24 @@ def test_issue_13_interception_tallies_in_the_forms_the_ministry_varies(text, ex
 def test_issue_13_who_struck_which_energy_facility_and_how_many_munitions(text, expected):
     (strike,) = [i for i in extract_text(text, "2025-04-05").incidents if i.type == "energy_strike"]
     assert (strike.actor_party, strike.count, strike.place.admin1 if strike.place else None) == expected
+
+
+@pytest.mark.parametrize("text,expected", [
+    # the strike told, then what it hit: one act, its count, town and day from the first sentence
+    ("Дніпропетровська ОВА: увечері 30 березня рф атакувала об'єкт інфраструктури в Павлограді двома дронами. "
+     "Пошкоджено лінію електропередачі.", [("RU", 2, "Dnipropetrovsk", "2025-03-30")]),
+    # a clock time's colon splits nothing; a running count is no new act
+    ("Окупанти знову вдарили по енергетиці: близько 03:00 дроном пошкоджено підстанцію в Херсоні. Це вже четвертий "
+     "удар по енергооб'єктах Херсонщини за тиждень.", [("RU", None, "Kherson", "2025-04-02")]),
+    # "ЛНР", "Луганской Народной Республики": the oblast of Ukraine it is
+    ("ВСУ ударным беспилотником атаковали подстанцию в Луганской Народной Республике. Минобороны России",
+     [("UA", None, "Luhansk", "2025-04-02")]),
+])
+def test_issue_13_energy_strikes_told_over_two_sentences_or_around_clock_times(text, expected):
+    assert [(i.actor_party, i.count, i.place.admin1 if i.place else None, i.when.start.isoformat())
+            for i in extract_text(text, "2025-04-02").incidents if i.type == "energy_strike"] == expected
+
+
+def test_issue_13_the_forces_that_shot_down_are_no_place():
+    text = "Силами ППО збито 45 ударних БпЛА, ще 17 локаційно втрачені."
+    assert {(i.count, i.place) for i in extract_text(text, "2025-04-02").incidents} == {(45, None), (17, None)}

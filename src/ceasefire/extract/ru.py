@@ -66,13 +66,13 @@ _OUTAGE = re.compile(r"без\s+(?:электроснабжения|электр
 # Energy named in general ("по объектам энергетики:", "енергетичну інфраструктуру"): the heading of a list of acts.
 _GENERIC_FACILITY = re.compile(r"объект\w*\s+(?:топливно-)?энергет\w*(?:\s+инфраструктур\w*)?|энергетическ\w+\s+"
                                r"инфраструктур\w*|об.єкт\w*\s+енергетик\w*|енергетичн\w+\s+інфраструктур\w*|"
-                               r"энергосистем\w*|енергосистем\w*|энергетик\w*|енергетик\w*", re.IGNORECASE)
+                               r"энергосистем\w*|енергосистем\w*|энергетик\w*|енергетик\w*|енергетиц\w*", re.IGNORECASE)
 _UA_ACTOR = re.compile(r"киевск\w+\s+режим\w*|ВСУ|вооруженн\w+\s+(?:силы|сил)\s+Украины|украинск\w+\s+"
                        r"(?:боевик\w*|(?:вооруженн\w+\s+)?формирован\w*|беспилотн\w*|БПЛА|БпЛА|дрон\w*|ударн\w*|военн\w*|"
                        r"подразделени\w*|войск\w*|сил\w*|арм\w*)|вооруженн\w+\s+формирован\w+\s+Украины|"
                        r"неонацист\w*|ЗСУ|Сил\w*\s+оборони\s+України", re.IGNORECASE)
 _RU_ACTOR = re.compile(r"Вооруженн\w+\s+Сил\w*\s+Российской\s+Федерации|ВС\s+РФ|российск\w+\s+(?:войск\w*|армі\w*|"
-                       r"окупант\w*)|рашист\w*|окупант\w*|Росі\w+", re.IGNORECASE)
+                       r"окупант\w*)|рашист\w*|окупант\w*|Росі\w+|\bрф\b", re.IGNORECASE)
 # "The enemy" in either language: the side the publisher is not.
 _ENEMY = re.compile(r"\bпротивник\w*|\bворог\w*|\bворож\w+|\bнеприятел\w*", re.IGNORECASE)
 # "Российская сторона не наносит ударов по энергетике": a denial, not an allegation.
@@ -92,13 +92,16 @@ _TIMES = re.compile(r"(?<![\w-])(?P<n>(?:" + _NUM + r")\s+раз\w*|дважды
                     r"(?![\w-])", re.IGNORECASE)
 _SINCE = re.compile(r"(?:\bз|\bс|\bвід|\bначиная\s+с|\bпочинаючи\s+з)\s+(?:момента\s+|моменту\s+)?\d{1,2}\s+(?:"
                     + "|".join(_MONTHS_RU) + r")\w*", re.IGNORECASE)
+# An ordinal of a running count: "Це вже третій удар по енергооб'єктах Херсонщини за тиждень" tells no new act.
+_RUNNING = re.compile(r"\b(?:вже|уже)\s+\w+(?:ий|ій|ый|ой)\s+(?:удар|атак|обстр)\w*", re.IGNORECASE)
 # Damage or outages told with no attack verb ("Пошкоджено підстанцію, без світла залишилися …").
 _DAMAGE_ONLY = re.compile(r"поврежд\w*|пошкод\w*", re.IGNORECASE)
 _REGION = re.compile(r"(?:в\s+|на\s+территории\s+|над\s+территорией\s+)?(?<![\w-])(?P<name>(?-i:[А-ЯЁІЇЄ])[\w-]++)\s+"
                      r"(?:област\w*|края|крае|краю|краем)", re.IGNORECASE)
 # "Республики Татарстан", "Республіки Марій Ел", "Чувашской Республики", "над Крымом"
 _REPUBLIC = re.compile(r"Республ\w+\s+(?P<after>[А-ЯЁІЇЄ][\w-]+(?:\s+[А-ЯЁІЇЄ][\w-]+)?)|"
-                       r"(?<![\w-])(?P<before>[А-ЯЁІЇЄ][\w-]+)\s+Республ\w+|(?P<crimea>Крым\w*|Крим\w*)")
+                       r"(?<![\w-])(?P<before>[А-ЯЁІЇЄ][\w-]+)\s+(?:Народн\w+\s+)?Республ\w+|(?P<crimea>Крым\w*|Крим\w*)|"
+                       r"(?<![\w-])(?P<abbr>[ДЛ]НР)(?![\w-])")
 # A region named as a land: "на Херсонщині", "Сумщину", "по Брянщине"
 _LAND = re.compile(r"(?<![\w-])[А-ЯЁІЇЄ][\w'’ʼ-]+щин[аиіуоюе]\w*")
 _FACILITY_OF_TOWN = re.compile(r"(?<![\w-])(?P<stem>(?-i:[А-ЯЁ])\w+?)(?:ск|цк)(?:ий|ого|ом|ому|им|ая|ой|ую|ое)\s+"
@@ -216,7 +219,7 @@ def _actor_near(sentence: str, cue: int, publisher_party: str | None = None) -> 
 def _region_mentions(text: str) -> list[str]:
     """Regions a sentence names, in order: "X области/края", republics, Crimea."""
     found = [(m.start(), m.group("name")) for m in _REGION.finditer(text)]
-    found += [(m.start(), "Крым" if m.group("crimea") else m.group("after") or m.group("before"))
+    found += [(m.start(), "Крым" if m.group("crimea") else m.group("after") or m.group("before") or m.group("abbr"))
               for m in _REPUBLIC.finditer(text)]
     found += [(m.start(), m.group(0)) for m in _LAND.finditer(text)]
     return [name for _, name in sorted(found)]
@@ -243,7 +246,8 @@ def _facility_items(sentence: str) -> list[tuple[int, int, str]]:
     атакована нефтеперекачивающая станция в Краснодарском крае"): clauses between commas, semicolons and colons,
     each facility's clause with the clauses after it up to the next facility; what comes before the first is the
     list's heading. One item for the whole sentence when it names at most one facility."""
-    cuts = [0] + [m.end() for m in re.finditer(r"[;:]\s*|,\s+(?![иа]\s)", sentence)] + [len(sentence)]
+    # (not at the colon of a clock time: "близько 02:00 дроном пошкоджено …")
+    cuts = [0] + [m.end() for m in re.finditer(r"(?:;|(?<!\d):|:(?!\d))\s*|,\s+(?![иа]\s)", sentence)] + [len(sentence)]
     clauses = [(cuts[k], cuts[k + 1]) for k in range(len(cuts) - 1)]
     items: list[list] = []
     for c0, c1 in clauses:
@@ -369,10 +373,16 @@ def extract_official(document: Document, publisher_party: str | None = None) -> 
         items = _facility_items(sentence)
         if not (items and attack) or _DENIED.search(sentence):
             continue
-        if previous_energy_strike and not _actor_near(sentence, 0, publisher_party) and not _CLOCK.search(sentence) and (
-                _CONSEQUENCE.match(sentence) or all(_DAMAGE_ONLY.fullmatch(m.group(0))
-                                                    for m in _ATTACK.finditer(sentence))):
+        aftermath = not _actor_near(sentence, 0, publisher_party) and not _CLOCK.search(sentence) and (
+            _CONSEQUENCE.match(sentence) or all(_DAMAGE_ONLY.fullmatch(m.group(0)) for m in _ATTACK.finditer(sentence)))
+        if aftermath and previous_energy_strike:
             continue  # "В результате падения обломков повреждена ЛЭП": what the strike just told did, not a new act
+        told_before = clean[previous_start:a]
+        if aftermath and k and _ATTACK.search(told_before) and _actor_near(told_before, 0, publisher_party):
+            # "… в Харкові рф завдала удару трьома дронами. Пошкоджено трансформаторну підстанцію": the strike the
+            # sentence before told, and what it hit: one act, read from both sentences
+            a, sentence = previous_start, clean[previous_start:b]
+            when, attack, items = date_of(sentence, published), _ATTACK.search(sentence), _facility_items(sentence)
         actor_party = "RU" if _RESPONSE.search(sentence) else _actor_near(sentence, attack.start(), publisher_party)
         if actor_party is None:
             actor_party = ("UA" if publisher_party == "RU" else "RU") if publisher_party else None
@@ -391,7 +401,7 @@ def extract_official(document: Document, publisher_party: str | None = None) -> 
             told = sentence[i0:i1] if len(items) > 1 else sentence  # the words of this one act
             mentions = _places_in(told) or (whole_sentence_places if len(items) == 1 else [])
             places = [p for p in (place_for(name, is_region) for name, is_region in mentions) if p]
-            if not places and (_HABITUAL.search(sentence) or _SINCE.search(told)):
+            if _RUNNING.search(told) or not places and (_HABITUAL.search(sentence) or _SINCE.search(told)):
                 continue  # "Киевский режим продолжает наносить удары по объектам энергетики": no act told
             if any(not is_region for _, is_region in mentions):
                 places = places[:1]  # the town first, its region only if the town is unknown

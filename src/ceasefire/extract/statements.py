@@ -245,7 +245,8 @@ class _Places:
 def _may_be_place(word: str) -> bool:
     """Capitalised words that name people or forces ("Ворог", "Окупанти": animate nouns; "ППО": abbreviations) or
     the sides' institutions ("Сили оборони") name no place."""
-    if word.isupper() or word.lower() in _INSTITUTION_WORDS or _COUNTRIES & set(name_forms(word)):
+    forms = set(name_forms(word))
+    if word.isupper() or {f.lower() for f in forms} & _INSTITUTION_WORDS or _COUNTRIES & forms:  # "Силами" too
         return False
     for language in ("uk", "ru"):
         morph = analyzer(language)
@@ -255,7 +256,7 @@ def _may_be_place(word: str) -> bool:
 
 
 _COUNTRIES = {"Україна", "Украина", "Росія", "Россия", "Білорусь", "Беларусь"}  # a country is no place of an act
-_INSTITUTION_WORDS = {"сили", "силы", "збройні", "вооруженные", "генеральний", "генеральный", "повітряні", "міністерство",
+_INSTITUTION_WORDS = {"сили", "силы", "сила", "збройні", "вооруженные", "генеральний", "генеральный", "повітряні", "міністерство",
                       "министерство", "минобороны", "група", "группировка", "станом", "загалом", "крім", "кроме",
                       "протягом", "в", "у", "на", "за"}
 
