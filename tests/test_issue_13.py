@@ -257,3 +257,18 @@ def test_issue_13_energy_strikes_told_over_two_sentences_or_around_clock_times(t
 def test_issue_13_the_forces_that_shot_down_are_no_place():
     text = "Силами ППО збито 45 ударних БпЛА, ще 17 локаційно втрачені."
     assert {(i.count, i.place) for i in extract_text(text, "2025-04-02").incidents} == {(45, None), (17, None)}
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("Над территориями Ставропольского края и Республики Мордовия дежурными средствами ПВО сбиты 11 и 4 украинских "
+     "беспилотника соответственно.", {(11, "Stavropol"), (4, "Mordovia")}),
+    ("Ночью над Калужской областью перехвачено 12 беспилотников, над Тамбовской — 9.", {(12, "Kaluga"), (9, "Tambov")}),
+])
+def test_issue_13_counts_paired_with_regions_named_before_them(text, expected):
+    assert {(i.count, i.place.admin1 if i.place else None) for i in extract_text(text, "2025-04-02").incidents} == expected
+
+
+def test_issue_13_ukrainian_names_of_facilities_and_a_town_after_its_preposition():
+    text = ("Зранку Дніпропетровщина зазнала атаки: газорозподільна станція в Марганці пошкоджена влучанням FPV-дрона.")
+    (strike,) = extract_text(text, "2025-04-02").incidents
+    assert (strike.actor_party, strike.facility, strike.place.name) == ("RU", "oil_gas_pipeline_storage", "Marhanets")

@@ -36,8 +36,13 @@ _PER_REGION = re.compile(r"(?:по\s+)?(?<![\w-])(?P<n>" + _NUM + r")\s*(?:Бп�
                          r"(?-i:[А-ЯЁ])[\w-]++(?:\s+и\s+|,\s*)?)++)\s*(?:област\w*|края|краем)?", re.IGNORECASE)
 # "над Брянской областью — 41", "в Воронежской — 4", "над Брянской (4) и Смоленской (2) областями"
 _REGION_FIRST = re.compile(r"(?:(?:\bнад|\bв|\bна)\s+(?:территори\w+\s+|акватори\w+\s+)?|(?:\bи|,)\s+)(?:Республик\w+\s+)?"
-                           r"(?P<region>[А-ЯЁ][\w-]+)(?:\s+(?:област\w*|кра\w+|мор\w+))?\s*(?:[—–-]\s*|\(\s*)"
+                           r"(?P<region>[А-ЯЁ][\w-]+)(?:\s+(?:област\w*|кра\w+|мор\w+))?\s*(?:[—–-]\s*|\(\s*|"
+                           r"(?:(?:был[оиа]?)\s+)?(?:перехвачен|уничтожен|сбит)\w*\s+)"
                            r"(?:(?:еще|ещё|ще)\s+)?(?P<n>" + _NUM + r")")
+# "над Ставропольским краем и Республикой Мордовия сбиты 11 и 4 беспилотника соответственно": counts paired with
+# the regions in the order named
+_RESPECTIVELY = re.compile(r"(?<![\w-])(?P<counts>(?:" + _NUM + r")(?:\s*(?:,|и|та|і)\s*(?:" + _NUM + r"))+)(?=[^.;]{0,200}"
+                           r"(?:соответственно|відповідно))", re.IGNORECASE)
 # A sentence about the drones the sentence before counted ("Все они были перехвачены", "Усі вони збиті").
 _ALL_OF_THEM = re.compile(r"(?:все|всі|усі)\s+(?:(?:они|вони|были|були)\s+){0,2}"
                           r"(?:перехвачен\w*|уничтожен\w*|сбит\w*|збит\w*|знищен\w*)", re.IGNORECASE)
@@ -48,12 +53,14 @@ _COUNTED = re.compile(r"(?P<n>" + _NUM + r")\s+(?:[\w-]+\s+){0,2}?(?:ракет\
 _ATTACK = re.compile(r"атак\w*|удар\w*|вдари\w*|ураж\w*|влуч\w*|обстрел\w*|обстріл\w*|нанес\w*|поврежд\w*|пошкод\w*|поражен\w*|"
                      r"пытал\w*\s+нанести|попыт\w*\s+нанести|беспилотник\w*\s+\w*\s*атаковал", re.IGNORECASE)
 _FACILITIES = [
-    ("nuclear", r"АЭС|атомн\w+\s+электростанц\w*|атомн\w+\s+станц\w*"),
-    ("hydro", r"ГЭС|гидроэлектростанц\w*|ГЕС"),
+    ("nuclear", r"АЭС|АЕС|атомн\w+\s+электростанц\w*|атомн\w+\s+електростанц\w*|атомн\w+\s+станц\w*"),
+    ("hydro", r"ГЭС|гидроэлектростанц\w*|ГЕС|гідроелектростанц\w*"),
     ("oil_refinery", r"НПЗ|нефтеперерабатывающ\w*|нафтопереробн\w*"),
     ("oil_gas_pipeline_storage", r"нефтебаз\w*|нефтепровод\w*|газопровод\w*|газоизмерительн\w*|ГИС|"
                                  r"газораспределительн\w*|ГРС|нефтеперекачивающ\w*|компрессорн\w*|хранилищ\w*|"
-                                 r"нафтобаз\w*|газов\w+\s+інфраструктур\w*|нефтегазов\w*"),
+                                 r"нафтобаз\w*|газов\w+\s+інфраструктур\w*|нефтегазов\w*|газорозподільн\w*|газопровід\w*|"
+                                 r"нафтопровід\w*|нафтоперекачувальн\w*|газосховищ\w*|сховищ\w*|газовидобувн\w*|"
+                                 r"газодобыва\w*|нафтогазов\w*"),
     ("electricity", r"энергет\w*|енергет\w*|подстанци\w*|підстанці\w*|электроподстанц\w*|ЛЭП|ЛЕП|"
                     r"лини\w+\s+электропередач\w*|электроснабжен\w*|трансформатор\w*|ТЭЦ|ТЕЦ|ТЭС|ТЕС|"
                     r"электростанц\w*|електростанц\w*|энергообъект\w*|енергооб.єкт\w*|ліні\w+\s+електропередач\w*|"
@@ -107,7 +114,7 @@ _LAND = re.compile(r"(?<![\w-])[А-ЯЁІЇЄ][\w'’ʼ-]+щин[аиіуоюе]
 _FACILITY_OF_TOWN = re.compile(r"(?<![\w-])(?P<stem>(?-i:[А-ЯЁ])\w+?)(?:ск|цк)(?:ий|ого|ом|ому|им|ая|ой|ую|ое)\s+"
                                r"(?:НПЗ|ТЭЦ|ТЭС|ГЭС|АЭС|ГРЭС|нефтеперерабатывающ\w+|нефтебаз\w*|подстанци\w*|"
                                r"электростанци\w*)", re.IGNORECASE)
-_TOWN = re.compile(r"(?:в|у|под|біля|возле|в\s+районе|в\s+н\.п\.|населенн\w+\s+пункт\w*)\s+«?(?P<name>[А-ЯЁІЇЄ][\w'’ʼ-]+"
+_TOWN = re.compile(r"(?<![\w-])(?:в|у|под|біля|возле|в\s+районе|в\s+н\.п\.|населенн\w+\s+пункт\w*)\s+«?(?P<name>[А-ЯЁІЇЄ][\w'’ʼ-]+"
                    r"(?:\s+[А-ЯЁІЇЄ][\w'’ʼ-]+)?)»?")
 # A town named after what was hit, in the genitive: "енергооб'єкти Херсона", "энергетику Белгорода"
 _OF_TOWN = re.compile(r"(?:енергооб\S*|энергообъект\w*|об.єкт\w*|объект\w*|інфраструктур\w*|инфраструктур\w*|"
@@ -232,7 +239,8 @@ def _other(party: str | None) -> str | None:
 def _places_in(text: str) -> list[tuple[str, bool]]:
     """Towns, then regions, a clause names: (name, whether it is a region). A town may be named by the adjective of
     its facility ("на Саратовском НПЗ", "Новокуйбышевской ТЭЦ"): its possible nouns, in turn."""
-    towns = [(m.group("name"), False) for m in _TOWN.finditer(text) if not _REGION.match(text, m.start())]
+    towns = [(m.group("name"), False) for m in _TOWN.finditer(text)
+             if not _REGION.match(text, m.start()) and not _LAND.fullmatch(m.group("name"))]
     towns += [(m.group("name"), False) for m in _OF_TOWN.finditer(text) if not _LAND.fullmatch(m.group("name"))
               and not _REGION.match(text, m.start("name"))]
     for m in _FACILITY_OF_TOWN.finditer(text):
@@ -324,6 +332,8 @@ def extract_official(document: Document, publisher_party: str | None = None) -> 
         when = date_of(sentence, published)
         intercept = _INTERCEPT.search(sentence) or _INTERCEPT_AFTER.search(sentence)
         earlier = _COUNTED.search(clean, previous_start, a) if _ALL_OF_THEM.match(sentence) else None
+        if intercept is None and _RESPECTIVELY.search(sentence) and re.search(_DRONES, sentence, re.IGNORECASE):
+            intercept = _INTERCEPTED.search(sentence)  # "сбиты 11 и 4 беспилотника соответственно"
         if intercept is None and earlier and _INTERCEPTED.search(sentence):
             # "… с помощью 35 беспилотников. Все они были перехвачены …": the count the sentence before gave
             intercept = _INTERCEPTED.search(sentence)
@@ -348,6 +358,13 @@ def extract_official(document: Document, publisher_party: str | None = None) -> 
                 total = count_of(before.group("n")) if before else None
             counted_after = [(count_of(p.group("n")), p.group("region"), p.start(), p.end())
                              for p in _REGION_FIRST.finditer(sentence)]  # "над Брянской областью — 41"
+            respectively = _RESPECTIVELY.search(sentence)
+            if respectively:
+                counts = [count_of(n) for n in re.split(r"\s*(?:,|\bи\b|\bта\b|\bі\b)\s*", respectively.group("counts"))]
+                named = _region_mentions(sentence[:respectively.start()])
+                if len(counts) == len(named) and None not in counts:
+                    groups = [(n, region, respectively.start(), respectively.end()) for n, region in zip(counts, named)]
+                    total = None  # the counts are the regions'; a total would have been stated apart
             # "6 беспилотников над Брянской (4) и Смоленской (2)": the 6 is the total, not Bryansk's
             named_after = {region for _, region, _, _ in counted_after}
             groups = [g for g in groups if g[1] not in named_after] + counted_after
