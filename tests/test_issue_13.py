@@ -186,8 +186,8 @@ def test_issue_13_the_briefing_gives_each_sides_statement_in_its_words_with_an_e
         ingest(store, IngestRequest(jsonl=str(path)))
     page = render(build_briefing(store, ReportingDay(dt.date(2025, 3, 28)), "energy-moratorium-2025"), "md")
     assert "ВСУ атаковали ударным беспилотником" in page and "Вночі російські окупанти" in page
-    assert "Ukrainian forces: strike on an energy facility (electricity) in Kursk region, 2025-03-28 — as the Russian " \
-           "side states" in page
+    assert "Ukrainian forces: strike on an energy facility (electricity) in Kursk region, 2025-03-28 at 17:00 " \
+           "(UTC+03:00) — as the Russian side states" in page
     assert "Russian forces: strike on an energy facility (electricity) with 3 drones in Kherson region" in page
 
 
@@ -272,3 +272,16 @@ def test_issue_13_ukrainian_names_of_facilities_and_a_town_after_its_preposition
     text = ("Зранку Дніпропетровщина зазнала атаки: газорозподільна станція в Марганці пошкоджена влучанням FPV-дрона.")
     (strike,) = extract_text(text, "2025-04-02").incidents
     assert (strike.actor_party, strike.facility, strike.place.name) == ("RU", "oil_gas_pipeline_storage", "Marhanets")
+
+
+def test_issue_13_a_stated_local_time_is_kept_with_its_zone_and_shown_in_the_gloss():
+    moscow = extract_text("28 марта около 17.00 мск ВСУ атаковали ударным беспилотником электроподстанцию в Курской "
+                          "области. Минобороны России", "2025-03-29").incidents[0]
+    assert (moscow.when.start.isoformat(), moscow.when.clock) == ("2025-03-28", "17:00+03:00")
+    assert "2025-03-28 at 17:00 (UTC+03:00)" in moscow.gloss
+    # Kyiv keeps summer time; a night's small hours fall on its second day
+    kyiv = extract_text("У ніч на 14 січня близько 02:10 за київським часом росіяни вдарили по підстанції в Херсоні.",
+                        "2025-01-14").incidents[0]
+    assert (kyiv.when.start.isoformat(), kyiv.when.clock) == ("2025-01-13", "02:10+02:00")
+    assert extract_text("ВСУ атаковали подстанцию в Курской области. Минобороны России",
+                        "2025-03-29").incidents[0].when.clock is None

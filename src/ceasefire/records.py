@@ -44,6 +44,9 @@ class TimeSpan(Record):
     precision: Precision
     text: str | None = None
     historical: bool = False
+    # The local time an official statement gives for the act, with its zone's offset on that day ("около 17.00
+    # мск" -> "17:00+03:00"); null where none is stated.
+    clock: str | None = None
 
 
 class Place(Record):

@@ -183,7 +183,38 @@ def sentences(clean: str) -> list[tuple[int, int]]:
     return spans
 
 
+_ZONED_CLOCK = re.compile(r"(?<![\d.:])(?P<h>[01]?\d|2[0-3])[.:](?P<m>[0-5]\d)(?![\d.:])\s*(?:\(?\s*)?(?P<zone>мск|МСК|"
+                          r"по\s+московскому\s+времени|за\s+московським\s+часом|за\s+київським\s+часом|"
+                          r"по\s+киевскому\s+времени)", re.IGNORECASE)
+
+
+def clock_of(text: str, day: dt.date) -> str | None:
+    """The first local time a sentence gives with its zone ("около 17.00 мск", "о 02:10 за київським часом") as
+    "HH:MM+hh:mm", the zone's offset on that day (Kyiv keeps summer time, Moscow does not)."""
+    from zoneinfo import ZoneInfo
+
+    m = _ZONED_CLOCK.search(text)
+    if not m:
+        return None
+    zone = "Europe/Kyiv" if re.search(r"київ|киев", m.group("zone"), re.IGNORECASE) else "Europe/Moscow"
+    moment = dt.datetime(day.year, day.month, day.day, int(m.group("h")), int(m.group("m")), tzinfo=ZoneInfo(zone))
+    return moment.isoformat(timespec="minutes")[11:]
+
+
 def date_of(text: str, published: dt.date) -> TimeSpan:
+    """The day of a sentence's acts (see _day_of), with the local time it states ("около 17.00 мск")."""
+    span = _day_of(text, published)
+    clock = clock_of(text, span.end if span.start != span.end and _morning(text) else span.start)
+    return span.model_copy(update={"clock": clock}) if clock else span
+
+
+def _morning(text: str) -> bool:
+    """Whether a night's stated time falls on its second day ("в ночь на 14 марта около 02.00": the 14th)."""
+    m = _ZONED_CLOCK.search(text)
+    return bool(m) and int(m.group("h")) < 12
+
+
+def _day_of(text: str, published: dt.date) -> TimeSpan:
     """The day a sentence's acts happened: a date it names ("у ніч на 14 березня" is the night before that day),
     "last night", "yesterday", else the day of publication."""
     night = re.search(r"(?:у|в)\s+ніч\s+на\s+(\d{1,2})\s+(" + "|".join(_MONTHS_RU) + r")\w*", text, re.IGNORECASE) or \

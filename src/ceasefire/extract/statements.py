@@ -328,5 +328,7 @@ def gloss(incident: Incident) -> str:
     if incident.when is not None:
         when = f", {incident.when.start.isoformat()}" + (f" to {incident.when.end.isoformat()}"
                                                         if incident.when.end != incident.when.start else "")
+        if incident.when.clock:  # "17:00+03:00" -> "at 17:00 (UTC+03:00)"
+            when += f" at {incident.when.clock[:5]} (UTC{incident.when.clock[5:]})"
     claimant = {"RU": "the Russian side", "UA": "the Ukrainian side"}.get(incident.claimant_party or "", "the source")
     return f"{_SIDES.get(incident.actor_party or '', 'Unattributed')}: {act}{where}{when} — as {claimant} states"
