@@ -285,3 +285,12 @@ def test_issue_13_a_stated_local_time_is_kept_with_its_zone_and_shown_in_the_glo
     assert (kyiv.when.start.isoformat(), kyiv.when.clock) == ("2025-01-13", "02:10+02:00")
     assert extract_text("ВСУ атаковали подстанцию в Курской области. Минобороны России",
                         "2025-03-29").incidents[0].when.clock is None
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("Над областю збито 5 шахедів, ще два влучили в об'єкт енергетики.", {("intercept", 5), ("energy_strike", None)}),
+    ("Сили протиповітряної оборони знешкодили вісім із десяти ворожих дронів, що летіли на Одесу; два влучили в "
+     "енергетичний об'єкт.", {("intercept", 8), ("energy_strike", None)}),
+])
+def test_issue_13_an_interception_and_a_hit_on_energy_in_one_sentence_are_two_acts(text, expected):
+    assert {(i.type, i.count) for i in extract_text(text, "2025-04-02").incidents} == expected

@@ -46,7 +46,8 @@ _RESPECTIVELY = re.compile(r"(?<![\w-])(?P<counts>(?:" + _NUM + r")(?:\s*(?:,|и
 # A sentence about the drones the sentence before counted ("Все они были перехвачены", "Усі вони збиті").
 _ALL_OF_THEM = re.compile(r"(?:все|всі|усі)\s+(?:(?:они|вони|были|були)\s+){0,2}"
                           r"(?:перехвачен\w*|уничтожен\w*|сбит\w*|збит\w*|знищен\w*)", re.IGNORECASE)
-_INTERCEPTED = re.compile(r"перехвачен\w*|уничтожен\w*|сбит\w*|збит\w*|знищен\w*|перехоплен\w*", re.IGNORECASE)
+_INTERCEPTED = re.compile(r"перехвачен\w*|уничтожен\w*|сбит\w*|збит\w*|збил\w*|знищен\w*|перехоплен\w*|знешкод\w*",
+                          re.IGNORECASE)
 _COUNTED = re.compile(r"(?P<n>" + _NUM + r")\s+(?:[\w-]+\s+){0,2}?(?:ракет\w*|беспилот\w*|БпЛА|БПЛА|снаряд\w*|"
                       r"безпілотн\w*|дрон\w*|авіабомб\w*|авиабомб\w*|бомб\w*|КАБ\w*|шахед\w*|Shahed\w*|геран\w*)",
                       re.IGNORECASE)
@@ -303,8 +304,13 @@ def _facility_items(sentence: str) -> list[tuple[int, int, str]]:
             items.append([c0, c1, None])
     items = [item for item in items if item[2] is not None]
     if len(items) <= 1:
-        category = next((cat for cat, rx in _FACILITY_RX if rx.search(sentence)), None)
-        return [(0, len(sentence), category)] if category else []
+        found = next(((cat, m.start()) for cat, rx in _FACILITY_RX if (m := rx.search(sentence))), None)
+        if found is None:
+            return []
+        # "Над областю збито 5 шахедів, ще два влучили в об'єкт енергетики": the hit alone, after the interception
+        start = max((c0 for c0, c1 in clauses if c1 <= found[1] and _INTERCEPTED.search(sentence, c0, c1)),
+                    default=None)
+        return [(0 if start is None else next(c1 for c0, c1 in clauses if c0 == start), len(sentence), found[0])]
     return [tuple(item) for item in items]
 
 
@@ -446,7 +452,7 @@ def extract_official(document: Document, publisher_party: str | None = None) -> 
                 count=count_of(heading.group("n")), place_reason="a count of the acts listed", when=when,
                 claim_ids=claim_ids, claimant_party=publisher_party, span=span(a, a + items[0][0])))
         for i0, i1, facility in items:
-            told = sentence[i0:i1] if len(items) > 1 else sentence  # the words of this one act
+            told = sentence[i0:i1]  # the words of this one act (the whole sentence when it tells one)
             mentions = _places_in(told) or (whole_sentence_places if len(items) == 1 else [])
             places = [p for p in (place_for(name, is_region) for name, is_region in mentions) if p]
             if _RUNNING.search(told) or not places and (_HABITUAL.search(sentence) or _SINCE.search(told)):
@@ -460,7 +466,7 @@ def extract_official(document: Document, publisher_party: str | None = None) -> 
                  ("artillery" if re.search(r"артиллер|обстрел|снаряд", told, re.IGNORECASE) else None))
             # "трьома ударними дронами": the count of munitions; "пять раз атаковали", "дважды": of attacks
             munitions = _COUNTED.search(told) or _TIMES.search(told)
-            item_span = span(a + i0, a + i1) if len(items) > 1 else ev
+            item_span = span(a + i0, a + i1) if (i0, i1) != (0, len(sentence)) else ev
             item_when = date_of(told, published) if len(items) > 1 and date_of(told, published).text else when
             for place in places or [None]:
                 incidents.append(Incident(

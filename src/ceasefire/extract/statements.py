@@ -11,6 +11,8 @@ sentence names ("Сумщину", "Харківської області"). Span
 """
 from __future__ import annotations
 
+from bisect import bisect_left
+
 import datetime as dt
 import re
 from collections.abc import Iterator
@@ -121,13 +123,15 @@ def read_statement(document: Document, language: str, publisher_party: str,
     places = _Places(lex, published, clean)
 
     for a, b in sentences(clean):
-        if any(index[a] < end and start < index[b - 1] + 1 for start, end in skip):
-            continue
+        # Words another reader took are not read again; the rest of their sentence is ("Над областю збито 5
+        # шахедів, ще два влучили в об'єкт енергетики": the interception is the frames', the strike the other's).
+        taken = [(max(bisect_left(index, start, a, b), a) - a, bisect_left(index, end, a, b) - a)
+                 for start, end in skip if index[a] < end and start < index[b - 1] + 1]
+        shared = bool(taken)
         sentence = clean[a:b]
         when = date_of(sentence, published)
         listed = lex.places.search(sentence)
         names = _split_names(listed.group("places")) if listed else []
-        taken: list[tuple[int, int]] = []
         found: list[Incident] = []
         for kind, by, weapon, m in [*_framed(lex, sentence), *_governed(lex, sentence)]:
             if any(m.start() < e and s < m.end() for s, e in taken):
@@ -152,7 +156,7 @@ def read_statement(document: Document, language: str, publisher_party: str,
                 found.append(_incident(document, whole[-1].type, whole[-1].actor_party, publisher_party,
                                        whole[-1].weapon, count_of(m.group("n")), span(a + m.start(), a + m.end()),
                                        when, place, mentioned))
-        strike = None if found else next(((by, m) for by, rx in lex.strikes if (m := rx.search(sentence))), None)
+        strike = None if found or shared else next(((by, m) for by, rx in lex.strikes if (m := rx.search(sentence))), None)
         if strike is not None:  # one act told without a number: its kind from the weapon the sentence names
             by, m = strike
             kind = next((k for k, rx in lex.weapons if rx.search(sentence)), "shelling")
