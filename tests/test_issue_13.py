@@ -294,3 +294,14 @@ def test_issue_13_a_stated_local_time_is_kept_with_its_zone_and_shown_in_the_glo
 ])
 def test_issue_13_an_interception_and_a_hit_on_energy_in_one_sentence_are_two_acts(text, expected):
     assert {(i.type, i.count) for i in extract_text(text, "2025-04-02").incidents} == expected
+
+
+@pytest.mark.parametrize("text,speaker,basis", [
+    ("Харківська ОВА: ввечері 31 березня рф завдала удару трьома дронами по підстанції в Харкові.",
+     "Kharkiv regional military administration", "stated"),
+    ("Повітряні сили: у ніч на 2 квітня ворог атакував 40 ударними БпЛА, збито 31.", "Air Force of Ukraine", "stated"),
+    ("Росіяни атакували підстанцію в Херсоні.", "Armed Forces of Ukraine", "inferred_from_wording"),
+])
+def test_issue_13_a_statement_is_the_named_bodys_and_says_when_its_publisher_is_inferred(text, speaker, basis):
+    claims = extract_text(text, "2025-04-02").claims
+    assert claims and {(c.speaker, c.party, c.party_basis) for c in claims} == {(speaker, "UA", basis)}

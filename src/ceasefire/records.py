@@ -116,7 +116,8 @@ class Claim(Record):
     role: str | None = None
     span: Span
     # How the party was found: "stated" (the speaker's own words name it), "context" (an earlier speaker or
-    # person of the document), "inferred_from_acts" (the acts an unnamed official reports), or null.
+    # person of the document), "inferred_from_acts" (the acts an unnamed official reports), "inferred_from_wording"
+    # (a Russian or Ukrainian statement that names no publisher: the side whose words for the forces it uses), or null.
     party_basis: str | None = None
     confidence: Confidence | None = None
     tally: Tally | None = None

@@ -145,6 +145,39 @@ def publisher_of(document: Document) -> str | None:
     return max(votes, key=votes.get)
 
 
+# Bodies that publish statements, as their texts name them; {region} is filled from the region named before.
+_BODIES = [
+    (re.compile(r"Минобороны\s+России|Министерств\w+\s+обороны\s+Российской\s+Федерации|mod_russia"),
+     "Ministry of Defence of the Russian Federation"),
+    (re.compile(r"Генеральн\w+\s+штаб\w*\s+(?:ЗСУ|Збройних)|Генштаб\w*\s+ЗСУ"), "General Staff of the Armed Forces of Ukraine"),
+    (re.compile(r"Повітрян\w+\s+[Сс]ил\w*|kpszsu"), "Air Force of Ukraine"),
+    (re.compile(r"(?P<region>[А-ЯІЇЄҐ][\w'’-]+)\s+(?:ОВА|обласн\w+\s+військов\w+\s+адміністрац\w*)"),
+     "{region} regional military administration"),
+    (re.compile(r"Міненерго|Міністерств\w+\s+енергетики"), "Ministry of Energy of Ukraine"),
+    (re.compile(r"Укренерго"), "Ukrenergo"),
+]
+_DEFAULT_PUBLISHERS = {"UA": "Armed Forces of Ukraine", "RU": "Ministry of Defence of the Russian Federation"}
+
+
+def publisher_name(document: Document, party: str | None) -> tuple[str, bool]:
+    """Who issued a statement, and whether the text names it: the body it names ("Харківська ОВА" -> "Kharkiv regional
+    military administration"), else the usual body of the side that speaks (then inferred from its wording)."""
+    from ceasefire.geo import default_geocoder
+
+    for rx, name in _BODIES:
+        m = rx.search(document.text[:20_000])
+        if m is None:
+            continue
+        if "{region}" not in name:
+            return name, True
+        region = default_geocoder().gaz.region(m.group("region"))
+        if region is not None:
+            return name.format(region=region.admin1), True
+    if party in _DEFAULT_PUBLISHERS:
+        return _DEFAULT_PUBLISHERS[party], False
+    return document.source or "unknown publisher", bool(document.source)
+
+
 def is_cyrillic(text: str) -> bool:
     letters = [c for c in text[:2000] if c.isalpha()]
     return bool(letters) and sum("\u0400" <= c <= "\u04ff" for c in letters) / len(letters) > 0.5
@@ -322,8 +355,7 @@ def extract_official(document: Document, publisher_party: str | None = None) -> 
     published = document.published or dt.date.today()
     clean, index = clean_text(document.text)
     publisher_party = publisher_party or publisher_of(document)
-    publisher = {"RU": "Ministry of Defence of the Russian Federation", "UA": "Armed Forces of Ukraine"}.get(
-        publisher_party or "", document.source or "unknown publisher")
+    publisher, named = publisher_name(document, publisher_party)
     incidents, claims = [], []
 
     def span(a: int, b: int) -> Span:
@@ -337,7 +369,8 @@ def extract_official(document: Document, publisher_party: str | None = None) -> 
         stance = "accuse" if actor_party and actor_party != publisher_party else "assert"
         claim = Claim(id=content_id("clm", document.id, ev.start, ev.end, publisher), doc_id=document.id,
                       speaker=publisher, party=publisher_party, stance=stance, cue="statement", text=ev.text,
-                      when=TimeSpan(start=published, end=published, precision="day"), venue="social post", span=ev)
+                      when=TimeSpan(start=published, end=published, precision="day"), venue="social post", span=ev,
+                      party_basis="stated" if named else "inferred_from_wording")
         claims.append(claim)
         return [claim.id]
 

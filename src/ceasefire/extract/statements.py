@@ -24,11 +24,10 @@ import yaml
 
 from ceasefire.extract.morph import analyzer, name_forms
 from ceasefire.extract.numerals import NUMBER, count_of
-from ceasefire.extract.ru import clean_text, date_of, sentences
+from ceasefire.extract.ru import clean_text, date_of, publisher_name, sentences
 from ceasefire.extract.taxonomy import acled_labels
 from ceasefire.records import Claim, Document, Extraction, Incident, Place, Span, TimeSpan, content_id
 
-PUBLISHERS = {"UA": "Armed Forces of Ukraine", "RU": "Ministry of Defence of the Russian Federation"}
 _ACTORS = {"UA": "Armed Forces of Ukraine", "RU": "Russian Armed Forces"}
 _PLACES = r"(?P<places>[А-ЯЁІЇЄҐ][\w'’-]+(?:(?:,\s*|\s+(?:та|і|й|и)\s+)[А-ЯЁІЇЄҐ][\w'’-]+)*)"
 _WORD = re.compile(r"[А-ЯЁІЇЄҐ][\w'’-]+")
@@ -110,7 +109,7 @@ def read_statement(document: Document, language: str, publisher_party: str,
     sentences that do not overlap `skip` (spans another reader took)."""
     lex = lexicon(language)
     opponent = "RU" if publisher_party == "UA" else "UA"
-    publisher = PUBLISHERS[publisher_party]
+    publisher, named = publisher_name(document, publisher_party)
     published = document.published or dt.date.today()
     clean, index = clean_text(document.text)
     incidents: list[Incident] = []
@@ -174,7 +173,7 @@ def read_statement(document: Document, language: str, publisher_party: str,
                       speaker=publisher, party=publisher_party,
                       stance="accuse" if any(i.actor_party == opponent for i in found) else "assert", cue="statement", text=ev.text,
                       when=TimeSpan(start=published, end=published, precision="day"), venue="official statement",
-                      span=ev)
+                      span=ev, party_basis="stated" if named else "inferred_from_wording")
         claims.append(claim)
         for n, incident in enumerate(found):
             extra = {"claim_ids": [claim.id]}
