@@ -305,3 +305,11 @@ def test_issue_13_an_interception_and_a_hit_on_energy_in_one_sentence_are_two_ac
 def test_issue_13_a_statement_is_the_named_bodys_and_says_when_its_publisher_is_inferred(text, speaker, basis):
     claims = extract_text(text, "2025-04-02").claims
     assert claims and {(c.speaker, c.party, c.party_basis) for c in claims} == {(speaker, "UA", basis)}
+
+
+def test_issue_13_each_listed_act_keeps_its_own_time_on_the_lists_day():
+    text = ("28 марта ВСУ трижды атаковали объекты энергетики: в 09.15 мск повреждена подстанция в Брянской области, в "
+            "13.40 мск атакована нефтеперекачивающая станция в Краснодарском крае. Минобороны России")
+    assert [(i.facility, i.when.start.isoformat(), i.when.clock) for i in extract_text(text, "2025-03-29").incidents] == [
+        (None, "2025-03-28", None), ("electricity", "2025-03-28", "09:15+03:00"),
+        ("oil_gas_pipeline_storage", "2025-03-28", "13:40+03:00")]

@@ -471,8 +471,7 @@ def extract_official(document: Document, publisher_party: str | None = None) -> 
             a, sentence = previous_start, clean[previous_start:b]
             when, attack, items = date_of(sentence, published), _ATTACK.search(sentence), _facility_items(sentence)
         actor_party = "RU" if _RESPONSE.search(sentence) else _actor_near(sentence, attack.start(), publisher_party)
-        if actor_party is None:
-            actor_party = ("UA" if publisher_party == "RU" else "RU") if publisher_party else None
+        actor_party = actor_party or _other(publisher_party)  # unnamed: the publisher's other side
         ev = span(a, b)
         claim_ids = claim_of(ev, actor_party)
         whole_sentence_places = _places_in(sentence)
@@ -482,7 +481,8 @@ def extract_official(document: Document, publisher_party: str | None = None) -> 
                 id=content_id("inc", document.id, ev.start, ev.end, "energy_strike", "total"), doc_id=document.id,
                 type="energy_strike", acled_event_type=acled_labels("energy_strike")[0],
                 acled_sub_event_type=None, actor_party=actor_party, target_party=_other(actor_party),
-                count=count_of(heading.group("n")), place_reason="a count of the acts listed", when=when,
+                count=count_of(heading.group("n")), place_reason="a count of the acts listed",
+                when=when.model_copy(update={"clock": None}),
                 claim_ids=claim_ids, claimant_party=publisher_party, span=span(a, a + items[0][0])))
         for i0, i1, facility in items:
             told = sentence[i0:i1]  # the words of this one act (the whole sentence when it tells one)
@@ -500,7 +500,10 @@ def extract_official(document: Document, publisher_party: str | None = None) -> 
             # "трьома ударними дронами": the count of munitions; "пять раз атаковали", "дважды": of attacks
             munitions = _COUNTED.search(told) or _TIMES.search(told)
             item_span = span(a + i0, a + i1) if (i0, i1) != (0, len(sentence)) else ev
-            item_when = date_of(told, published) if len(items) > 1 and date_of(told, published).text else when
+            # a listed act's own day, else the sentence's, with the act's own time ("▪️ в 09.15 мск …")
+            item_when = date_of(told, published) if len(items) > 1 else when
+            if not item_when.text:
+                item_when = when.model_copy(update={"clock": clock_of(told, when.start) or when.clock})
             for place in places or [None]:
                 incidents.append(Incident(
                     id=content_id("inc", document.id, item_span.start, item_span.end, "energy_strike",
@@ -508,7 +511,8 @@ def extract_official(document: Document, publisher_party: str | None = None) -> 
                     doc_id=document.id, type="energy_strike", acled_event_type=acled_labels("energy_strike")[0],
                     acled_sub_event_type="Air/drone strike" if weapon == "drone" else
                     "Shelling/artillery/missile attack", actor=None, actor_party=actor_party,
-                    target_party=_other(actor_party), count=count_of(munitions.group("n")) if munitions else None, weapon=weapon, facility=facility,
+                    target_party=_other(actor_party), count=count_of(munitions.group("n")) if munitions else None,
+                    weapon=weapon, facility=facility,
                     place_mention=place.mention if place else (mentions[0][0] if mentions else None), place=place,
                     place_reason=None if place else "no place named", when=item_when,
                     claim_ids=claim_ids, claimant_party=publisher_party, span=item_span))
