@@ -313,3 +313,12 @@ def test_issue_13_each_listed_act_keeps_its_own_time_on_the_lists_day():
     assert [(i.facility, i.when.start.isoformat(), i.when.clock) for i in extract_text(text, "2025-03-29").incidents] == [
         (None, "2025-03-28", None), ("electricity", "2025-03-28", "09:15+03:00"),
         ("oil_gas_pipeline_storage", "2025-03-28", "13:40+03:00")]
+
+
+def test_issue_13_a_raion_in_any_case_is_the_place_and_primorsky_is_not_a_far_eastern_krai():
+    (strike,) = extract_text("Під удар потрапили об'єкти енергетичної інфраструктури в Ізмаїльському районі, повідомляє "
+                             "Одеська ОВА.", "2025-04-02").incidents
+    assert (strike.actor_party, strike.place.name, strike.place.admin1) == ("RU", "Izmail Raion", "Odesa")
+    from ceasefire.geo.gazetteer import gazetteer
+
+    assert gazetteer().region("Приморского") is None and gazetteer().region("Приморье").admin1 == "Primorsky"

@@ -112,6 +112,8 @@ _REPUBLIC = re.compile(r"Республ\w+\s+(?P<after>[А-ЯЁІЇЄ][\w-]+(?:\
                        r"(?<![\w-])(?P<abbr>[ДЛ]НР)(?![\w-])")
 # A region named as a land: "на Херсонщині", "Сумщину", "по Брянщине"
 _LAND = re.compile(r"(?<![\w-])[А-ЯЁІЇЄ][\w'’ʼ-]+щин[аиіуоюе]\w*")
+_RAION = re.compile(r"(?<![\w-])(?P<stem>[А-ЯЁІЇЄҐ][\w'’-]+?)(?:ському|ськім|ського|ським|ський|ском|ского|ским|ский)\s+"
+                    r"район\w*")
 _FACILITY_OF_TOWN = re.compile(r"(?<![\w-])(?P<stem>(?-i:[А-ЯЁ])\w+?)(?:ск|цк)(?:ий|ого|ом|ому|им|ая|ой|ую|ое)\s+"
                                r"(?:НПЗ|ТЭЦ|ТЭС|ГЭС|АЭС|ГРЭС|нефтеперерабатывающ\w+|нефтебаз\w*|подстанци\w*|"
                                r"электростанци\w*)", re.IGNORECASE)
@@ -308,6 +310,9 @@ def _places_in(text: str) -> list[tuple[str, bool]]:
              if not _REGION.match(text, m.start()) and not _LAND.fullmatch(m.group("name"))]
     towns += [(m.group("name"), False) for m in _OF_TOWN.finditer(text) if not _LAND.fullmatch(m.group("name"))
               and not _REGION.match(text, m.start("name"))]
+    # "в Шосткинському районі", "в Белгородском районе": the raion, as its nominative
+    towns += [(f"{m.group('stem')}{'ський' if re.search('[іїєґ]', m.group(0)) else 'ский'} район", False)
+              for m in _RAION.finditer(text)]
     for m in _FACILITY_OF_TOWN.finditer(text):
         stem = m.group("stem")
         towns += [(name, False) for name in (stem, stem + "ь", stem + "ск", stem + "а", stem + "ль")]
@@ -382,6 +387,9 @@ def extract_official(document: Document, publisher_party: str | None = None) -> 
 
         from ceasefire.extract.morph import name_forms
 
+        if name.endswith(" район"):  # a raion the gazetteer knows by this name
+            raion = next(iter(geocoder.gaz.raions(name)), None)
+            return raion.to_place(2, name) if raion is not None else None
         # As written, then in the nominative ("у Кривому Розі" -> Кривий Ріг, "Херсона" -> Херсон)
         spellings = dict.fromkeys([name] + [" ".join(words) for words in product(
             *(name_forms(word)[:3] for word in name.split()[:2]))])
