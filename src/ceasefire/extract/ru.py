@@ -14,7 +14,10 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from itertools import product
+from zoneinfo import ZoneInfo
 
+from ceasefire.extract.morph import name_forms
 from ceasefire.extract.numerals import NUMBER, count_of
 from ceasefire.extract.taxonomy import acled_labels
 from ceasefire.records import Claim, Document, Extraction, Incident, Span, TimeSpan, content_id
@@ -24,12 +27,12 @@ _MONTHS_RU = {"январ": 1, "феврал": 2, "март": 3, "апрел": 4
               "травн": 5, "червн": 6, "липн": 7, "серпн": 8, "вересн": 9, "жовтн": 10, "листопад": 11, "грудн": 12}
 _NUM = NUMBER  # digits or numeral words in any case (extract/numerals.py)
 _DRONES = r"(?:беспилотн\w*|БпЛА|БПЛА|безпілотн\w*|дрон\w*|ракет\w*)"
+_DOWNED = r"перехвачен\w*|уничтожен\w*|сбит\w*|збит\w*|знищен\w*"  # shot down, in both languages
 # The count before its verb: "Еще 11 украинских БПЛА сбиты над …", "три беспилотника были уничтожены"
 _INTERCEPT_AFTER = re.compile(r"(?<![\w-])(?P<n>" + _NUM + r")\s+(?:[\w-]+\s+){0,2}?" + _DRONES +
-                              r"\s+(?:были\s+|були\s+)?(?:перехвачен\w*|уничтожен\w*|сбит\w*|збит\w*|знищен\w*)",
+                              r"\s+(?:были\s+|були\s+)?(?:" + _DOWNED + ")",
                               re.IGNORECASE)
-_INTERCEPT = re.compile(r"(?:перехвачен\w*|уничтожен\w*|сбит\w*|збит\w*|знищен\w*|перехоплен\w*|уничтожил\w*|сбил\w*|"
-                        r"перехватил\w*)(?:\s+и\s+\w+)?\s+"
+_INTERCEPT = re.compile(r"(?:" + _DOWNED + r"|перехоплен\w*|уничтожил\w*|сбил\w*|перехватил\w*)(?:\s+и\s+\w+)?\s+"
                         r"(?P<n>" + _NUM + r")?\s*(?:\w+\s+){0,2}?" + _DRONES, re.IGNORECASE)
 _PER_REGION = re.compile(r"(?:по\s+)?(?<![\w-])(?P<n>" + _NUM + r")\s*(?:БпЛА|БПЛА|беспилотн\w*)?\s*(?:[–—-]\s*)?"
                          r"(?:уничтожен\w*\s+)?(?:над|в|на)\s+(?:территори(?:ей|ями|ях|и)\s+|акватори\w+\s+)?(?P<regions>(?:(?:Республики\s+)?"
@@ -44,10 +47,8 @@ _REGION_FIRST = re.compile(r"(?:(?:\bнад|\bв|\bна)\s+(?:территори
 _RESPECTIVELY = re.compile(r"(?<![\w-])(?P<counts>(?:" + _NUM + r")(?:\s*(?:,|и|та|і)\s*(?:" + _NUM + r"))+)(?=[^.;]{0,200}"
                            r"(?:соответственно|відповідно))", re.IGNORECASE)
 # A sentence about the drones the sentence before counted ("Все они были перехвачены", "Усі вони збиті").
-_ALL_OF_THEM = re.compile(r"(?:все|всі|усі)\s+(?:(?:они|вони|были|були)\s+){0,2}"
-                          r"(?:перехвачен\w*|уничтожен\w*|сбит\w*|збит\w*|знищен\w*)", re.IGNORECASE)
-_INTERCEPTED = re.compile(r"перехвачен\w*|уничтожен\w*|сбит\w*|збит\w*|збил\w*|знищен\w*|перехоплен\w*|знешкод\w*",
-                          re.IGNORECASE)
+_ALL_OF_THEM = re.compile(r"(?:все|всі|усі)\s+(?:(?:они|вони|были|були)\s+){0,2}(?:" + _DOWNED + ")", re.IGNORECASE)
+_INTERCEPTED = re.compile(_DOWNED + r"|збил\w*|перехоплен\w*|знешкод\w*", re.IGNORECASE)
 _COUNTED = re.compile(r"(?P<n>" + _NUM + r")\s+(?:[\w-]+\s+){0,2}?(?:ракет\w*|беспилот\w*|БпЛА|БПЛА|снаряд\w*|"
                       r"безпілотн\w*|дрон\w*|авіабомб\w*|авиабомб\w*|бомб\w*|КАБ\w*|шахед\w*|Shahed\w*|геран\w*)",
                       re.IGNORECASE)
@@ -94,10 +95,11 @@ _HABITUAL = re.compile(r"\bпродолжа\w+|\bпродовжу\w+|\bсист�
 # A running tally of acts since a day ("вже шостий удар … з 25 березня", "с 18 марта"), not an act of its own.
 _CLOCK = re.compile(r"(?<![\d.:])\d{1,2}[.:]\d{2}(?![\d.:])")  # "в 15.20 мск": an act of its own hour
 # A list's heading that counts its acts: "ВСУ пять раз атаковали", "совершили 14 атак", "дважды нанесли удары"
-_TOTAL = re.compile(r"(?<![\w-])(?P<n>(?:" + _NUM + r")\s+(?:раз\w*|атак\w*|удар\w*)|дважды|трижды|четырежды|двічі|"
-                    r"тричі)(?![\w-])", re.IGNORECASE)
-_TIMES = re.compile(r"(?<![\w-])(?P<n>(?:" + _NUM + r")\s+раз\w*|дважды|трижды|четырежды|двічі|тричі|чотири\s+рази)"
-                    r"(?![\w-])", re.IGNORECASE)
+_ADVERB_TIMES = r"дважды|трижды|четырежды|двічі|тричі"
+_TOTAL = re.compile(r"(?<![\w-])(?P<n>(?:" + _NUM + r")\s+(?:раз\w*|атак\w*|удар\w*)|" + _ADVERB_TIMES + r")(?![\w-])",
+                    re.IGNORECASE)
+_TIMES = re.compile(r"(?<![\w-])(?P<n>(?:" + _NUM + r")\s+раз\w*|" + _ADVERB_TIMES + r"|чотири\s+рази)(?![\w-])",
+                    re.IGNORECASE)
 _SINCE = re.compile(r"(?:\bз|\bс|\bвід|\bначиная\s+с|\bпочинаючи\s+з)\s+(?:момента\s+|моменту\s+)?\d{1,2}\s+(?:"
                     + "|".join(_MONTHS_RU) + r")\w*", re.IGNORECASE)
 # An ordinal of a running count: "Це вже третій удар по енергооб'єктах Херсонщини за тиждень" tells no new act.
@@ -227,27 +229,25 @@ _ZONED_CLOCK = re.compile(r"(?<![\d.:])(?P<h>[01]?\d|2[0-3])[.:](?P<m>[0-5]\d)(?
 def clock_of(text: str, day: dt.date) -> str | None:
     """The first local time a sentence gives with its zone ("около 17.00 мск", "о 02:10 за київським часом") as
     "HH:MM+hh:mm", the zone's offset on that day (Kyiv keeps summer time, Moscow does not)."""
-    from zoneinfo import ZoneInfo
-
     m = _ZONED_CLOCK.search(text)
-    if not m:
-        return None
+    return _clock(m, day) if m else None
+
+
+def _clock(m: re.Match, day: dt.date) -> str:
     zone = "Europe/Kyiv" if re.search(r"київ|киев", m.group("zone"), re.IGNORECASE) else "Europe/Moscow"
     moment = dt.datetime(day.year, day.month, day.day, int(m.group("h")), int(m.group("m")), tzinfo=ZoneInfo(zone))
     return moment.isoformat(timespec="minutes")[11:]
 
 
 def date_of(text: str, published: dt.date) -> TimeSpan:
-    """The day of a sentence's acts (see _day_of), with the local time it states ("около 17.00 мск")."""
+    """The day of a sentence's acts (see _day_of), with the local time it states ("около 17.00 мск"); a night's
+    small hours fall on its second day ("в ночь на 14 марта около 02.00": the 14th)."""
     span = _day_of(text, published)
-    clock = clock_of(text, span.end if span.start != span.end and _morning(text) else span.start)
-    return span.model_copy(update={"clock": clock}) if clock else span
-
-
-def _morning(text: str) -> bool:
-    """Whether a night's stated time falls on its second day ("в ночь на 14 марта около 02.00": the 14th)."""
     m = _ZONED_CLOCK.search(text)
-    return bool(m) and int(m.group("h")) < 12
+    if m is None:
+        return span
+    day = span.end if span.start != span.end and int(m.group("h")) < 12 else span.start
+    return span.model_copy(update={"clock": _clock(m, day)})
 
 
 def _day_of(text: str, published: dt.date) -> TimeSpan:
@@ -346,9 +346,8 @@ def _facility_items(sentence: str) -> list[tuple[int, int, str]]:
         if found is None:
             return []
         # "Над областю збито 5 шахедів, ще два влучили в об'єкт енергетики": the hit alone, after the interception
-        start = max((c0 for c0, c1 in clauses if c1 <= found[1] and _INTERCEPTED.search(sentence, c0, c1)),
-                    default=None)
-        return [(0 if start is None else next(c1 for c0, c1 in clauses if c0 == start), len(sentence), found[0])]
+        begin = max((c1 for c0, c1 in clauses if c1 <= found[1] and _INTERCEPTED.search(sentence, c0, c1)), default=0)
+        return [(begin, len(sentence), found[0])]
     return [tuple(item) for item in items]
 
 
@@ -383,10 +382,6 @@ def extract_official(document: Document, publisher_party: str | None = None) -> 
         if precision_region:
             entry = geocoder.gaz.region(name)
             return entry.to_place(3, name) if entry is not None else None
-        from itertools import product
-
-        from ceasefire.extract.morph import name_forms
-
         if name.endswith(" район"):  # a raion the gazetteer knows by this name
             raion = next(iter(geocoder.gaz.raions(name)), None)
             return raion.to_place(2, name) if raion is not None else None

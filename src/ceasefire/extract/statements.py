@@ -11,10 +11,9 @@ sentence names ("Сумщину", "Харківської області"). Span
 """
 from __future__ import annotations
 
-from bisect import bisect_left
-
 import datetime as dt
 import re
+from bisect import bisect_left
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache

@@ -261,19 +261,19 @@ class Gazetteer:
             out[region_key(admin1)] = e
         for alias, admin1 in REGION_ALIASES.items():
             out[region_key(alias)] = oblasts[admin1]
+        largest: dict[str, Entry] = {}  # a Russian region's point: its largest city, found in one pass
+        for e in self.entries:
+            if e.country == "Russia" and e.admin1 and e.population > getattr(largest.get(e.admin1), "population", -1):
+                largest[e.admin1] = e
         for region in russia_regions():
-            centre = self._russian_region_centre(region["admin1"])
+            capital = largest.get(region["admin1"])
+            if capital is None:
+                continue
+            centre = Entry(capital.geonameid, f"{region['admin1']} region", capital.lat, capital.lon, "A", "ADM1",
+                           "Russia", region["admin1"], 0)
             for alias in (region["admin1"], *region["names"].split("|")):
-                if centre is not None:
-                    out.setdefault(region_key(alias), centre)
+                out.setdefault(region_key(alias), centre)
         return out
-
-    def _russian_region_centre(self, admin1: str) -> Entry | None:
-        centres = [e for e in self.entries if e.country == "Russia" and e.admin1 == admin1]
-        if not centres:
-            return None
-        capital = max(centres, key=lambda e: e.population)
-        return Entry(capital.geonameid, f"{admin1} region", capital.lat, capital.lon, "A", "ADM1", "Russia", admin1, 0)
 
     def raions(self, name: str) -> list[Entry]:
         """Raions, current (ADM2) or before the 2020 reform (ADM2H), a name may mean ("Beryslavskyi district",
