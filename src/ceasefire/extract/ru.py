@@ -14,10 +14,8 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from itertools import product
 from zoneinfo import ZoneInfo
 
-from ceasefire.extract.morph import name_forms
 from ceasefire.extract.numerals import NUMBER, count_of
 from ceasefire.extract.taxonomy import acled_labels
 from ceasefire.records import Claim, Document, Extraction, Incident, Span, TimeSpan, content_id
@@ -354,8 +352,8 @@ def _facility_items(sentence: str) -> list[tuple[int, int, str]]:
 def extract_official(document: Document, publisher_party: str | None = None) -> Extraction:
     """Incidents and claims from a Russian- or Ukrainian-language official statement."""
     from ceasefire.geo import default_geocoder
+    from ceasefire.geo.cyrillic import CyrillicPlaces
 
-    geocoder = default_geocoder()
     published = document.published or dt.date.today()
     clean, index = clean_text(document.text)
     publisher_party = publisher_party or publisher_of(document)
@@ -378,25 +376,7 @@ def extract_official(document: Document, publisher_party: str | None = None) -> 
         claims.append(claim)
         return [claim.id]
 
-    def place_for(name: str, precision_region: bool):
-        if precision_region:
-            entry = geocoder.gaz.region(name)
-            return entry.to_place(3, name) if entry is not None else None
-        if name.endswith(" район"):  # a raion the gazetteer knows by this name
-            raion = next(iter(geocoder.gaz.raions(name)), None)
-            return raion.to_place(2, name) if raion is not None else None
-        # As written, then in the nominative ("у Кривому Розі" -> Кривий Ріг, "Херсона" -> Херсон)
-        spellings = dict.fromkeys([name] + [" ".join(words) for words in product(
-            *(name_forms(word)[:3] for word in name.split()[:2]))])
-        for spelling in spellings:
-            place = geocoder.resolve(spelling, spelling, geocoder_evidence).place
-            if place is not None:
-                return place.model_copy(update={"mention": name})
-        return None
-
-    from ceasefire.geo.geocode import Evidence
-
-    geocoder_evidence = Evidence(on=published)
+    place_for = CyrillicPlaces(default_geocoder(), published).place
     previous_energy_strike = False
     spans = sentences(clean)
     for k, (a, b) in enumerate(spans):

@@ -201,9 +201,10 @@ class _Places:
 
     def __init__(self, lex: Lexicon, published: dt.date, text: str) -> None:
         from ceasefire.geo import default_geocoder
+        from ceasefire.geo.cyrillic import CyrillicPlaces
 
-        self.lex, self.published, self.geocoder = lex, published, default_geocoder()
-        self.home = next((r for r in (self._region(w) for w in self._words(text, 0)) if r is not None), None)
+        self.lex, self.resolver = lex, CyrillicPlaces(default_geocoder(), published)
+        self.home = next((r for r in map(self.resolver.region, self._words(text, 0)) if r is not None), None)
 
     def _words(self, sentence: str, start: int) -> list[str]:
         """Capitalised words that may name places: from `start` on, then before it; not launch areas, not words
@@ -212,35 +213,23 @@ class _Places:
         return [w.group(0) for w in words if not _LAUNCH.search(sentence[max(0, w.start() - 80):w.start()])
                 and _may_be_place(w.group(0))]
 
-    def _region(self, word: str) -> Place | None:
-        for form in name_forms(word):
-            entry = self.geocoder.gaz.region(form)
-            if entry is not None and len(form) > 3:
-                return entry.to_place(3, word)
-        return None
-
     def _front(self, sentence: str) -> Place | None:
         front = re.search(r"([\w'ʼ’-]+?)(?:ому|ий|ого|ом)\s+(?:напрямк\w*|направлени\w*)", sentence, re.IGNORECASE)
         if not front:
             return None
         key = front.group(1).lower().replace("’", "'").replace("ʼ", "'")
         admin1 = next((v for k, v in self.lex.directions.items() if key.startswith(k) or k.startswith(key)), None)
-        entry = self.geocoder.gaz.region(admin1) if admin1 else None
-        return entry.to_place(3, front.group(0)) if entry is not None else None
+        return self.resolver.front(admin1, front.group(0))
 
     def of(self, sentence: str, start: int, names: list[str]) -> tuple[Place | None, list[str] | None]:
-        from ceasefire.geo.geocode import Evidence
-
         words = self._words(sentence, start)
-        region = self._front(sentence) or next((r for r in map(self._region, words) if r is not None), None)
+        region = self._front(sentence) or next((r for r in map(self.resolver.region, words) if r is not None), None)
         if region is None and re.search(r"(?:над|в|у|по)\s+област\w*", sentence, re.IGNORECASE):
             region = self.home
-        evidence = Evidence(regions={region.admin1} if region and region.admin1 else set(), on=self.published)
-        for name in names or [w for w in words if self._region(w) is None]:
-            for form in name_forms(name):
-                place = self.geocoder.resolve(form, form, evidence).place
-                if place is not None and (region is None or place.admin1 == region.admin1):
-                    return place, names or [name]
+        for name in names or [w for w in words if self.resolver.region(w) is None]:
+            place = self.resolver.settlement(name, within=region)
+            if place is not None:
+                return place, names or [name]
         return region, names or ([region.mention] if region else None)
 
 
