@@ -322,3 +322,32 @@ def test_issue_13_a_raion_in_any_case_is_the_place_and_primorsky_is_not_a_far_ea
     from ceasefire.geo.gazetteer import gazetteer
 
     assert gazetteer().region("Приморского") is None and gazetteer().region("Приморье").admin1 == "Primorsky"
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("Над Калужской областью средства ПВО сбили семь беспилотников, ещё три уничтожены над Тверской областью.",
+     [("Kaluga", 7), ("Tver", 3)]),
+    ("Над Курской областью перехвачены 12 беспилотников; ещё 4 — над Брянской областью.", [("Bryansk", 4), ("Kursk", 12)]),
+])
+def test_issue_13_each_further_clause_of_a_tally_is_its_own_regions_count(text, expected):
+    result = extract_text(text, "2025-03-21")
+    assert sorted((i.place.admin1 if i.place else None, i.count) for i in result.incidents) == expected
+
+
+def test_issue_13_a_clause_without_an_interception_adds_none():
+    result = extract_text("Над Курской областью сбиты 5 беспилотников; ещё 2 человека ранены.", "2025-03-21")
+    assert [(i.type, i.count) for i in result.incidents if i.type == "intercept"] == [("intercept", 5)]
+
+
+@pytest.mark.parametrize("word,nominative", [("Рогу", "Ріг"), ("Кременя", "Кремінь"), ("Харкова", "Харків")])
+def test_issue_13_ukrainian_closed_syllable_alternation_gives_the_nominative(word, nominative):
+    from ceasefire.extract.morph import name_forms
+
+    assert nominative in name_forms(word)
+
+
+def test_issue_13_a_strike_on_a_town_after_po_is_placed_in_it():
+    result = extract_text("У ніч на 25 березня ворог завдав удару по Кривому Рогу двома балістичними ракетами. "
+                          "Пошкоджено підстанцію.", "2025-03-25")
+    [strike] = result.incidents
+    assert (strike.type, strike.actor_party, strike.count, strike.place.name) == ("energy_strike", "RU", 2, "Kryvyy Rih")

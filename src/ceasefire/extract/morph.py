@@ -2,6 +2,7 @@
 numerals in any case, and the nominative of a place name written in another case ("по Запоріжжю" -> Запоріжжя)."""
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 
@@ -24,4 +25,13 @@ def name_forms(word: str) -> tuple[str, ...]:
                 form = form[:1].upper() + form[1:]
                 if form not in forms:
                     forms.append(form)
+    # Ukrainian closes a final syllable's о/е into і in the nominative ("Рогу" -> Ріг, "Миргорода" -> Миргород is
+    # regular, "Кременя" -> Кремінь): what the dictionary does not know of a name, this alternation may give.
+    for form in list(forms[1:]):
+        alternated = _CLOSED_O_E.sub("і", form)
+        if alternated != form and alternated not in forms:
+            forms.append(alternated)
     return tuple(forms)
+
+
+_CLOSED_O_E = re.compile(r"[ое](?=[бвгґджзклмнпрстфхцчшщ]ь?$)")

@@ -117,7 +117,7 @@ _RAION = re.compile(r"(?<![\w-])(?P<stem>[А-ЯЁІЇЄҐ][\w'’-]+?)(?:ськ�
 _FACILITY_OF_TOWN = re.compile(r"(?<![\w-])(?P<stem>(?-i:[А-ЯЁ])\w+?)(?:ск|цк)(?:ий|ого|ом|ому|им|ая|ой|ую|ое)\s+"
                                r"(?:НПЗ|ТЭЦ|ТЭС|ГЭС|АЭС|ГРЭС|нефтеперерабатывающ\w+|нефтебаз\w*|подстанци\w*|"
                                r"электростанци\w*)", re.IGNORECASE)
-_TOWN = re.compile(r"(?<![\w-])(?:в|у|под|біля|возле|в\s+районе|в\s+н\.п\.|населенн\w+\s+пункт\w*)\s+«?(?P<name>[А-ЯЁІЇЄ][\w'’ʼ-]+"
+_TOWN = re.compile(r"(?<![\w-])(?:в|у|по|под|біля|возле|в\s+районе|в\s+н\.п\.|населенн\w+\s+пункт\w*)\s+«?(?P<name>[А-ЯЁІЇЄ][\w'’ʼ-]+"
                    r"(?:\s+[А-ЯЁІЇЄ][\w'’ʼ-]+)?)»?")
 # A town named after what was hit, in the genitive: "енергооб'єкти Херсона", "энергетику Белгорода"
 _OF_TOWN = re.compile(r"(?:енергооб\S*|энергообъект\w*|об.єкт\w*|объект\w*|інфраструктур\w*|инфраструктур\w*|"
@@ -349,6 +349,59 @@ def _facility_items(sentence: str) -> list[tuple[int, int, str]]:
     return [tuple(item) for item in items]
 
 
+# A further tally joined on ("…, ещё три — над Тверской"; "…; ще 5 збито над …"): a clause of its own.
+_FURTHER = re.compile(r"[,;]\s+(?:(?:а|и|і|та)\s+)?(?=(?:ещё|еще|ще)\b)|;\s+", re.IGNORECASE)
+Group = tuple[int | None, str | None, int, int]
+
+
+def _clauses(sentence: str) -> list[tuple[int, int]]:
+    """The clauses of a sentence that each tell an interception of their own, as (start, end); else the whole."""
+    cuts = [0, *(m.end() for m in _FURTHER.finditer(sentence)), len(sentence)]
+    clauses = [(c0, c1) for c0, c1 in zip(cuts, cuts[1:])]
+    if len(clauses) > 1 and all(_PER_REGION.search(sentence, c0, c1) or _REGION_FIRST.search(sentence, c0, c1)
+                                or _INTERCEPT.search(sentence, c0, c1) for c0, c1 in clauses):
+        return clauses
+    return [(0, len(sentence))]
+
+
+def _intercept_groups(sentence: str, intercept: re.Match | None, earlier: re.Match | None) -> list[Group]:
+    """(count, region, start, end) of an interception sentence: its total, then each region's count."""
+    parts = list(_PER_REGION.finditer(sentence))
+    groups = []
+    for p in parts:
+        regions = [r for r in re.split(r"\s+и\s+|,\s*", p.group("regions")) if r and r != "Республики"]
+        if len(regions) > 1 and not p.group(0).lower().startswith("по"):
+            # "11 БПЛА над территорией Московской, Тульской и Брянской областей": one total, several regions
+            groups.append((count_of(p.group("n")), ", ".join(regions), p.start(), p.end()))
+            continue
+        for region in regions:  # "по два … над территориями Воронежской и Орловской": each
+            groups.append((count_of(p.group("n")), region, p.start(), p.end()))
+    stated = intercept.groupdict().get("n") if intercept else None
+    total = count_of(stated or (earlier.group("n") if earlier else None))
+    if total is None:  # "все четыре ракеты сбиты": the count before its noun
+        intercept = _COUNTED.search(sentence) or intercept
+        total = count_of(intercept.group("n")) if intercept else None
+    counted_after = [(count_of(p.group("n")), p.group("region"), p.start(), p.end())
+                     for p in _REGION_FIRST.finditer(sentence)]  # "над Брянской областью — 41"
+    respectively = _RESPECTIVELY.search(sentence)
+    if respectively:
+        counts = [count_of(n) for n in re.split(r"\s*(?:,|\bи\b|\bта\b|\bі\b)\s*", respectively.group("counts"))]
+        named = _region_mentions(sentence[:respectively.start()])
+        if len(counts) == len(named) and None not in counts:
+            groups = [(n, region, respectively.start(), respectively.end()) for n, region in zip(counts, named)]
+            total = None  # the counts are the regions'; a total would have been stated apart
+    # "6 беспилотников над Брянской (4) и Смоленской (2)": the 6 is the total, not Bryansk's
+    named_after = {region for _, region, _, _ in counted_after}
+    groups = [g for g in groups if g[1] not in named_after] + counted_after
+    if not groups:  # "… над территорией Брянской области", "… в Курской области", "… над Крымом"
+        regions = _region_mentions(sentence)  # several regions and one count: placed in none of them
+        groups = [(total or 1, ", ".join(regions) or None, 0, len(sentence))]
+    elif total and total != groups[0][0]:
+        # "перехвачены и уничтожены 27 беспилотников: 12 – над …": the total is the statement's own count
+        groups.insert(0, (total, None, intercept.start(), intercept.end()))
+    return groups
+
+
 def extract_official(document: Document, publisher_party: str | None = None) -> Extraction:
     """Incidents and claims from a Russian- or Ukrainian-language official statement."""
     from ceasefire.geo import default_geocoder
@@ -395,38 +448,13 @@ def extract_official(document: Document, publisher_party: str | None = None) -> 
         if intercept and re.search(r"ПВО|ППО|сбит|збит|перехва|\bнад\s+(?:территори|акватори|[А-ЯЁ])", sentence,
                                    re.IGNORECASE):
             actor_party = publisher_party or "RU"
-            parts = list(_PER_REGION.finditer(sentence))
-            groups = []
-            for p in parts:
-                regions = [r for r in re.split(r"\s+и\s+|,\s*", p.group("regions")) if r and r != "Республики"]
-                if len(regions) > 1 and not p.group(0).lower().startswith("по"):
-                    # "11 БПЛА над территорией Московской, Тульской и Брянской областей": one total, several regions
-                    groups.append((count_of(p.group("n")), ", ".join(regions), p.start(), p.end()))
-                    continue
-                for region in regions:  # "по два … над территориями Воронежской и Орловской": each
-                    groups.append((count_of(p.group("n")), region, p.start(), p.end()))
-            total = count_of(intercept.groupdict().get("n") or (earlier.group("n") if earlier else None))
-            if total is None:  # "все четыре ракеты сбиты": the count before its noun
-                before = _COUNTED.search(sentence)
-                total = count_of(before.group("n")) if before else None
-            counted_after = [(count_of(p.group("n")), p.group("region"), p.start(), p.end())
-                             for p in _REGION_FIRST.finditer(sentence)]  # "над Брянской областью — 41"
-            respectively = _RESPECTIVELY.search(sentence)
-            if respectively:
-                counts = [count_of(n) for n in re.split(r"\s*(?:,|\bи\b|\bта\b|\bі\b)\s*", respectively.group("counts"))]
-                named = _region_mentions(sentence[:respectively.start()])
-                if len(counts) == len(named) and None not in counts:
-                    groups = [(n, region, respectively.start(), respectively.end()) for n, region in zip(counts, named)]
-                    total = None  # the counts are the regions'; a total would have been stated apart
-            # "6 беспилотников над Брянской (4) и Смоленской (2)": the 6 is the total, not Bryansk's
-            named_after = {region for _, region, _, _ in counted_after}
-            groups = [g for g in groups if g[1] not in named_after] + counted_after
-            if not groups:  # "… над территорией Брянской области", "… в Курской области", "… над Крымом"
-                regions = _region_mentions(sentence)  # several regions and one count: placed in none of them
-                groups = [(total or 1, ", ".join(regions) or None, 0, len(sentence))]
-            elif total and total != groups[0][0]:
-                # "перехвачены и уничтожены 27 беспилотников: 12 – над …": the total is the statement's own count
-                groups.insert(0, (total, None, intercept.start(), intercept.end()))
+            clauses = _clauses(sentence) if earlier is None else []
+            if len(clauses) > 1:  # "Над Калужской областью сбили семь беспилотников, ещё три — над Тверской"
+                groups = [(n, region, c0 + g0, c0 + g1) for c0, c1 in clauses for n, region, g0, g1 in
+                          _intercept_groups(sentence[c0:c1], _INTERCEPT.search(sentence, c0, c1)
+                                            or _INTERCEPT_AFTER.search(sentence, c0, c1), None)]
+            else:
+                groups = _intercept_groups(sentence, intercept, earlier)
             claim_ids = claim_of(span(a, b), actor_party)
             for count, region, s0, s1 in groups:
                 place = place_for(region, True) if region and "," not in region else None
