@@ -351,3 +351,35 @@ def test_issue_13_a_strike_on_a_town_after_po_is_placed_in_it():
                           "Пошкоджено підстанцію.", "2025-03-25")
     [strike] = result.incidents
     assert (strike.type, strike.actor_party, strike.count, strike.place.name) == ("energy_strike", "RU", 2, "Kryvyy Rih")
+
+
+def _energy(text, published="2025-04-01"):
+    result = extract_text(text, published)
+    return [(i.actor_party, i.count, i.facility, i.place.admin1 if i.place else None)
+            for i in result.incidents if i.type == "energy_strike"]
+
+
+def test_issue_13_a_regions_power_system_is_electricity_in_that_region_and_a_dropped_charge_is_a_strike():
+    assert _energy("Минобороны России: украинская армия в течение суток трижды атаковала объекты Курской "
+                   "энергосистемы. Около 06.40 мск беспилотник сбросил взрывное устройство на подстанцию «Суджа», в "
+                   "результате чего нарушено энергоснабжение.") == [("UA", 3, "electricity", "Kursk"),
+                                                                    ("UA", None, "electricity", None)]
+
+
+def test_issue_13_a_sentence_opening_on_the_attack_follows_up_the_act_before():
+    assert _energy("Минобороны России: в 21.10 мск ВСУ атаковали беспилотниками газоизмерительную станцию в Курской "
+                   "области. Атака отражена, но в результате падения обломков повреждено оборудование.") == [
+        ("UA", None, "oil_gas_pipeline_storage", "Kursk")]
+
+
+def test_issue_13_energy_in_general_heading_the_acts_told_next_is_no_act_of_its_own():
+    text = ("У ніч на 19 березня росія знову вдарила по енергетиці. На Донеччині ворожі дрони пошкодили підстанцію в "
+            "Слов'янську. У Сумській області через атаку ударного БпЛА пошкоджено лінію електропередачі поблизу Шостки.")
+    result = extract_text(text, "2025-03-19")
+    assert sorted((i.type, i.actor_party, i.place.name if i.place else None) for i in result.incidents) == [
+        ("energy_strike", "RU", "Shostka"), ("energy_strike", "RU", "Slovyansk")]
+
+
+def test_issue_13_a_count_of_attacks_over_several_regions_is_placed_in_none():
+    assert _energy("Минобороны России: ВСУ совершили 14 атак беспилотниками на объекты энергетической "
+                   "инфраструктуры Брянской, Белгородской и Смоленской областей.") == [("UA", 14, "electricity", None)]

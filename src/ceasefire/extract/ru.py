@@ -51,7 +51,7 @@ _COUNTED = re.compile(r"(?P<n>" + _NUM + r")\s+(?:[\w-]+\s+){0,2}?(?:ракет\
                       r"безпілотн\w*|дрон\w*|авіабомб\w*|авиабомб\w*|бомб\w*|КАБ\w*|шахед\w*|Shahed\w*|геран\w*)",
                       re.IGNORECASE)
 _ATTACK = re.compile(r"атак\w*|удар\w*|вдари\w*|ураж\w*|влуч\w*|обстрел\w*|обстріл\w*|нанес\w*|поврежд\w*|пошкод\w*|поражен\w*|"
-                     r"пытал\w*\s+нанести|попыт\w*\s+нанести|беспилотник\w*\s+\w*\s*атаковал", re.IGNORECASE)
+                     r"сброси\w*|сбросил\w*|скину\w*|скинул\w*|пытал\w*\s+нанести|попыт\w*\s+нанести|беспилотник\w*\s+\w*\s*атаковал", re.IGNORECASE)
 _FACILITIES = [
     ("nuclear", r"АЭС|АЕС|атомн\w+\s+электростанц\w*|атомн\w+\s+електростанц\w*|атомн\w+\s+станц\w*"),
     ("hydro", r"ГЭС|гидроэлектростанц\w*|ГЕС|гідроелектростанц\w*"),
@@ -64,7 +64,7 @@ _FACILITIES = [
     ("electricity", r"энергет\w*|енергет\w*|подстанци\w*|підстанці\w*|электроподстанц\w*|ЛЭП|ЛЕП|"
                     r"лини\w+\s+электропередач\w*|электроснабжен\w*|трансформатор\w*|ТЭЦ|ТЕЦ|ТЭС|ТЕС|"
                     r"электростанц\w*|електростанц\w*|энергообъект\w*|енергооб.єкт\w*|ліні\w+\s+електропередач\w*|"
-                    r"електромереж\w*|электросет\w*|електропостачан\w*"),
+                    r"електромереж\w*|электросет\w*|електропостачан\w*|энергосистем\w*|енергосистем\w*"),
 ]
 _FACILITY_RX = [(cat, re.compile(rx)) for cat, rx in _FACILITIES]
 # An outage is what a strike did, not a facility struck.
@@ -89,6 +89,9 @@ _RESPONSE = re.compile(r"в\s+ответ\s+на", re.IGNORECASE)
 # A consequence told after the act ("В результате падения обломков …") and a habit rather than an act ("продолжает
 # наносить удары", "продовжує атакувати").
 _CONSEQUENCE = re.compile(r"(?:в\s+результате|внаслідок|у\s+результаті)\b", re.IGNORECASE)
+# A sentence that opens on the attack as its subject ("Атака отражена, но …", "Удар пришёлся …") tells more of the
+# act the sentence before told (Russian and Ukrainian have no article to say "the").
+_THE_ATTACK = re.compile(r"(?:атак[аиуе]|удар(?:ом|у)?|обстрел|обстріл)\b", re.IGNORECASE)
 _HABITUAL = re.compile(r"\bпродолжа\w+|\bпродовжу\w+|\bсистематически\b|\bсистематично\b", re.IGNORECASE)
 # A running tally of acts since a day ("вже шостий удар … з 25 березня", "с 18 марта"), not an act of its own.
 _CLOCK = re.compile(r"(?<![\d.:])\d{1,2}[.:]\d{2}(?![\d.:])")  # "в 15.20 мск": an act of its own hour
@@ -114,10 +117,11 @@ _REPUBLIC = re.compile(r"Республ\w+\s+(?P<after>[А-ЯЁІЇЄ][\w-]+(?:\
 _LAND = re.compile(r"(?<![\w-])[А-ЯЁІЇЄ][\w'’ʼ-]+щин[аиіуоюе]\w*")
 _RAION = re.compile(r"(?<![\w-])(?P<stem>[А-ЯЁІЇЄҐ][\w'’-]+?)(?:ському|ськім|ського|ським|ський|ском|ского|ским|ский)\s+"
                     r"район\w*")
+_REGION_ADJECTIVE = re.compile(r"(?:ск|цк)(?:ой|ого|ому|ая|ую|ої|ій|ий|ей)$")
 _FACILITY_OF_TOWN = re.compile(r"(?<![\w-])(?P<stem>(?-i:[А-ЯЁ])\w+?)(?:ск|цк)(?:ий|ого|ом|ому|им|ая|ой|ую|ое)\s+"
                                r"(?:НПЗ|ТЭЦ|ТЭС|ГЭС|АЭС|ГРЭС|нефтеперерабатывающ\w+|нефтебаз\w*|подстанци\w*|"
                                r"электростанци\w*)", re.IGNORECASE)
-_TOWN = re.compile(r"(?<![\w-])(?:в|у|по|под|біля|возле|в\s+районе|в\s+н\.п\.|населенн\w+\s+пункт\w*)\s+«?(?P<name>[А-ЯЁІЇЄ][\w'’ʼ-]+"
+_TOWN = re.compile(r"(?<![\w-])(?:в|у|по|под|біля|возле|поблизу|вблизи|около|неподалік\s+від|недалеко\s+от|в\s+районе|в\s+н\.п\.|населенн\w+\s+пункт\w*)\s+«?(?P<name>[А-ЯЁІЇЄ][\w'’ʼ-]+"
                    r"(?:\s+[А-ЯЁІЇЄ][\w'’ʼ-]+)?)»?")
 # A town named after what was hit, in the genitive: "енергооб'єкти Херсона", "энергетику Белгорода"
 _OF_TOWN = re.compile(r"(?:енергооб\S*|энергообъект\w*|об.єкт\w*|объект\w*|інфраструктур\w*|инфраструктур\w*|"
@@ -306,8 +310,9 @@ def _places_in(text: str) -> list[tuple[str, bool]]:
     its facility ("на Саратовском НПЗ", "Новокуйбышевской ТЭЦ"): its possible nouns, in turn."""
     towns = [(m.group("name"), False) for m in _TOWN.finditer(text)
              if not _REGION.match(text, m.start()) and not _LAND.fullmatch(m.group("name"))]
-    towns += [(m.group("name"), False) for m in _OF_TOWN.finditer(text) if not _LAND.fullmatch(m.group("name"))
-              and not _REGION.match(text, m.start("name"))]
+    # "объекты Курской энергосистемы": a region's adjective names the region, not a village "Курское"
+    towns += [(m.group("name"), bool(_REGION_ADJECTIVE.search(m.group("name")))) for m in _OF_TOWN.finditer(text)
+              if not _LAND.fullmatch(m.group("name")) and not _REGION.match(text, m.start("name"))]
     # "в Шосткинському районі", "в Белгородском районе": the raion, as its nominative
     towns += [(f"{m.group('stem')}{'ський' if re.search('[іїєґ]', m.group(0)) else 'ский'} район", False)
               for m in _RAION.finditer(text)]
@@ -315,6 +320,12 @@ def _places_in(text: str) -> list[tuple[str, bool]]:
         stem = m.group("stem")
         towns += [(name, False) for name in (stem, stem + "ь", stem + "ск", stem + "а", stem + "ль")]
     return towns + [(name, True) for name in _region_mentions(text)]
+
+
+def _specific_facility(text: str) -> bool:
+    """Whether a text names a facility of a category, not energy in general ("по енергетиці") or an outage."""
+    specific = _OUTAGE.sub(" ", _GENERIC_FACILITY.sub(" ", text))
+    return any(rx.search(specific) for _, rx in _FACILITY_RX)
 
 
 def _facility_items(sentence: str) -> list[tuple[int, int, str]]:
@@ -404,6 +415,12 @@ def _intercept_groups(sentence: str, intercept: re.Match | None, earlier: re.Mat
 
 def extract_official(document: Document, publisher_party: str | None = None) -> Extraction:
     """Incidents and claims from a Russian- or Ukrainian-language official statement."""
+    return read_official(document, publisher_party)[0]
+
+
+def read_official(document: Document, publisher_party: str | None = None) -> tuple[Extraction, list[tuple[int, int]]]:
+    """The statement's extraction and the spans its rules read (its incidents' and the sentences that only head or
+    follow up an act told elsewhere), which other readers must not read again."""
     from ceasefire.geo import default_geocoder
     from ceasefire.geo.cyrillic import CyrillicPlaces
 
@@ -412,6 +429,7 @@ def extract_official(document: Document, publisher_party: str | None = None) -> 
     publisher_party = publisher_party or publisher_of(document)
     publisher, named = publisher_name(document, publisher_party)
     incidents, claims = [], []
+    read: list[tuple[int, int]] = []  # spans of sentences read without an incident of their own
 
     def span(a: int, b: int) -> Span:
         start, end = index[a], index[b - 1] + 1
@@ -430,7 +448,7 @@ def extract_official(document: Document, publisher_party: str | None = None) -> 
         return [claim.id]
 
     place_for = CyrillicPlaces(default_geocoder(), published).place
-    previous_energy_strike = False
+    previous_actor: str | None = None  # the side of the last energy strike told, if any
     spans = sentences(clean)
     for k, (a, b) in enumerate(spans):
         previous_start = spans[k - 1][0] if k else a
@@ -472,8 +490,10 @@ def extract_official(document: Document, publisher_party: str | None = None) -> 
         if not (items and attack) or _DENIED.search(sentence):
             continue
         aftermath = not _actor_near(sentence, 0, publisher_party) and not _CLOCK.search(sentence) and (
-            _CONSEQUENCE.match(sentence) or all(_DAMAGE_ONLY.fullmatch(m.group(0)) for m in _ATTACK.finditer(sentence)))
-        if aftermath and previous_energy_strike:
+            _CONSEQUENCE.match(sentence) or _THE_ATTACK.match(sentence)
+            or all(_DAMAGE_ONLY.fullmatch(m.group(0)) for m in _ATTACK.finditer(sentence)))
+        if aftermath and previous_actor:
+            read.append((index[a], index[b - 1] + 1))
             continue  # "В результате падения обломков повреждена ЛЭП": what the strike just told did, not a new act
         told_before = clean[previous_start:a]
         if aftermath and k and _ATTACK.search(told_before) and _actor_near(told_before, 0, publisher_party):
@@ -481,8 +501,13 @@ def extract_official(document: Document, publisher_party: str | None = None) -> 
             # sentence before told, and what it hit: one act, read from both sentences
             a, sentence = previous_start, clean[previous_start:b]
             when, attack, items = date_of(sentence, published), _ATTACK.search(sentence), _facility_items(sentence)
+        if k + 1 < len(spans) and not _specific_facility(sentence) and not _places_in(sentence) and not (
+                _TOTAL.search(sentence) or _COUNTED.search(sentence)) and _specific_facility(clean[slice(*spans[k + 1])]):
+            read.append((index[a], index[b - 1] + 1))
+            continue  # "росія знову вдарила по енергетиці. На Донеччині дрони пошкодили підстанцію …": a heading
         actor_party = "RU" if _RESPONSE.search(sentence) else _actor_near(sentence, attack.start(), publisher_party)
-        actor_party = actor_party or _other(publisher_party)  # unnamed: the publisher's other side
+        # unnamed: the side of the strike just told, else the publisher's other side
+        actor_party = actor_party or previous_actor or _other(publisher_party)
         ev = span(a, b)
         claim_ids = claim_of(ev, actor_party)
         whole_sentence_places = _places_in(sentence)
@@ -505,6 +530,8 @@ def extract_official(document: Document, publisher_party: str | None = None) -> 
                 places = places[:1]  # the town first, its region only if the town is unknown
             else:  # "Уражень на Чернігівщині та Сумщині зазнали об'єкти енергетики": one act per region named
                 places = [p for n, p in enumerate(places) if p.admin1 not in {q.admin1 for q in places[:n]}]
+                if len(places) > 1 and _TOTAL.search(told):  # "14 атак на объекты … Брянской, Курской …": one
+                    places = []  # count over several regions, placed in none of them (as with interceptions)
             weapon = "drone" if re.search(r"беспилот|БпЛА|БПЛА|дрон|безпілот", told, re.IGNORECASE) else \
                 ("missile" if re.search(r"ракет|HIMARS", told, re.IGNORECASE) else
                  ("artillery" if re.search(r"артиллер|обстрел|снаряд", told, re.IGNORECASE) else None))
@@ -527,11 +554,12 @@ def extract_official(document: Document, publisher_party: str | None = None) -> 
                     place_mention=place.mention if place else (mentions[0][0] if mentions else None), place=place,
                     place_reason=None if place else "no place named", when=item_when,
                     claim_ids=claim_ids, claimant_party=publisher_party, span=item_span))
-        previous_energy_strike = True
+        previous_actor = actor_party or previous_actor
     if publisher_party == "RU":  # captures and repelled attacks: frames as data (extract/statements.py)
         from ceasefire.extract.statements import read_statement
 
-        framed = read_statement(document, "ru", "RU", skip=[(i.span.start, i.span.end) for i in incidents])
+        read += [(i.span.start, i.span.end) for i in incidents]
+        framed = read_statement(document, "ru", "RU", skip=read)
         claims += [c for c in framed.claims if c.id not in {x.id for x in claims}]
         incidents += framed.incidents
-    return Extraction(document=document, claims=claims, incidents=incidents, contradictions=[])
+    return Extraction(document=document, claims=claims, incidents=incidents, contradictions=[]), read

@@ -92,12 +92,12 @@ def lexicon(language: str) -> Lexicon:
 def extract_ukrainian(document: Document) -> Extraction:
     """Claims and incidents of a Ukrainian official statement (see the module docstring); strikes on energy
     facilities are read by extract/ru.py's rules, which know both languages' words for them."""
-    from ceasefire.extract.ru import extract_official
+    from ceasefire.extract.ru import read_official
 
-    official = extract_official(document, publisher_party="UA")
+    official, read = read_official(document, publisher_party="UA")
     energy = [i for i in official.incidents if i.type == "energy_strike"]
     cited = {c for i in energy for c in i.claim_ids}
-    framed = read_statement(document, "uk", "UA", skip=[(i.span.start, i.span.end) for i in energy])
+    framed = read_statement(document, "uk", "UA", skip=read + [(i.span.start, i.span.end) for i in energy])
     return framed.model_copy(update={"incidents": energy + framed.incidents,
                                      "claims": [c for c in official.claims if c.id in cited] + framed.claims})
 

@@ -356,8 +356,8 @@ def region_key(name: str) -> str:
     if _CYRILLIC.search(s):
         # Adjectival case endings: Курская, Курской, Курська, Курської -> курск
         # and the endings of names in -ия/-ія (Чувашия, Чувашии, Бурятією -> чуваш, бурят)
-        # and adjectives' instrumental (Московским, Донецким -> московск, донецк).
-        return re.sub(r"(?:иеи|ією|ия|ию|ія|ію|(?<=[кцн])(?:им|ым|ом)|ого|ому|ои|ая|ую|ые|ых|ии|еи|оі|ою|ей|ем|а|і|и|у|е|я)$",
+        # and adjectives' instrumental and Ukrainian locative (Московским, Донецким, Сумській -> московск, донецк, сумск).
+        return re.sub(r"(?:иеи|ією|ия|ию|ія|ію|(?<=[кцн])(?:им|ым|ом|іи)|ого|ому|ои|ая|ую|ые|ых|ии|еи|оі|ою|ей|ем|а|і|и|у|е|я)$",
                       "", s)
     s = re.sub(r"(?:ska|skaya|ska ia|s ka)$", "", s)
     return skeleton(s)
