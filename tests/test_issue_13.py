@@ -383,3 +383,34 @@ def test_issue_13_energy_in_general_heading_the_acts_told_next_is_no_act_of_its_
 def test_issue_13_a_count_of_attacks_over_several_regions_is_placed_in_none():
     assert _energy("Минобороны России: ВСУ совершили 14 атак беспилотниками на объекты энергетической "
                    "инфраструктуры Брянской, Белгородской и Смоленской областей.") == [("UA", 14, "electricity", None)]
+
+
+def test_issue_13_hits_recorded_in_named_places_are_one_act_each_of_the_weapons_kind():
+    text = ("У ніч на 9 березня противник атакував 176 ударними БпЛА з напрямків: Курськ, Орел, Брянськ. Збито 130 "
+            "ударних БпЛА. Влучання ударних БпЛА зафіксовано на Хмельниччині, Львівщині та Волині. Ракетних ударів "
+            "зазнали Луцьк і Тернопіль.")
+    result = extract_text(text, "2025-03-09")
+    hits = sorted((i.type, i.actor_party, i.place.admin1 if i.place else None) for i in result.incidents
+                  if i.count is None)
+    assert hits == [("drone_strike", "RU", "Khmelnytskyi"), ("drone_strike", "RU", "Lviv"),
+                    ("drone_strike", "RU", "Volyn"), ("missile_strike", "RU", "Ternopil"),
+                    ("missile_strike", "RU", "Volyn")]
+    launched = next(i for i in result.incidents if i.count == 176)
+    assert launched.place is None  # "з напрямків: Курськ, …" are launch areas, not where the drones struck
+
+
+def test_issue_13_units_named_by_adjectives_are_not_places_hit():
+    result = extract_text("Минулої доби росіяни здійснили 43 обстріли Сумщини. Обстрілів зазнали Білопільська та "
+                          "Хотінська громади.", "2025-03-09")
+    assert [(i.type, i.count) for i in result.incidents] == [("shelling", 43)]
+
+
+@pytest.mark.parametrize("word,admin1", [("Хмельниччині", "Khmelnytskyi"), ("Вінниччині", "Vinnytsia"),
+                                         ("Буковині", "Chernivtsi"), ("Закарпатті", "Zakarpattia"),
+                                         ("Львовской", "Lviv"), ("Харьковщине", "Kharkiv"),
+                                         ("Кропивниччині", "Kirovohrad"), ("Черкащині", "Cherkasy")])
+def test_issue_13_every_oblast_resolves_by_its_land_name_and_russian_spelling(word, admin1):
+    from ceasefire.geo import default_geocoder
+    from ceasefire.geo.cyrillic import CyrillicPlaces
+
+    assert CyrillicPlaces(default_geocoder(), dt.date(2025, 3, 1)).region(word).admin1 == admin1

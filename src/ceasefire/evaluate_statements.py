@@ -80,14 +80,18 @@ class _Tally:
 
 
 def _match(gold: list[dict], predicted: list[Incident]) -> list[tuple[dict, Incident | None]]:
-    """Pair gold incidents with predicted ones of the same type, the same count first; each used once."""
+    """Pair gold incidents with predicted ones of the same type, each used once: pairs with the same count and
+    oblast first, then the same count, then any, so that one miss does not shift the others (three hits named in
+    one sentence pair by their regions)."""
     free = list(predicted)
     picks: dict[int, Incident] = {}
-    for exact in (True, False):  # every same-count pair first, so that one miss does not shift the others
+    for same_count, same_oblast in ((True, True), (True, False), (False, False)):
         for n, g in enumerate(gold):
             if n in picks:
                 continue
-            pick = next((p for p in free if p.type == g["type"] and (not exact or p.count == g.get("count"))), None)
+            pick = next((p for p in free if p.type == g["type"] and (not same_count or p.count == g.get("count"))
+                         and (not same_oblast or (p.place.admin1 if p.place else None) == _oblast_key(g.get("oblast")))),
+                        None)
             if pick is not None:
                 free.remove(pick)
                 picks[n] = pick

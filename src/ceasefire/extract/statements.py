@@ -59,6 +59,7 @@ class Lexicon:
     breakdown: re.Pattern | None  # a part of the count just read: "з них 102 — з РСЗВ"
     places: re.Pattern
     strikes: tuple[tuple[str, re.Pattern], ...]  # (by, pattern): an act told without a number
+    hits: tuple[tuple[str, re.Pattern], ...]  # (by, pattern with {PLACES}): one act per place hit, no number
     weapons: tuple[tuple[str, re.Pattern], ...]
     casualties: dict[str, tuple[re.Pattern, ...]]  # "killed", "injured": patterns with a number
     directions: dict[str, str]
@@ -84,6 +85,8 @@ def lexicon(language: str) -> Lexicon:
         breakdown=_compile(data["breakdown"]) if data.get("breakdown") else None,
         places=re.compile(data["places"].replace("{PLACES}", _PLACES)),  # names are capitalised: not IGNORECASE
         strikes=tuple((k["by"], _compile(k["pattern"])) for k in data.get("strikes", ())),
+        # the places hit are capitalised names, whatever the case of the words around them
+        hits=tuple((k["by"], _compile(k["pattern"].replace("{PLACES}", f"(?-i:{_PLACES})"))) for k in data.get("hits", ())),
         weapons=tuple((kind, _compile(rx)) for kind, rx in data.get("weapons", {}).items()),
         casualties={k: tuple(_compile(rx) for rx in v) for k, v in data.get("casualties", {}).items()},
         directions={k.replace("ʼ", "'"): v for k, v in data.get("directions", {}).items()})
@@ -154,6 +157,20 @@ def read_statement(document: Document, language: str, publisher_party: str,
                 found.append(_incident(document, whole[-1].type, whole[-1].actor_party, publisher_party,
                                        whole[-1].weapon, count_of(m.group("n")), span(a + m.start(), a + m.end()),
                                        when, place, mentioned))
+        for by, rx in lex.hits:  # "Влучання шахедів зафіксовано на Київщині та Одещині": an act per place
+            for m in rx.finditer(sentence):
+                if any(m.start() < e and s < m.end() for s, e in taken) or _UNITS.match(sentence, m.end()):
+                    continue  # "Обстрілів зазнали Білопільська та Хотінська громади": adjectives of units, no names
+                taken.append((m.start(), m.end()))
+                kind = next((k for k, weapon in lex.weapons if weapon.search(m.group(0))), None) or next(
+                    (k for k, weapon in lex.weapons if weapon.search(sentence)), "drone_strike")
+                at = m.start("places")
+                for name in _split_names(m.group("places")):  # each act's evidence: the words up to its place
+                    at = sentence.index(name, at) + len(name)
+                    place, mentioned = places.of(name, 0, [name])
+                    found.append(_incident(document, kind, opponent if by == "opponent" else publisher_party,
+                                           publisher_party, None, None, span(a + m.start(), a + at), when,
+                                           place, mentioned))
         strike = None if found or shared else next(((by, m) for by, rx in lex.strikes if (m := rx.search(sentence))), None)
         if strike is not None:  # one act told without a number: its kind from the weapon the sentence names
             by, m = strike
@@ -182,13 +199,16 @@ def read_statement(document: Document, language: str, publisher_party: str,
     return Extraction(document=document, claims=claims, incidents=incidents)
 
 
+_UNITS = re.compile(r"\s+(?:громад|район|област|округ|общин|муниципалитет)\w*", re.IGNORECASE)
+
+
 def _split_names(listed: str) -> list[str]:
     return [n for n in re.split(r",\s*|\s+(?:та|і|й|и|а\s+також)\s+", listed) if n]
 
 
 # Where a name says where something came from, not where it struck: "з напрямку Курська", "з Брянської області".
 # "з напрямків Курськ, Міллерово, Приморсько-Ахтарськ": every name of the list is a launch area.
-_LAUNCH = re.compile(r"(?:\bз|\bіз|\bзі|\bс|\bсо)\s+(?:(?:напрям\w*|направлен\w*|район\w*|акватор\w*|територі\w*)\s+"
+_LAUNCH = re.compile(r"(?:\bз|\bіз|\bзі|\bс|\bсо)\s+(?:(?:напрям\w*|направлен\w*|район\w*|акватор\w*|територі\w*):?\s+"
                      r"(?:\w+\s+)?(?:(?-i:[А-ЯІЇЄҐA-Z])[\w'’ʼ-]*(?:\s*,\s*|\s+(?:та|і|й|и)\s+))*|(?:боку\s+)?(?:\w+\s+)?)$",
                      re.IGNORECASE)
 

@@ -336,6 +336,18 @@ REGION_ALIASES = {
     "Запоріжжя": "Zaporizhia", "Дніпропетровщина": "Dnipropetrovsk", "Сумщина": "Sumy", "Чернігівщина": "Chernihiv",
     "Миколаївщина": "Mykolaiv", "Одещина": "Odesa", "Київщина": "Kyiv", "Полтавщина": "Poltava",
     "Луганская Народная Республика": "Luhansk", "ДНР": "Donetsk", "ЛНР": "Luhansk", "Севастополь": "Sevastopol",
+    "Вінниччина": "Vinnytsia", "Волинь": "Volyn", "Житомирщина": "Zhytomyr", "Закарпаття": "Zakarpattia",
+    "Прикарпаття": "Ivano-Frankivsk", "Івано-Франківщина": "Ivano-Frankivsk", "Кіровоградщина": "Kirovohrad",
+    "Кропивниччина": "Kirovohrad", "Львівщина": "Lviv", "Рівненщина": "Rivne", "Тернопільщина": "Ternopil",
+    "Хмельниччина": "Khmelnytskyi", "Черкащина": "Cherkasy", "Буковина": "Chernivtsi", "Чернівеччина": "Chernivtsi",
+    "Дніпровщина": "Dnipropetrovsk",
+    # Russian spellings of the oblasts and of their lands
+    "Винницкая": "Vinnytsia", "Волынская": "Volyn", "Житомирская": "Zhytomyr", "Закарпатская": "Zakarpattia",
+    "Ивано-Франковская": "Ivano-Frankivsk", "Кировоградская": "Kirovohrad", "Львовская": "Lviv",
+    "Ровенская": "Rivne", "Тернопольская": "Ternopil", "Хмельницкая": "Khmelnytskyi", "Черкасская": "Cherkasy",
+    "Черновицкая": "Chernivtsi", "Харьковщина": "Kharkiv", "Черниговщина": "Chernihiv", "Николаевщина": "Mykolaiv",
+    "Днепропетровщина": "Dnipropetrovsk", "Киевщина": "Kyiv", "Одесщина": "Odesa", "Винничина": "Vinnytsia",
+    "Львовщина": "Lviv", "Черкасщина": "Cherkasy", "Запорожье": "Zaporizhia", "Донетчина": "Donetsk",
 }
 
 
