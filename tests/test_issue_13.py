@@ -414,3 +414,17 @@ def test_issue_13_every_oblast_resolves_by_its_land_name_and_russian_spelling(wo
     from ceasefire.geo.cyrillic import CyrillicPlaces
 
     assert CyrillicPlaces(default_geocoder(), dt.date(2025, 3, 1)).region(word).admin1 == admin1
+
+
+def test_issue_13_tries_to_advance_counts_as_assaults_in_every_gender():
+    result = extract_text("На Новопавлівському напрямку ворог 19 разів намагався просунутися поблизу Богатиря. "
+                          "Окупанти тричі намагалися прорвати оборону біля Андріївки.", "2025-06-19")
+    assert sorted((i.type, i.actor_party, i.count) for i in result.incidents) == [
+        ("armed_clash", "RU", 3), ("armed_clash", "RU", 19)]
+
+
+def test_issue_13_the_defence_forces_hitting_a_facility_is_ukraines_act_but_their_interception_before_a_hit_is_not():
+    assert _energy("Крім того, Сили оборони уразили нафтоперекачувальну станцію «Унеча» у Брянській області.",
+                   "2025-06-19") == [("UA", None, "oil_gas_pipeline_storage", "Bryansk")]
+    assert _energy("Сили оборони знешкодили шість дронів, але один влучив у підстанцію на Сумщині.",
+                   "2025-06-19") == [("RU", None, "electricity", "Sumy")]
