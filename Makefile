@@ -41,6 +41,8 @@ eval: $(STAMP)
 	$(BIN)/ceasefire eval statements tests/check/statements_uk.jsonl
 	$(BIN)/ceasefire eval statements tests/check/statements_uk_2.jsonl
 	$(BIN)/ceasefire eval statements tests/check/statements_ru_3.jsonl
+	$(BIN)/ceasefire eval statements tests/check/statements_4a.jsonl
+	$(BIN)/ceasefire eval statements tests/check/statements_4b.jsonl
 	@if [ ! -d "$(SHARED)" ]; then echo "skipped the dev sets: $(SHARED) is absent (internal-use only)"; exit 0; fi; \
 	set -e; \
 	$(BIN)/ceasefire eval acled $(SHARED)/acled-dev/acled-ukraine-dev.csv; \

@@ -138,7 +138,8 @@ def test_eval_gate_monitor_counts_floor(metric):
 
 
 STATEMENT_SETS = {"statements_uk": "statements_uk.jsonl", "statements_uk_2": "statements_uk_2.jsonl",
-                  "statements_ru_3": "statements_ru_3.jsonl"}
+                  "statements_ru_3": "statements_ru_3.jsonl", "statements_4a": "statements_4a.jsonl",
+                  "statements_4b": "statements_4b.jsonl"}
 
 
 @lru_cache(maxsize=None)

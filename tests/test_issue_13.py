@@ -428,3 +428,30 @@ def test_issue_13_the_defence_forces_hitting_a_facility_is_ukraines_act_but_thei
                    "2025-06-19") == [("UA", None, "oil_gas_pipeline_storage", "Bryansk")]
     assert _energy("Сили оборони знешкодили шість дронів, але один влучив у підстанцію на Сумщині.",
                    "2025-06-19") == [("RU", None, "electricity", "Sumy")]
+
+
+@pytest.mark.parametrize("text,expected", [
+    # a drone is an "аппарат" in these posts, and drones destroyed are downed without a word for air defence
+    ("Над Тульской областью уничтожены три аппарата. Всего уничтожено десять украинских аппаратов.",
+     [("intercept", 3), ("intercept", 10)]),
+    # one verb, two counted weapons
+    ("Над территорией Курской области сбиты четыре тактические ракеты «Точка-У», а также одиннадцать украинских "
+     "беспилотных летательных аппаратов.", [("intercept", 4), ("intercept", 11)]),
+])
+def test_issue_13_ministry_interception_forms(text, expected):
+    result = extract_text("Минобороны России: " + text, "2025-03-21")
+    assert sorted((i.type, i.count) for i in result.incidents) == sorted(expected)
+
+
+def test_issue_13_a_salvo_at_a_facility_is_a_strike_and_the_closing_moratorium_sentence_no_act():
+    assert _energy("Минобороны России: около 17.00 мск украинские вооруженные формирования выпустили шесть "
+                   "реактивных снарядов по трансформаторной подстанции в городе Шебекино Белгородской области. "
+                   "Повреждено оборудование подстанции. Тем самым киевский режим в очередной раз нарушил мораторий на "
+                   "удары по объектам энергетики.") == [("UA", 6, "electricity", "Belgorod")]
+
+
+def test_issue_13_a_town_ending_in_grad_is_no_grad_rocket_launcher():
+    result = extract_text("На Покровському напрямку загарбники 47 разів намагалися прорвати оборону поблизу Мирнограда. "
+                          "На Лиманському напрямку окупанти 11 разів пробували потіснити наші підрозділи біля Ямполівки.",
+                          "2025-06-04")
+    assert sorted((i.type, i.count) for i in result.incidents) == [("armed_clash", 11), ("armed_clash", 47)]

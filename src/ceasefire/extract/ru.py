@@ -24,7 +24,8 @@ _MONTHS_RU = {"январ": 1, "феврал": 2, "март": 3, "апрел": 4
               "сентябр": 9, "октябр": 10, "ноябр": 11, "декабр": 12, "січ": 1, "лют": 2, "берез": 3, "квіт": 4,
               "травн": 5, "червн": 6, "липн": 7, "серпн": 8, "вересн": 9, "жовтн": 10, "листопад": 11, "грудн": 12}
 _NUM = NUMBER  # digits or numeral words in any case (extract/numerals.py)
-_DRONES = r"(?:беспилотн\w*|БпЛА|БПЛА|безпілотн\w*|дрон\w*|ракет\w*)"
+# (a "аппарат" is a drone in these posts: "уничтожены три аппарата"; an unmanned boat counts as one too)
+_DRONES = r"(?:беспилотн\w*|БпЛА|БПЛА|безпілотн\w*|дрон\w*|ракет\w*|аппарат\w*|безэкипажн\w+\s+катер\w*)"
 _DOWNED = r"перехвачен\w*|уничтожен\w*|сбит\w*|збит\w*|знищен\w*"  # shot down, in both languages
 # The count before its verb: "Еще 11 украинских БПЛА сбиты над …", "три беспилотника были уничтожены"
 _INTERCEPT_AFTER = re.compile(r"(?<![\w-])(?P<n>" + _NUM + r")\s+(?:[\w-]+\s+){0,2}?" + _DRONES +
@@ -33,7 +34,7 @@ _INTERCEPT_AFTER = re.compile(r"(?<![\w-])(?P<n>" + _NUM + r")\s+(?:[\w-]+\s+){0
 _INTERCEPT = re.compile(r"(?:" + _DOWNED + r"|перехоплен\w*|уничтожил\w*|сбил\w*|перехватил\w*)(?:\s+и\s+\w+)?\s+"
                         r"(?P<n>" + _NUM + r")?\s*(?:\w+\s+){0,2}?" + _DRONES, re.IGNORECASE)
 _PER_REGION = re.compile(r"(?:по\s+)?(?<![\w-])(?P<n>" + _NUM + r")\s*(?:БпЛА|БПЛА|беспилотн\w*)?\s*(?:[–—-]\s*)?"
-                         r"(?:уничтожен\w*\s+)?(?:над|в|на)\s+(?:территори(?:ей|ями|ях|и)\s+|акватори\w+\s+)?(?P<regions>(?:(?:Республики\s+)?"
+                         r"(?:(?:уничтожен|сбит|перехвачен)\w*\s+)?(?:над|в|на)\s+(?:территори(?:ей|ями|ях|и)\s+|акватори\w+\s+)?(?P<regions>(?:(?:Республики\s+)?"
                          r"(?-i:[А-ЯЁ])[\w-]++(?:\s+и\s+|,\s*)?)++)\s*(?:област\w*|края|краем)?", re.IGNORECASE)
 # "над Брянской областью — 41", "в Воронежской — 4", "над Брянской (4) и Смоленской (2) областями"
 _REGION_FIRST = re.compile(r"(?:(?:\bнад|\bв|\bна)\s+(?:территори\w+\s+|акватори\w+\s+)?|(?:\bи|,)\s+)(?:Республик\w+\s+)?"
@@ -46,11 +47,12 @@ _RESPECTIVELY = re.compile(r"(?<![\w-])(?P<counts>(?:" + _NUM + r")(?:\s*(?:,|и
                            r"(?:соответственно|відповідно))", re.IGNORECASE)
 # A sentence about the drones the sentence before counted ("Все они были перехвачены", "Усі вони збиті").
 _ALL_OF_THEM = re.compile(r"(?:все|всі|усі)\s+(?:(?:они|вони|были|були)\s+){0,2}(?:" + _DOWNED + ")", re.IGNORECASE)
+_UNCREWED = re.compile(r"беспилот|БПЛА|БпЛА|безпілот|аппарат|катер", re.IGNORECASE)
 _INTERCEPTED = re.compile(_DOWNED + r"|збил\w*|перехоплен\w*|знешкод\w*", re.IGNORECASE)
-_COUNTED = re.compile(r"(?P<n>" + _NUM + r")\s+(?:[\w-]+\s+){0,2}?(?:ракет\w*|беспилот\w*|БпЛА|БПЛА|снаряд\w*|"
+_COUNTED = re.compile(r"(?P<n>" + _NUM + r")\s+(?:[\w-]+\s+){0,2}?(?:ракет\w*|беспилот\w*|БпЛА|БПЛА|снаряд\w*|аппарат\w*|"
                       r"безпілотн\w*|дрон\w*|авіабомб\w*|авиабомб\w*|бомб\w*|КАБ\w*|шахед\w*|Shahed\w*|геран\w*)",
                       re.IGNORECASE)
-_ATTACK = re.compile(r"атак\w*|удар\w*|вдари\w*|ураж\w*|урази\w*|влуч\w*|обстрел\w*|обстріл\w*|нанес\w*|поврежд\w*|пошкод\w*|поражен\w*|"
+_ATTACK = re.compile(r"атак\w*|удар\w*|выпусти\w*|випусти\w*|вдари\w*|ураж\w*|урази\w*|влуч\w*|обстрел\w*|обстріл\w*|нанес\w*|поврежд\w*|пошкод\w*|поражен\w*|"
                      r"сброси\w*|сбросил\w*|скину\w*|скинул\w*|пытал\w*\s+нанести|попыт\w*\s+нанести|беспилотник\w*\s+\w*\s*атаковал", re.IGNORECASE)
 _FACILITIES = [
     ("nuclear", r"АЭС|АЕС|атомн\w+\s+электростанц\w*|атомн\w+\s+електростанц\w*|атомн\w+\s+станц\w*"),
@@ -406,6 +408,11 @@ def _intercept_groups(sentence: str, intercept: re.Match | None, earlier: re.Mat
     # "6 беспилотников над Брянской (4) и Смоленской (2)": the 6 is the total, not Bryansk's
     named_after = {region for _, region, _, _ in counted_after}
     groups = [g for g in groups if g[1] not in named_after] + counted_after
+    weapons = list(_COUNTED.finditer(sentence, intercept.start())) if intercept is not None else []
+    if not groups and len(weapons) > 1:  # "сбиты четыре ракеты «Точка-У», а также одиннадцать беспилотников": each
+        regions = _region_mentions(sentence)
+        return [(count_of(m.group("n")), regions[0] if len(regions) == 1 else None, m.start(), m.end())
+                for m in weapons]
     if not groups:  # "… над территорией Брянской области", "… в Курской области", "… над Крымом"
         regions = _region_mentions(sentence)  # several regions and one count: placed in none of them
         groups = [(total or 1, ", ".join(regions) or None, 0, len(sentence))]
@@ -452,6 +459,7 @@ def read_official(document: Document, publisher_party: str | None = None) -> tup
     place_for = CyrillicPlaces(default_geocoder(), published).place
     previous_actor: str | None = None  # the side of the last energy strike told, if any
     spans = sentences(clean)
+    last_act = -2  # the sentence that told the last energy strike
     for k, (a, b) in enumerate(spans):
         previous_start = spans[k - 1][0] if k else a
         sentence = clean[a:b]
@@ -465,8 +473,9 @@ def read_official(document: Document, publisher_party: str | None = None) -> tup
             intercept = _INTERCEPTED.search(sentence)
             when = date_of(clean[previous_start:b], published)
         # Shot down by air defence, or destroyed "над" a territory: in the air either way
+        # (drones and unmanned boats destroyed are downed: "Всего уничтожено десять украинских аппаратов")
         if intercept and re.search(r"ПВО|ППО|сбит|збит|перехва|\bнад\s+(?:территори|акватори|[А-ЯЁ])", sentence,
-                                   re.IGNORECASE):
+                                   re.IGNORECASE) or intercept and _UNCREWED.search(intercept.group(0)):
             actor_party = publisher_party or "RU"
             clauses = _clauses(sentence) if earlier is None else []
             if len(clauses) > 1:  # "Над Калужской областью сбили семь беспилотников, ещё три — над Тверской"
@@ -496,6 +505,7 @@ def read_official(document: Document, publisher_party: str | None = None) -> tup
             or all(_DAMAGE_ONLY.fullmatch(m.group(0)) for m in _ATTACK.finditer(sentence)))
         if aftermath and previous_actor:
             read.append((index[a], index[b - 1] + 1))
+            last_act = k  # what the strike did is part of its telling
             continue  # "В результате падения обломков повреждена ЛЭП": what the strike just told did, not a new act
         told_before = clean[previous_start:a]
         if aftermath and k and _ATTACK.search(told_before) and _actor_near(told_before, 0, publisher_party):
@@ -503,10 +513,13 @@ def read_official(document: Document, publisher_party: str | None = None) -> tup
             # sentence before told, and what it hit: one act, read from both sentences
             a, sentence = previous_start, clean[previous_start:b]
             when, attack, items = date_of(sentence, published), _ATTACK.search(sentence), _facility_items(sentence)
-        if k + 1 < len(spans) and not _specific_facility(sentence) and not _places_in(sentence) and not (
-                _TOTAL.search(sentence) or _COUNTED.search(sentence)) and _specific_facility(clean[slice(*spans[k + 1])]):
+        beside = k + 1 < len(spans) and _specific_facility(clean[slice(*spans[k + 1])]) or last_act == k - 1
+        if beside and not _specific_facility(sentence) and not _places_in(sentence) and not _CLOCK.search(sentence) \
+                and not (_TOTAL.search(sentence) or _COUNTED.search(sentence)):
+            # "росія знову вдарила по енергетиці. На Донеччині дрони пошкодили підстанцію …"; "… Тем самым киевский
+            # режим нарушил мораторий на удары по объектам энергетики": energy in general, heading or closing an act
             read.append((index[a], index[b - 1] + 1))
-            continue  # "росія знову вдарила по енергетиці. На Донеччині дрони пошкодили підстанцію …": a heading
+            continue
         actor_party = "RU" if _RESPONSE.search(sentence) else _actor_near(sentence, attack.start(), publisher_party)
         # unnamed: the side of the strike just told, else the publisher's other side
         actor_party = actor_party or previous_actor or _other(publisher_party)
@@ -556,7 +569,7 @@ def read_official(document: Document, publisher_party: str | None = None) -> tup
                     place_mention=place.mention if place else (mentions[0][0] if mentions else None), place=place,
                     place_reason=None if place else "no place named", when=item_when,
                     claim_ids=claim_ids, claimant_party=publisher_party, span=item_span))
-        previous_actor = actor_party or previous_actor
+        previous_actor, last_act = actor_party or previous_actor, k
     if publisher_party == "RU":  # captures and repelled attacks: frames as data (extract/statements.py)
         from ceasefire.extract.statements import read_statement
 
