@@ -455,3 +455,19 @@ def test_issue_13_a_town_ending_in_grad_is_no_grad_rocket_launcher():
                           "На Лиманському напрямку окупанти 11 разів пробували потіснити наші підрозділи біля Ямполівки.",
                           "2025-06-04")
     assert sorted((i.type, i.count) for i in result.incidents) == [("armed_clash", 11), ("armed_clash", 47)]
+
+
+def test_issue_13_a_set_without_ukrainian_texts_says_na_for_them(tmp_path):
+    import json
+
+    from ceasefire.evaluate_statements import score_statements
+
+    record = {"id": "z01", "style": "mod_ru", "language": "ru", "published": "2025-03-21", "speaker_party": "RU",
+              "text": "Минобороны России: над Курской областью сбиты 5 беспилотников.",
+              "incidents": [{"type": "intercept", "party": "RU", "count": 5, "oblast": "Kursk", "settlements": [],
+                             "quote": "сбиты 5 беспилотников"}]}
+    path = tmp_path / "one.jsonl"
+    path.write_text(json.dumps(record, ensure_ascii=False) + "\n", encoding="utf-8")
+    report = score_statements(path)
+    assert (report.counts_uk_text, report.counts_ru_text) == (None, 1.0)
+    assert "uk texts n/a" in report.summary()

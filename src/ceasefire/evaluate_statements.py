@@ -36,8 +36,8 @@ class StatementReport(SplitReport):
     counts_ru: float
     counts_ua: float
     counts_gap: float
-    counts_uk_text: float
-    counts_ru_text: float
+    counts_uk_text: float | None  # None where the set has no text in that language
+    counts_ru_text: float | None
     party: float
     oblast: float
     precision: float
@@ -49,11 +49,15 @@ class StatementReport(SplitReport):
 
     def _line(self, name: str) -> str:
         return (f"{name}: statements={self.statements} counts={self.counts:.3f} (by RU {self.counts_ru:.3f}, "
-                f"by UA {self.counts_ua:.3f}, gap {self.counts_gap:.3f}; uk texts {self.counts_uk_text:.3f}, "
-                f"ru texts {self.counts_ru_text:.3f}) party={self.party:.3f} oblast={self.oblast:.3f} "
+                f"by UA {self.counts_ua:.3f}, gap {self.counts_gap:.3f}; uk texts {_shown(self.counts_uk_text)}, "
+                f"ru texts {_shown(self.counts_ru_text)}) party={self.party:.3f} oblast={self.oblast:.3f} "
                 f"precision={self.precision:.3f} language={self.language:.3f}" + "".join(
                     f" {name}={value:.3f}" for name, value in (("intercepts", self.intercepts), ("energy", self.energy))
                     if value is not None))
+
+
+def _shown(value: float | None) -> str:
+    return "n/a" if value is None else f"{value:.3f}"
 
 
 @dataclass
@@ -73,7 +77,8 @@ class _Tally:
         ru, ua = avg(self.counts["RU"]), avg(self.counts["UA"])
         return StatementReport(statements=self.statements, counts=avg(self.counts["RU"] + self.counts["UA"]),
                                counts_ru=ru, counts_ua=ua, counts_gap=abs(ru - ua),
-                               counts_uk_text=avg(self.by_text["uk"]), counts_ru_text=avg(self.by_text["ru"]),
+                               counts_uk_text=avg(self.by_text["uk"]) if self.by_text["uk"] else None,
+                               counts_ru_text=avg(self.by_text["ru"]) if self.by_text["ru"] else None,
                                party=avg(self.party), oblast=avg(self.oblast), precision=avg(self.precision),
                                language=avg(self.language), energy=avg(self.energy) if self.energy else None,
                                intercepts=avg(self.intercepts) if self.intercepts else None, errors=self.errors)
