@@ -326,10 +326,11 @@ def _places_in(text: str) -> list[tuple[str, bool]]:
     return towns + [(name, True) for name in _region_mentions(text)]
 
 
-def _specific_facility(text: str) -> bool:
-    """Whether a text names a facility of a category, not energy in general ("по енергетиці") or an outage."""
+def _category(text: str) -> str | None:
+    """The category of the facility a text names, not counting energy in general ("по енергетиці", a list's
+    heading) or an outage ("без электроснабжения остались …")."""
     specific = _OUTAGE.sub(" ", _GENERIC_FACILITY.sub(" ", text))
-    return any(rx.search(specific) for _, rx in _FACILITY_RX)
+    return next((cat for cat, rx in _FACILITY_RX if rx.search(specific)), None)
 
 
 def _facility_items(sentence: str) -> list[tuple[int, int, str]]:
@@ -342,9 +343,7 @@ def _facility_items(sentence: str) -> list[tuple[int, int, str]]:
     clauses = [(cuts[k], cuts[k + 1]) for k in range(len(cuts) - 1)]
     items: list[list] = []
     for c0, c1 in clauses:
-        specific = _GENERIC_FACILITY.sub(lambda m: " " * len(m.group(0)), sentence[c0:c1])  # a list's heading
-        specific = _OUTAGE.sub(lambda m: " " * len(m.group(0)), specific)  # "без электроснабжения остались …"
-        category = next((cat for cat, rx in _FACILITY_RX if rx.search(specific)), None)
+        category = _category(sentence[c0:c1])
         if items and _CONSEQUENCE.match(sentence, c0):  # "в результате чего без света остались …": the same act
             items[-1][1] = c1
         elif category is not None:
@@ -372,7 +371,7 @@ Group = tuple[int | None, str | None, int, int]
 def _clauses(sentence: str) -> list[tuple[int, int]]:
     """The clauses of a sentence that each tell an interception of their own, as (start, end); else the whole."""
     cuts = [0, *(m.end() for m in _FURTHER.finditer(sentence)), len(sentence)]
-    clauses = [(c0, c1) for c0, c1 in zip(cuts, cuts[1:])]
+    clauses = list(zip(cuts, cuts[1:]))
     if len(clauses) > 1 and all(_PER_REGION.search(sentence, c0, c1) or _REGION_FIRST.search(sentence, c0, c1)
                                 or _INTERCEPT.search(sentence, c0, c1) for c0, c1 in clauses):
         return clauses
@@ -513,8 +512,9 @@ def read_official(document: Document, publisher_party: str | None = None) -> tup
             # sentence before told, and what it hit: one act, read from both sentences
             a, sentence = previous_start, clean[previous_start:b]
             when, attack, items = date_of(sentence, published), _ATTACK.search(sentence), _facility_items(sentence)
-        beside = k + 1 < len(spans) and _specific_facility(clean[slice(*spans[k + 1])]) or last_act == k - 1
-        if beside and not _specific_facility(sentence) and not _places_in(sentence) and not _CLOCK.search(sentence) \
+        whole_sentence_places = _places_in(sentence)
+        beside = k + 1 < len(spans) and _category(clean[slice(*spans[k + 1])]) or last_act == k - 1
+        if beside and not _category(sentence) and not whole_sentence_places and not _CLOCK.search(sentence) \
                 and not (_TOTAL.search(sentence) or _COUNTED.search(sentence)):
             # "росія знову вдарила по енергетиці. На Донеччині дрони пошкодили підстанцію …"; "… Тем самым киевский
             # режим нарушил мораторий на удары по объектам энергетики": energy in general, heading or closing an act
@@ -525,7 +525,6 @@ def read_official(document: Document, publisher_party: str | None = None) -> tup
         actor_party = actor_party or previous_actor or _other(publisher_party)
         ev = span(a, b)
         claim_ids = claim_of(ev, actor_party)
-        whole_sentence_places = _places_in(sentence)
         heading = _TOTAL.search(sentence, 0, items[0][0]) if len(items) > 1 else None
         if heading:  # the heading's count of the acts listed: a total, placed nowhere, its category the items'
             incidents.append(Incident(

@@ -13,6 +13,7 @@ from itertools import product
 from typing import TYPE_CHECKING
 
 from ceasefire.extract.morph import name_forms
+from ceasefire.geo.geocode import Evidence
 from ceasefire.records import Place
 
 if TYPE_CHECKING:
@@ -23,10 +24,7 @@ class CyrillicPlaces:
     """Resolve Russian and Ukrainian place mentions on a day (`on`, for places whose control changed)."""
 
     def __init__(self, geocoder: "Geocoder", on: dt.date) -> None:
-        from ceasefire.geo.geocode import Evidence
-
         self.geocoder, self.gaz, self.on = geocoder, geocoder.gaz, on
-        self._evidence = Evidence
 
     def region(self, word: str) -> Place | None:
         """The region a word names in any case ("Курской", "Сумщині", "Харківщина", "Крыму"), at precision 3."""
@@ -47,7 +45,7 @@ class CyrillicPlaces:
         if name.endswith(" район"):
             raion = next((r for r in self.gaz.raions(name) if within is None or r.admin1 == within.admin1), None)
             return raion.to_place(2, name) if raion is not None else None
-        evidence = self._evidence(regions={within.admin1} if within and within.admin1 else set(), on=self.on)
+        evidence = Evidence(regions={within.admin1} if within and within.admin1 else set(), on=self.on)
         words = name.split()[:2]
         limit = None if len(words) == 1 else 3  # two-word names: their words' three likeliest forms each
         spellings = dict.fromkeys([name] + [" ".join(forms) for forms in product(
