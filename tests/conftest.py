@@ -48,3 +48,14 @@ def briefing_extraction(briefing_text):
     from ceasefire.extract import extract_text
 
     return extract_text(briefing_text, "2025-03-20")
+
+
+def api_client(store, role: str = "viewer", **app_options):
+    """A test client of the app on `store` that sends a new bearer token of `role` with every request."""
+    from fastapi.testclient import TestClient
+
+    from ceasefire.access import create_token
+    from ceasefire.api.app import create_app
+
+    _, token = create_token(store, role, f"test {role}")
+    return TestClient(create_app(store, **app_options), headers={"Authorization": f"Bearer {token}"})

@@ -5,6 +5,7 @@ import json
 from ceasefire.pipeline import IngestRequest, ingest
 from ceasefire.publish.brief import ReportingDay, build_briefing, render
 from ceasefire.store import Store
+from conftest import api_client
 
 HOSTILE = ("Russian drones struck a power substation in Sumy on Tuesday, the governor said "
            "<script>alert('text')</script> <img src=x onerror=alert('img')> \u202eevil\u202c.")
@@ -252,13 +253,9 @@ def test_issue_12_the_fetcher_is_bounded_and_checks_where_it_connected(monkeypat
 
 
 def test_issue_12_serve_stays_on_this_machine_and_answers_only_its_own_names(tmp_path, run_cli):
-    from fastapi.testclient import TestClient
-
-    from ceasefire.api.app import create_app
-
     refused = run_cli("serve", "--db", str(tmp_path / "t.db"), "--host", "0.0.0.0")
     assert refused.exit_code == 2 and "--allow-remote" in refused.stderr
-    client = TestClient(create_app(Store.open(str(tmp_path / "t.db")), allowed_hosts=["127.0.0.1", "testserver"]))
+    client = api_client(Store.open(str(tmp_path / "t.db")), allowed_hosts=["127.0.0.1", "testserver"])
     assert client.get("/api/status").status_code == 200
     assert client.get("/api/status", headers={"host": "attacker.example"}).status_code == 400
 

@@ -16,11 +16,11 @@ from html.parser import HTMLParser
 
 import pytest
 from click.testing import CliRunner
-from fastapi.testclient import TestClient
 
 from ceasefire.api import app as api
 from ceasefire.cli import cli
 from ceasefire.store import Store
+from conftest import api_client
 
 DAY = "2025-03-20"
 AGREEMENT = "energy-moratorium-2025"
@@ -74,8 +74,9 @@ def hostile(tmp_path_factory) -> dict:
     for what in ("events", "findings"):
         outputs[f"{what}.geojson"] = run("export", "--db", db, "--format", "geojson", "--what", what)
     store = Store.open(db)
-    client = TestClient(api.create_app(store))
-    for path in ("/", "/api/status", "/api/incidents", "/api/claims", "/openapi.json"):
+    client = api_client(store)
+    for path in ("/", "/api/status", "/api/incidents", "/api/claims", "/api/events", "/api/findings",
+                 "/openapi.json"):
         response = client.get(path)
         assert response.status_code == 200, path
         outputs[f"GET {path}"] = response.content.decode("utf-8")
@@ -113,8 +114,16 @@ LIVE_TAGS = {"script", "iframe", "frame", "object", "embed", "img", "a", "form",
 ALLOWED_ATTRIBUTE_VALUE = re.compile(r"^(?!\s*(javascript|data|vbscript):)", re.IGNORECASE)
 
 
+OWN_SCRIPTS = ['<script src="/static/vendor/leaflet/leaflet.js"></script>',
+               '<script src="/static/vendor/markercluster/leaflet.markercluster.js"></script>',
+               '<script src="/static/map.js"></script>']
+
+
 def _live_markup(page: str, allowed_tags: set[str]) -> list[str]:
-    """What in an HTML page could run or lead elsewhere, other than the tags its template puts there."""
+    """What in an HTML page could run or lead elsewhere, other than the tags its template puts there (and the
+    dashboard's own script files, which are loaded by exact tags)."""
+    for own in OWN_SCRIPTS:
+        page = page.replace(own, "")
     problems = []
     for tag, attrs in _Markup(page).tags:
         if tag in LIVE_TAGS and tag not in allowed_tags:
@@ -154,7 +163,7 @@ def test_issue_12_no_output_holds_a_bidirectional_control(hostile, name):
 def test_issue_12_html_pages_hold_no_live_markup(hostile, name):
     page = hostile["outputs"][name]
     # The briefing's own style sheet and SVG charts, the dashboard's link to the API description.
-    assert not _live_markup(page, allowed_tags={"a"} if name == "GET /" else {"style", "svg"})
+    assert not _live_markup(page, allowed_tags={"a", "form", "link", "svg"} if name == "GET /" else {"style", "svg"})
     if name == "briefing.html":
         text = "".join(_Markup(page).text)
         assert all(payload in text for payload in SHOWN_AS_TEXT)  # shown to the reader, as text
@@ -202,54 +211,23 @@ def test_issue_12_api_json_bytes_are_inert_and_the_values_exact(hostile, path):
     assert not set("<>&\u2028\u2029" + BIDI) & set(body)
     store = hostile["store"]
     expected = store.incidents() if path == "/api/incidents" else store.claims()
-    assert json.loads(body) == [json.loads(x.model_dump_json()) for x in expected]
+    assert json.loads(body)["items"] == [json.loads(x.model_dump_json()) for x in expected]
 
 
 def test_issue_12_api_validation_errors_repeat_what_was_sent_inertly(hostile):
     response = hostile["client"].get("/api/claims", params={"from": "<script>alert(1)</script>\u202e"})
     assert response.status_code == 422 and "<script" not in response.text and "\u202e" not in response.text
-    assert json.loads(response.text)["detail"][0]["input"] == "<script>alert(1)</script>\u202e"
-
-
-class _ManyIncidents:
-    """A store that answers 250 incidents (copies of one) and nothing else."""
-
-    def __init__(self, one):
-        self.items = [one.model_copy(update={"id": f"inc-{n:04d}"}) for n in range(250)]
-
-    def incidents(self, start, end):
-        return self.items
-
-
-def test_issue_12_list_routes_answer_pages(hostile):
-    client = TestClient(api.create_app(_ManyIncidents(hostile["store"].incidents()[0])))
-    first = client.get("/api/incidents")
-    assert len(first.json()) == api.DEFAULT_LIMIT and first.headers["x-total-count"] == "250"
-    seen, url = [], "/api/incidents?limit=120"
-    while url:
-        response = client.get(url)
-        seen += [i["id"] for i in response.json()]
-        url = response.links.get("next", {}).get("url")
-    assert seen == [f"inc-{n:04d}" for n in range(250)]
-    assert client.get("/api/incidents", params={"offset": 240}).json()[-1]["id"] == "inc-0249"
-    assert "link" not in client.get("/api/incidents", params={"offset": 200, "limit": 50}).headers
-    for bad in ({"limit": 0}, {"limit": api.MAX_LIMIT + 1}, {"offset": -1}, {"limit": "x"}):
-        assert client.get("/api/incidents", params=bad).status_code == 422, bad
-    # Every list route of the API takes the same page parameters.
-    spec = client.get("/openapi.json").json()
-    for path, operations in spec["paths"].items():
-        if operations["get"]["responses"]["200"]["content"]["application/json"]["schema"].get("type") == "array":
-            assert {"limit", "offset"} <= {p["name"] for p in operations["get"]["parameters"]}, path
+    assert json.loads(response.text)["errors"][0]["input"] == "<script>alert(1)</script>\u202e"
 
 
 def test_issue_12_overlong_urls_and_bodies_are_refused(tmp_path):
-    app = api.create_app(Store.open(str(tmp_path / "t.db")))
+    client = api_client(Store.open(str(tmp_path / "t.db")))
+    app = client.app
 
     @app.post("/echo-length")  # no route reads a body yet: this one stands for those to come
     async def echo_length(request: api.Request) -> int:
         return len(await request.body())
 
-    client = TestClient(app)
     long_url = client.get("/api/claims", params={"to": "x" * api.MAX_URL_BYTES})
     assert long_url.status_code == 414 and long_url.headers["x-frame-options"] == "DENY"
     declared = client.post("/echo-length", content=b"x" * (api.MAX_BODY_BYTES + 1))
@@ -260,9 +238,10 @@ def test_issue_12_overlong_urls_and_bodies_are_refused(tmp_path):
     assert client.get("/api/status").status_code == 200
 
 
-def test_issue_12_the_dashboard_is_rendered_by_the_escaping_environment(tmp_path, monkeypatch):
-    store = Store.open(str(tmp_path / "t.db"))
-    monkeypatch.setattr(store, "counts", lambda: {"<script>alert(1)</script>": 1})
-    page = TestClient(api.create_app(store)).get("/").text
-    assert "<script>" not in page and "&lt;script&gt;" in page
-
+def test_issue_12_the_dashboard_pages_hold_no_live_markup(hostile):
+    client, store = hostile["client"], hostile["store"]
+    pages = ["/", f"/?from={DAY}&to={DAY}", "/review", "/briefings"] + [f"/events/{e.id}" for e in store.events()]
+    for page in pages:
+        response = client.get(page)
+        assert response.status_code == 200, page
+        assert _live_markup(response.text, allowed_tags={"a", "form", "link", "svg"}) == [], page

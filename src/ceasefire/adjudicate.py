@@ -39,12 +39,16 @@ def bundled_agreements() -> list[str]:
     return sorted(p.name.removesuffix(".yaml") for p in _agreements_dir().iterdir() if p.name.endswith(".yaml"))
 
 
-def load_agreement(name_or_file: str) -> Agreement:
-    """An agreement by bundled name ("minsk-2020") or from a YAML file.
+def load_agreement(name_or_file: str, stored: Iterable[Agreement] = ()) -> Agreement:
+    """An agreement by the id of one an admin stored (`stored`), by bundled name ("minsk-2020"), or from a YAML
+    file.
 
     Raises:
         InputError: unknown name, unreadable file or a file that does not follow the format.
     """
+    for agreement in stored:
+        if agreement.id == name_or_file:
+            return agreement
     path = Path(name_or_file)
     if path.suffix in (".yaml", ".yml") or path.exists():
         if not path.exists():

@@ -204,9 +204,9 @@ def findings(db: str | None, agreement_name: str, start: str | None, end: str | 
     from ceasefire.pipeline import adjudicate_store, bring_up_to_date
     from ceasefire.store import Store
 
-    agreement = load_agreement(agreement_name)
     first, last = _date(start, "--from"), _date(end, "--to")
     store = Store.open(db)
+    agreement = load_agreement(agreement_name, store.agreements())
     bring_up_to_date(store)
     adjudicate_store(store, agreement)
     rows = store.findings(agreement.id, first, last)
@@ -375,7 +375,7 @@ def brief(db: str | None, day: str | None, agreement: str | None, fmt: tuple[str
     store = Store.open(db)
     bring_up_to_date(store)
     if agreement:
-        adjudicate_store(store, load_agreement(agreement))
+        adjudicate_store(store, load_agreement(agreement, store.agreements()))
     when = _date(day, "--date") or latest_day(store)
     if when is None:
         from ceasefire.store import shown
@@ -391,16 +391,21 @@ def brief(db: str | None, day: str | None, agreement: str | None, fmt: tuple[str
 @db_option
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True, type=int)
-@click.option("--get", "get_path", metavar="PATH", help="Print the response to one GET request and exit.")
+@click.option("--get", "get_path", metavar="PATH", help="Print the response to one GET request (as a viewer) and exit.")
 @click.option("--allow-remote", is_flag=True,
-              help="Serve on an address other machines can reach. The API has no sign-in yet: only behind a "
-                   "proxy that authenticates.")
+              help="Serve on an address other machines can reach (put TLS in front: tokens travel in headers and "
+                   "cookies).")
+@click.option("--rate-limit", default=1200, show_default=True, type=click.IntRange(0),
+              help="API requests per minute per client address (0: no limit).")
 @reports_input_errors
-def serve(db: str | None, host: str, port: int, get_path: str | None, allow_remote: bool) -> None:
-    """Serve the dashboard and the API (OpenAPI at /openapi.json), on this machine only unless --allow-remote."""
+def serve(db: str | None, host: str, port: int, get_path: str | None, allow_remote: bool, rate_limit: int) -> None:
+    """Serve the dashboard and the API (OpenAPI at /openapi.json), on this machine only unless --allow-remote.
+    Every page and route needs a token: `ceasefire token create --role viewer|analyst|admin`."""
     import ipaddress
 
+    from ceasefire.access import Principal, has_tokens
     from ceasefire.api.app import create_app
+    from ceasefire.api.security import current_principal
     from ceasefire.errors import InputError
     from ceasefire.store import Store
 
@@ -409,13 +414,16 @@ def serve(db: str | None, host: str, port: int, get_path: str | None, allow_remo
     except ValueError:
         loopback = False
     if not loopback and not allow_remote:
-        raise InputError(f"--host {host}", "not this machine's loopback address; the API has no sign-in yet, so "
-                                           "serving other machines needs --allow-remote (behind an authenticating proxy)")
-    app = create_app(Store.open(db), allowed_hosts=None if allow_remote else ["127.0.0.1", "localhost", "[::1]",
-                                                                              "testserver"])
+        raise InputError(f"--host {host}", "not this machine's loopback address; serving other machines needs "
+                                           "--allow-remote (with TLS in front)")
+    store = Store.open(db)
+    app = create_app(store, allowed_hosts=None if allow_remote else ["127.0.0.1", "localhost", "[::1]", "testserver"],
+                     rate_limit=rate_limit)
     if get_path:
         from fastapi.testclient import TestClient
 
+        # Whoever can run this command can read the store directly: the request goes in as a viewer.
+        app.dependency_overrides[current_principal] = lambda: Principal("cli", "viewer", "serve --get")
         response = TestClient(app).get(get_path)
         click.echo(response.text)
         if response.status_code >= 400:
@@ -423,8 +431,61 @@ def serve(db: str | None, host: str, port: int, get_path: str | None, allow_remo
         return
     import uvicorn
 
-    click.echo(f"serving on http://{host}:{port}/ (Ctrl-C to stop)")
+    if not has_tokens(store):
+        shown_db = f" --db {db}" if db else ""
+        click.echo(f"no access token exists yet: create one with `ceasefire token create --role analyst{shown_db}` "
+                   "and sign in with it")
+    click.echo(f"serving the dashboard on http://{host}:{port}/ and the API on http://{host}:{port}/api/ "
+               "(Ctrl-C to stop)")
     uvicorn.run(app, host=host, port=port, log_level="warning")
+
+
+@cli.group(name="token")
+def token_group() -> None:
+    """Bearer tokens for the API and the dashboard: create, list, revoke."""
+
+
+@token_group.command(name="create")
+@db_option
+@click.option("--role", type=click.Choice(["viewer", "analyst", "admin"]), required=True,
+              help="viewer reads; analyst also reviews findings and submits field reports; admin also manages "
+                   "agreements, subscriptions and tokens.")
+@click.option("--label", default="", help="Whose token this is (shown in the audit trail), e.g. a name.")
+@reports_input_errors
+def token_create(db: str | None, role: str, label: str) -> None:
+    """Create a token; it is printed once, as the last word of the output, and only its hash is kept."""
+    from ceasefire.access import create_token
+    from ceasefire.store import Store
+
+    info, token = create_token(Store.open(db), role, label)
+    click.echo(f"token {info.id} ({info.role}, {info.label}) created; it is shown only now, keep it secret:")
+    click.echo(token)
+
+
+@token_group.command(name="list")
+@db_option
+@reports_input_errors
+def token_list(db: str | None) -> None:
+    """Every token: id, role, label, when created and revoked (never the token itself)."""
+    from ceasefire.access import tokens
+    from ceasefire.store import Store
+
+    for t in tokens(Store.open(db)):
+        state = f"revoked {t.revoked_at:%Y-%m-%d %H:%M}" if t.revoked_at else "active"
+        click.echo(f"{t.id}  {t.role:<7} {state:<22} created {t.created_at:%Y-%m-%d %H:%M}  {t.label}")
+
+
+@token_group.command(name="revoke")
+@db_option
+@click.argument("token_id")
+@reports_input_errors
+def token_revoke(db: str | None, token_id: str) -> None:
+    """Revoke a token by its id (from `token list`); it stops working at once."""
+    from ceasefire.access import revoke_token
+    from ceasefire.store import Store
+
+    info = revoke_token(Store.open(db), token_id)
+    click.echo(f"token {info.id} ({info.role}, {info.label}) revoked")
 
 
 @cli.command()
@@ -447,7 +508,9 @@ def demo(db: str | None, out_dir: str) -> None:
     paths = write_briefing(store, DEMO_BRIEFING_DAY, Path(out_dir), ("md", "html"), "energy-moratorium-2025")
     click.echo(f"daily briefing for {DEMO_BRIEFING_DAY}: {', '.join(str(p) for p in paths)}")
     click.echo(f"open {paths[-1].resolve().as_uri()} in a browser, or read {paths[0]} as text")
-    click.echo(f"dashboard: {Path(sys.argv[0]).name if False else sys.argv[0]} serve --db {db or 'ceasefire.db'}, then open http://127.0.0.1:8000/")
+    shown_db = db or "ceasefire.db"
+    click.echo(f"dashboard with the demo data: `ceasefire token create --role analyst --db {shown_db}`, then "
+               f"`ceasefire serve --db {shown_db}` and open http://127.0.0.1:8000/ (sign in with the token)")
     if result.errors:
         sys.exit(EXIT_BAD_INPUT)
 

@@ -168,7 +168,8 @@ def bring_up_to_date(store: Store) -> None:
 
 
 def refresh_judgements(store: Store, everything: bool = False) -> None:
-    """After new reports: reconcile events again and judge them against every bundled agreement; then clear the
+    """After new reports: reconcile events again and judge them against every agreement (bundled, and those an
+    admin added); then clear the
     marks of the documents this refresh covered. Only the days the new reports touch are recomputed (see
     `_touched_window`), unless `everything` is asked for or the touched days are too many."""
     from ceasefire.adjudicate import bundled_agreements, load_agreement
@@ -182,7 +183,10 @@ def refresh_judgements(store: Store, everything: bool = False) -> None:
             events, scope = reconcile_store(store), None
         else:
             events, scope = _reconcile_window(store, *window)
-        for agreement in (load_agreement(name) for name in bundled_agreements()):
+        stored = store.agreements()
+        bundled = [load_agreement(name) for name in bundled_agreements()
+                   if name not in {a.id for a in stored}]
+        for agreement in bundled + stored:
             judged = {e.id for e in events} | (scope or set())
             store.save_findings(agreement.id, adjudicate(events, agreement), None if scope is None else judged)
         store.clear_pending_refresh(covered)

@@ -49,6 +49,7 @@ class SourceTable:
     rules: tuple[SourceRule, ...]
     default: str
     datasets: dict[str, str]  # content type of a dataset row -> the dataset's registered name
+    own: str = "A"  # the team's own field reports
 
     def grade(self, names: list[str], host: str | None) -> str:
         grades = [r.reliability for r in self.rules if any(r.pattern.fullmatch(n) for n in names)
@@ -67,7 +68,8 @@ def source_table() -> SourceTable:
     rules = tuple(SourceRule(re.compile("(?:" + "|".join(f"(?:{n})" for n in r["names"]) + ")" + services,
                                         re.IGNORECASE), tuple(d.lower() for d in r.get("domains", ())), r["reliability"])
                   for r in data["sources"])
-    return SourceTable(rules, data["default"]["reliability"], data.get("datasets", {}))
+    return SourceTable(rules, data["default"]["reliability"], data.get("datasets", {}),
+                       data.get("own_observations", {}).get("reliability", "A"))
 
 
 def source_names(source: str | None) -> list[str]:
@@ -84,6 +86,8 @@ def reliability_of(document: Document) -> str:
     and, for a row of an event dataset, by the dataset; never by its title or text. A source none of them registers
     gets the table's default."""
     table = source_table()
+    if document.content_type == "application/x-field-report":  # posted through the API by the team's monitors
+        return table.own
     url = urlparse(document.url or "")
     host = url.hostname if url.scheme in ("http", "https") else None
     names = source_names(document.source)

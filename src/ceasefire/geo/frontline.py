@@ -97,6 +97,16 @@ def _lines() -> dict[str, list[tuple[float, float]]]:
     return lines
 
 
+def front_geojson(on: dt.date) -> dict:
+    """The front lines in force on a day as GeoJSON lines (for the dashboard's map layer). The 'border' line is
+    the state border, not a front: it is left out."""
+    lines = _lines()
+    features = [{"type": "Feature", "properties": {"line": name, "era": front_era(on)},
+                 "geometry": {"type": "LineString", "coordinates": [[lon, lat] for lat, lon in lines[name]]}}
+                for name in ERA_LINES[front_era(on)] if name != "border" and name in lines]
+    return {"type": "FeatureCollection", "features": features}
+
+
 def held_by(lat: float, lon: float, on: dt.date) -> str | None:
     """Which side held a point on a date of the 2015-2022 line of contact: "UA", "RU", or None when the date is
     outside that period or the point lies on the line or far from it."""

@@ -19,7 +19,7 @@ from email.message import EmailMessage
 
 import httpx
 from pydantic import BaseModel, ConfigDict
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, select, update
 
 from ceasefire.errors import InputError
 from ceasefire.intake.web import pinned_request
@@ -78,8 +78,11 @@ class SmtpSettings:
                    os.environ.get("CFM_SMTP_SENDER", "ceasefire-monitor@localhost"))
 
 
-def subscribe(store: Store, kind: str, target: str, secret: str | None, alert_filter: AlertFilter) -> Subscription:
-    """Store a subscription (webhooks need a secret to sign with)."""
+def subscribe(store: Store, kind: str, target: str, secret: str | None, alert_filter: AlertFilter,
+              actor: str = "cli") -> Subscription:
+    """Store a subscription (webhooks need a secret to sign with), with its line in the audit trail."""
+    from ceasefire.access import record
+
     if kind == "webhook":
         if not secret or len(secret) < 16:
             raise InputError("--secret", "a webhook needs a secret of at least 16 characters to sign alerts")
@@ -93,10 +96,29 @@ def subscribe(store: Store, kind: str, target: str, secret: str | None, alert_fi
     now = dt.datetime.now(dt.timezone.utc)
     sub = Subscription(id=content_id("sub", kind, target, now.isoformat()), kind=kind, target=target, secret=secret,
                        filter=alert_filter)
-    store.write(lambda c: c.execute(schema.subscriptions.insert().values(
-        id=sub.id, kind=kind, target=target, secret=secret, active=1, created_at=now,
-        data=sub.model_dump_json())))
+
+    def write(conn: Connection) -> None:
+        conn.execute(schema.subscriptions.insert().values(id=sub.id, kind=kind, target=target, secret=secret,
+                                                          active=1, created_at=now, data=sub.model_dump_json()))
+        record(conn, actor, "subscription.create", f"subscription:{sub.id}",
+               {"kind": kind, "target": target, "filter": alert_filter.model_dump(exclude_none=True)})
+
+    store.write(write)
     return sub
+
+
+def unsubscribe(store: Store, subscription_id: str, actor: str = "cli") -> None:
+    """Stop a subscription (kept, inactive, for its delivery log)."""
+    from ceasefire.access import record
+
+    def write(conn: Connection) -> None:
+        done = conn.execute(update(schema.subscriptions).where(schema.subscriptions.c.id == subscription_id,
+                                                               schema.subscriptions.c.active == 1).values(active=0))
+        if not done.rowcount:
+            raise InputError(f"subscription {subscription_id}", "no such active subscription")
+        record(conn, actor, "subscription.remove", f"subscription:{subscription_id}")
+
+    store.write(write)
 
 
 def subscriptions(store: Store) -> list[Subscription]:

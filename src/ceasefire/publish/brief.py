@@ -218,7 +218,7 @@ def build_briefing(store: Store, when: ReportingDay, agreement_name: str | None 
     """Gather everything the day's briefing shows: what the reports published that day say (new events and
     new reports on earlier ones, each with the day it occurred), as it was known that day."""
     day = when.day
-    agreement = load_agreement(agreement_name) if agreement_name else None
+    agreement = load_agreement(agreement_name, store.agreements()) if agreement_name else None
     known, all_events, events, today = _as_of(store, when, agreement)
     _, _, _, previous = _as_of(store, ReportingDay(day - dt.timedelta(days=1), when.cutoff, when.timezone), agreement)
     published_today = {d.id for d in known.values() if published_day(d) == day}

@@ -18,7 +18,7 @@ from sqlalchemy import Connection, Engine, create_engine, delete, event, func, s
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
 from ceasefire.errors import InputError
-from ceasefire.records import (Claim, Contradiction, Document, Event, Extraction, Finding, Incident, RawDocument,
+from ceasefire.records import (Agreement, Claim, Contradiction, Document, Event, Extraction, Finding, Incident, RawDocument,
                                Review)
 from ceasefire.store import migrations, schema
 
@@ -163,8 +163,10 @@ class Store:
         return self.read(lambda c: c.execute(
             select(schema.documents.c.id).where(schema.documents.c.sha256 == sha256)).first() is not None)
 
-    def save_extraction(self, raw: RawDocument, extraction: Extraction) -> bool:
-        """Store a document with its extraction in one transaction; False if the content was already stored."""
+    def save_extraction(self, raw: RawDocument, extraction: Extraction,
+                        extra: Callable[[Connection], None] | None = None) -> bool:
+        """Store a document with its extraction in one transaction (with `extra`'s writes: attachments, an audit
+        line); False if the content was already stored."""
         doc = raw.document
 
         def write(conn: Connection) -> bool:
@@ -187,6 +189,8 @@ class Store:
             if doc.external_id:
                 _supersede(conn, doc)
             conn.execute(schema.pending_refresh.insert().values(doc_id=doc.id, at=dt.datetime.now(dt.timezone.utc)))
+            if extra:
+                extra(conn)
             return True
 
         try:
@@ -335,9 +339,7 @@ class Store:
                     conn.execute(delete(schema.event_incidents).where(
                         schema.event_incidents.c.incident_id.in_(chunk) | schema.event_incidents.c.event_id.in_(chunk)))
             for e in events:
-                row = {"type": e.type, "when_start": e.when.start, "when_end": e.when.end,
-                       "actor_party": e.actor_party, "lat": e.place.lat if e.place else None,
-                       "lon": e.place.lon if e.place else None, "data": e.model_dump_json()}
+                row = _event_row(e)
                 if e.id in existing:
                     conn.execute(update(schema.events).where(schema.events.c.id == e.id).values(**row))
                 else:
@@ -379,8 +381,11 @@ class Store:
             for start in range(0, len(stale), 500):
                 conn.execute(delete(schema.findings).where(schema.findings.c.id.in_(stale[start:start + 500])))
             for f in findings:
-                row = {"event_id": f.event_id, "agreement_id": f.agreement_id, "clause": f.clause, "party": f.party,
-                       "status": f.status, "date": f.date, "data": f.model_dump_json()}
+                # The status and party columns say what reviews made of the finding (its JSON keeps the computed one).
+                now = _as_reviewed(conn, f) if f.id in reviewed else f
+                row = {"event_id": f.event_id, "agreement_id": f.agreement_id, "clause": f.clause, "party": now.party,
+                       "status": now.status, "date": f.date, "admin1": f.place.admin1 if f.place else None,
+                       "confidence": f.confidence, "data": f.model_dump_json()}
                 if f.id in current:
                     conn.execute(update(schema.findings).where(schema.findings.c.id == f.id).values(**row))
                 else:
@@ -406,15 +411,46 @@ class Store:
             by_finding.setdefault(review.finding_id, []).append(review)
         return [apply_reviews(f, by_finding.get(f.id, [])) for f in found]
 
-    def add_review(self, review: Review) -> None:
-        """Append an analyst's review (the finding must exist; nothing is ever overwritten)."""
+    def add_review(self, review: Review, actor: str | None = None) -> None:
+        """Append an analyst's review (the finding must exist; nothing is ever overwritten), with its line in the
+        audit trail (`actor`: who sent it, the reviewer by default)."""
+        from ceasefire.access import record
 
         def write(conn: Connection) -> None:
-            if conn.execute(select(schema.findings.c.id).where(schema.findings.c.id == review.finding_id)).first() is None:
+            data = conn.execute(select(schema.findings.c.data).where(
+                schema.findings.c.id == review.finding_id)).scalar()
+            if data is None:
                 raise InputError(review.finding_id, "no such finding")
             conn.execute(schema.reviews.insert().values(id=review.id, finding_id=review.finding_id,
                                                         reviewer=review.reviewer, at=review.at,
                                                         action=review.action, data=review.model_dump_json()))
+            now = _as_reviewed(conn, Finding.model_validate_json(data))
+            conn.execute(update(schema.findings).where(schema.findings.c.id == review.finding_id).values(
+                status=now.status, party=now.party))
+            record(conn, actor or f"cli:{review.reviewer}", f"review.{review.action}", f"finding:{review.finding_id}",
+                   {"review": review.id, "reason": review.reason, "new_party": review.new_party})
+
+        self.write(write)
+
+    def agreements(self) -> list[Agreement]:
+        """The agreements an admin added (the bundled ones live in the package)."""
+        rows = self.read(lambda c: c.execute(select(schema.agreements.c.data).order_by(
+            schema.agreements.c.id)).scalars().all())
+        return [Agreement.model_validate_json(d) for d in rows]
+
+    def save_agreement(self, agreement: Agreement, actor: str) -> None:
+        """Add or replace an agreement, and ask for a refresh of every event's findings (a mark that the next
+        refresh honours, as after a schema upgrade)."""
+        from ceasefire.access import record
+
+        def write(conn: Connection) -> None:
+            t = schema.agreements
+            conn.execute(delete(t).where(t.c.id == agreement.id))
+            conn.execute(t.insert().values(id=agreement.id, added_at=dt.datetime.now(dt.timezone.utc),
+                                           data=agreement.model_dump_json()))
+            conn.execute(schema.pending_refresh.insert().values(doc_id=FULL_REFRESH,
+                                                                at=dt.datetime.now(dt.timezone.utc)))
+            record(conn, actor, "agreement.save", f"agreement:{agreement.id}", {"title": agreement.title})
 
         self.write(write)
 
@@ -498,6 +534,21 @@ def _supersede(conn: Connection, doc: Document) -> None:
     kept = conn.execute(select(incidents.c.id).where(incidents.c.doc_id == keeper)).scalars().first()
     if kept is not None and events and keeper == doc.id:
         conn.execute(links.insert(), [{"event_id": e, "incident_id": kept} for e in sorted(events)][:1])
+
+
+def _as_reviewed(conn: Connection, finding: Finding) -> Finding:
+    from ceasefire.adjudicate import apply_reviews
+
+    rows = conn.execute(select(schema.reviews.c.data).where(schema.reviews.c.finding_id == finding.id)).scalars()
+    return apply_reviews(finding, [Review.model_validate_json(d) for d in rows])
+
+
+def _event_row(e: Event) -> dict:
+    return {"type": e.type, "when_start": e.when.start, "when_end": e.when.end, "actor_party": e.actor_party,
+            "lat": e.place.lat if e.place else None, "lon": e.place.lon if e.place else None,
+            "admin1": e.place.admin1 if e.place else None, "party_confidence": e.party_confidence,
+            "actor_basis": e.actor_basis, "long_span": int((e.when.end - e.when.start).days > schema.LONG_SPAN_DAYS),
+            "data": e.model_dump_json()}
 
 
 def _claim_row(c: Claim) -> dict:

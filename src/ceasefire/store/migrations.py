@@ -204,6 +204,85 @@ def _refresh_after_upgrade(conn: Connection) -> None:
     conn.execute(text("INSERT INTO pending_refresh (doc_id, at) VALUES ('upgrade', CURRENT_TIMESTAMP)"))
 
 
+tokens_v8 = Table(
+    "tokens", frozen,
+    Column("id", String(16), primary_key=True),
+    Column("secret_sha256", String(64), nullable=False),
+    Column("role", String(10), nullable=False),
+    Column("label", Text, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("revoked_at", DateTime(timezone=True)),
+)
+
+audit_v8 = Table(
+    "audit", frozen,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("at", DateTime(timezone=True), nullable=False),
+    Column("actor", Text, nullable=False),
+    Column("action", String(40), nullable=False),
+    Column("target", Text, nullable=False),
+    Column("detail", Text, nullable=False),
+    Index("ix_audit_target", "target"),
+)
+
+agreements_v8 = Table(
+    "agreements", frozen,
+    Column("id", String(80), primary_key=True),
+    Column("added_at", DateTime(timezone=True), nullable=False),
+    Column("data", Text, nullable=False),
+)
+
+attachments_v8 = Table(
+    "attachments", frozen,
+    Column("sha256", String(64), primary_key=True),
+    Column("doc_id", String(40), ForeignKey("documents.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("name", Text, nullable=False),
+    Column("content_type", String(100), nullable=False),
+    Column("size", Integer, nullable=False),
+    Column("data", LargeBinary, nullable=False),
+)
+
+_LONG_SPAN_DAYS_V8 = 14
+
+
+def _workplace(conn: Connection) -> None:
+    """Tokens, audit trail, agreements, attachments; the dashboard's filter columns on events and findings, filled
+    from each row's JSON (the same values `Store.save_events` and `save_findings` write from now on)."""
+    import json
+
+    frozen.create_all(conn, tables=[tokens_v8, audit_v8, agreements_v8, attachments_v8])
+    for column, kind in (("admin1", "TEXT"), ("party_confidence", "FLOAT"), ("actor_basis", "VARCHAR(40)"),
+                         ("long_span", "INTEGER NOT NULL DEFAULT 0")):
+        conn.execute(text(f"ALTER TABLE events ADD COLUMN {column} {kind}"))
+    for column, kind in (("admin1", "TEXT"), ("confidence", "FLOAT")):
+        conn.execute(text(f"ALTER TABLE findings ADD COLUMN {column} {kind}"))
+    conn.execute(text("CREATE INDEX ix_events_when ON events (when_start, id)"))
+    conn.execute(text("CREATE INDEX ix_events_long ON events (long_span, when_start)"))
+    conn.execute(text("CREATE INDEX ix_findings_date ON findings (date, id)"))
+    for row in conn.execute(text("SELECT id, data FROM events")).all():
+        data = json.loads(row.data)
+        place, when = data.get("place") or {}, data["when"]
+        span = (dt.date.fromisoformat(when["end"]) - dt.date.fromisoformat(when["start"])).days
+        conn.execute(text("UPDATE events SET admin1 = :a, party_confidence = :c, actor_basis = :b, long_span = :l "
+                          "WHERE id = :id"), {"a": place.get("admin1"), "c": data.get("party_confidence"),
+                                              "b": data.get("actor_basis"), "l": int(span > _LONG_SPAN_DAYS_V8),
+                                              "id": row.id})
+    for row in conn.execute(text("SELECT id, data FROM findings")).all():
+        data = json.loads(row.data)
+        conn.execute(text("UPDATE findings SET admin1 = :a, confidence = :c WHERE id = :id"),
+                     {"a": (data.get("place") or {}).get("admin1"), "c": data.get("confidence"), "id": row.id})
+    # The status and party columns now say what reviews made of a finding (as adjudicate.apply_reviews, frozen).
+    decided = {"confirm": "confirmed", "dispute": "disputed", "not_a_violation": "not_a_violation"}
+    for row in conn.execute(text("SELECT finding_id, data FROM reviews ORDER BY at, id")).all():
+        review = json.loads(row.data)
+        if review["action"] in decided:
+            conn.execute(text("UPDATE findings SET status = :s WHERE id = :id"),
+                         {"s": decided[review["action"]], "id": row.finding_id})
+        elif review["action"] == "reattribute" and review.get("new_party"):
+            conn.execute(text("UPDATE findings SET party = :p WHERE id = :id"),
+                         {"p": review["new_party"], "id": row.finding_id})
+
+
 MIGRATIONS: list[Migration] = [
     Migration(1, "initial schema: documents, claims, incidents, contradictions, events, findings, reviews", _initial),
     Migration(2, "event_incidents: reports linked to their events", _event_links),
@@ -213,6 +292,7 @@ MIGRATIONS: list[Migration] = [
     Migration(6, "documents.external_id: dataset rows by their own ids, re-releases as new versions", _dataset_row_ids),
     Migration(7, "a refresh of events and findings after the upgrade to one finding per event and clause",
               _refresh_after_upgrade),
+    Migration(8, "tokens, audit trail, agreements, attachments; filter columns on events and findings", _workplace),
 ]
 
 

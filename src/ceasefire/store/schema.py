@@ -77,7 +77,18 @@ events = Table(
     Column("lat", Float),
     Column("lon", Float),
     Column("data", Text, nullable=False),
+    # Migration 8: the dashboard's filters as columns; `long_span` marks the few events longer than
+    # LONG_SPAN_DAYS, so that a day's events are found by a short range of `when_start` plus those few.
+    Column("admin1", Text),
+    Column("party_confidence", Float),
+    Column("actor_basis", String(40)),
+    Column("long_span", Integer, nullable=False, default=0),
+    Index("ix_events_when", "when_start", "id"),
+    Index("ix_events_long", "long_span", "when_start"),
 )
+
+# An event is "long" when its days span more than this; such events are found by their own index.
+LONG_SPAN_DAYS = 14
 
 findings = Table(
     "findings", metadata,
@@ -89,6 +100,9 @@ findings = Table(
     Column("status", String(20), nullable=False),
     Column("date", Date, nullable=False),
     Column("data", Text, nullable=False),
+    Column("admin1", Text),  # migration 8, for filters
+    Column("confidence", Float),
+    Index("ix_findings_date", "date", "id"),
 )
 
 # Append-only: a review is never updated or deleted; the current state of a finding is its last review.
@@ -153,4 +167,44 @@ pending_refresh = Table(
     Column("id", Integer, primary_key=True, autoincrement=True),
     Column("doc_id", String(40), nullable=False),
     Column("at", DateTime(timezone=True), nullable=False),
+)
+
+# Migration 8: bearer tokens (only a hash of each is kept), the audit trail of every write made through the API or
+# the command line, agreements added by an admin, and the attachments of field reports.
+tokens = Table(
+    "tokens", metadata,
+    Column("id", String(16), primary_key=True),
+    Column("secret_sha256", String(64), nullable=False),
+    Column("role", String(10), nullable=False),
+    Column("label", Text, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("revoked_at", DateTime(timezone=True)),
+)
+
+audit = Table(
+    "audit", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("at", DateTime(timezone=True), nullable=False),
+    Column("actor", Text, nullable=False),     # "token:ab12cd34 (label)" or "cli:reviewer"
+    Column("action", String(40), nullable=False),
+    Column("target", Text, nullable=False),    # the record written: "finding:fnd_…", "token:…"
+    Column("detail", Text, nullable=False),    # JSON: what was sent (secrets left out)
+    Index("ix_audit_target", "target"),
+)
+
+agreements = Table(
+    "agreements", metadata,
+    Column("id", String(80), primary_key=True),
+    Column("added_at", DateTime(timezone=True), nullable=False),
+    Column("data", Text, nullable=False),
+)
+
+attachments = Table(
+    "attachments", metadata,
+    Column("sha256", String(64), primary_key=True),
+    Column("doc_id", String(40), ForeignKey("documents.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("name", Text, nullable=False),
+    Column("content_type", String(100), nullable=False),
+    Column("size", Integer, nullable=False),
+    Column("data", LargeBinary, nullable=False),
 )
