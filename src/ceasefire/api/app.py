@@ -13,8 +13,8 @@ from starlette.middleware.trustedhost import TrustedHostMiddleware
 
 from ceasefire import __version__
 from ceasefire.api import pages, routes
-from ceasefire.api.security import (MAX_BODY_BYTES, MAX_URL_BYTES, SECURITY_POLICY, InertJSONResponse, RateLimits,
-                                    RequestLimits, problem)
+from ceasefire.api.security import (MAX_BODY_BYTES, MAX_URL_BYTES, SECURITY_POLICY, EmptyParametersDropped,
+                                    InertJSONResponse, RateLimits, RequestLimits, problem)
 from ceasefire.errors import InputError
 from ceasefire.store import Store
 
@@ -48,6 +48,7 @@ def create_app(store: Store, allowed_hosts: list[str] | None = None,
     if allowed_hosts:
         app.add_middleware(TrustedHostMiddleware, allowed_hosts=allowed_hosts)
     app.add_middleware(RateLimits, per_minute=rate_limit)
+    app.add_middleware(EmptyParametersDropped)
     app.add_middleware(RequestLimits)
 
     @app.middleware("http")
@@ -69,6 +70,8 @@ def create_app(store: Store, allowed_hosts: list[str] | None = None,
         errors = jsonable_encoder(exc.errors())
         first = errors[0] if errors else {}
         where = ".".join(str(x) for x in first.get("loc", ()))
+        if not request.url.path.startswith("/api/"):
+            return pages.error_page(request, 422, f"{where}: {first.get('msg', 'invalid')}")
         return problem(422, f"{where}: {first.get('msg', 'invalid')}", errors=errors)
 
     @app.exception_handler(StarletteHTTPException)

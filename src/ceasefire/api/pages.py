@@ -63,6 +63,11 @@ def _local(target: str | None) -> str:
         else "/"
 
 
+@router.get("/favicon.ico")
+def favicon() -> Response:
+    return Response(status_code=204)
+
+
 # -- sign-in ---------------------------------------------------------------------------------------------------------
 @router.get("/login", response_class=HTMLResponse)
 def login_form(request: Request, next: str | None = Query(None, max_length=2000)) -> HTMLResponse:

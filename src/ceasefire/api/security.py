@@ -84,6 +84,20 @@ class RequestLimits:
         await self.app(scope, limited, send)
 
 
+class EmptyParametersDropped:
+    """A filter form sends every field, the empty ones as `status=`: an empty parameter means "any", so it is
+    dropped before the routes read the query (where it would fail as an invalid date or number)."""
+
+    def __init__(self, app):
+        self.app = app
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] == "http" and scope["query_string"]:
+            kept = [p for p in scope["query_string"].split(b"&") if p and not p.endswith(b"=")]
+            scope = {**scope, "query_string": b"&".join(kept)}
+        await self.app(scope, receive, send)
+
+
 class RateLimits:
     """A token bucket per client address for the API: `per_minute` requests on average, bursts up to a tenth of
     that; over it, 429 with Retry-After. 0 turns it off. (Behind a proxy every client shares the proxy's address:

@@ -70,7 +70,9 @@
     var layer = L.geoJSON(events, { pointToLayer: marker });
     cluster.addLayer(layer);
     map.addLayer(cluster);
-    if (events.features.length) { map.fitBounds(cluster.getBounds(), { maxZoom: 9, padding: [20, 20] }); }
+    if (events.features.length) {
+      map.fitBounds(cluster.getBounds(), { maxZoom: 9, padding: [20, 20], animate: false });
+    }
     el.dataset.loaded = String(events.features.length);
   }).catch(function (err) {
     if (window.console) { console.error(err); }
