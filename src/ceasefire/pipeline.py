@@ -167,13 +167,19 @@ def bring_up_to_date(store: Store) -> None:
         refresh_judgements(store)
 
 
+def agreements_of(store: Store) -> list[Agreement]:
+    """Every agreement events are judged against: the bundled ones, then those an admin added to the store."""
+    from ceasefire.adjudicate import bundled_agreements, load_agreement
+
+    stored = store.agreements()
+    return [load_agreement(name) for name in bundled_agreements() if name not in {a.id for a in stored}] + stored
+
+
 def refresh_judgements(store: Store, everything: bool = False) -> None:
     """After new reports: reconcile events again and judge them against every agreement (bundled, and those an
     admin added); then clear the
     marks of the documents this refresh covered. Only the days the new reports touch are recomputed (see
     `_touched_window`), unless `everything` is asked for or the touched days are too many."""
-    from ceasefire.adjudicate import bundled_agreements, load_agreement
-
     with store.refresh_lock():
         covered = store.pending_refresh()
         documents = store.pending_documents(covered)
@@ -183,10 +189,7 @@ def refresh_judgements(store: Store, everything: bool = False) -> None:
             events, scope = reconcile_store(store), None
         else:
             events, scope = _reconcile_window(store, *window)
-        stored = store.agreements()
-        bundled = [load_agreement(name) for name in bundled_agreements()
-                   if name not in {a.id for a in stored}]
-        for agreement in bundled + stored:
+        for agreement in agreements_of(store):
             judged = {e.id for e in events} | (scope or set())
             store.save_findings(agreement.id, adjudicate(events, agreement), None if scope is None else judged)
         store.clear_pending_refresh(covered)

@@ -14,6 +14,7 @@ from ceasefire.access import Principal, authenticate, form_key
 from ceasefire.api import routes
 from ceasefire.api.security import SESSION_COOKIE, current_principal, presented_token, same_origin
 from ceasefire.errors import InputError
+from ceasefire.pipeline import agreements_of
 from ceasefire.publish.brief import render_page
 from ceasefire.publish.charts import PARTY_COLOURS, trend_svg
 from ceasefire.reconcile import reliability_of
@@ -98,8 +99,6 @@ async def logout(request: Request, principal: Principal = Depends(current_princi
 
 
 # -- the map ---------------------------------------------------------------------------------------------------------
-def _clauses(store: Store) -> list[tuple[str, str]]:
-    return [(f"{a.id}", c.id) for a in routes.list_agreements(store, None) for c in a.clauses]
 
 
 @router.get("/", response_class=HTMLResponse)
@@ -113,6 +112,7 @@ def map_page(request: Request, f: Filters = Depends(routes.filters), day: dt.dat
         if latest:
             f = Filters(**{**f.__dict__, "start": latest, "end": latest})
     params = f.query_params()
+    agreements = agreements_of(store)
     features = queries.map_features(store, f)
     statuses = {feature["properties"]["id"]: feature["properties"]["status"] for feature in features}
     events = queries.events_page(store, f, 200).items
@@ -126,8 +126,8 @@ def map_page(request: Request, f: Filters = Depends(routes.filters), day: dt.dat
               for label, n in (("earlier", -shift), ("later", shift))} if f.start and f.end else {}
     return _page(request, "map.html.j2", principal, f=f, params=params, query=urlencode(params),
                  events=events, statuses=statuses, placed=len(features), parties=PARTIES, statuses_all=STATUSES,
-                 regions=queries.regions(store, Filters(start=f.start, end=f.end)), clauses=_clauses(store),
-                 agreements=[a.id for a in routes.list_agreements(store, None)],
+                 regions=queries.regions(store, Filters(start=f.start, end=f.end)),
+                 clauses=[(a.id, c.id) for a in agreements for c in a.clauses], agreements=[a.id for a in agreements],
                  timeline=Markup(trend_svg(daily, title=f"Events per day and alleged party, {first} to {last}")),
                  timeline_days=(first, last), around={k: urlencode(v) for k, v in around.items()},
                  frontline_day=(f.end or f.start or last).isoformat())

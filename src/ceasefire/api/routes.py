@@ -233,17 +233,17 @@ def list_reviews(finding_id: str | None = Query(None, pattern=_ID), store: Store
 @router.get("/agreements", tags=["agreements"])
 def list_agreements(store: Store = Depends(store_of), _: Principal = Depends(viewer)) -> list[Agreement]:
     """The agreements findings are judged against: the bundled ones and those an admin added."""
-    from ceasefire.adjudicate import bundled_agreements, load_agreement
+    from ceasefire.pipeline import agreements_of
 
-    stored = store.agreements()
-    return [load_agreement(n) for n in bundled_agreements() if n not in {a.id for a in stored}] + stored
+    return agreements_of(store)
 
 
 @router.get("/agreements/{agreement_id}", tags=["agreements"])
 def get_agreement(agreement_id: str = PathParam(pattern=_ID), store: Store = Depends(store_of),
                   _: Principal = Depends(viewer)) -> Agreement:
-    return _found(next((a for a in list_agreements(store, _) if a.id == agreement_id), None), "agreement",
-                  agreement_id)
+    from ceasefire.pipeline import agreements_of
+
+    return _found(next((a for a in agreements_of(store) if a.id == agreement_id), None), "agreement", agreement_id)
 
 
 @router.get("/sources", tags=["sources"])
