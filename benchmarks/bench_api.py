@@ -254,7 +254,7 @@ def ensure_store(path: Path, n_incidents: int, rebuild: bool) -> Store:
     print(f"generating {n_incidents:,} incidents into {path}")
     generate_store(path, n_incidents)
     store = Store.open(str(path))
-    analyze(store)
+    print(f"ANALYZE: {analyze(store):.1f} s")
     return store
 
 
@@ -361,6 +361,8 @@ def explain(store: Store, fn, arg) -> str:
     conn = raw_sqlite(store)
     out = []
     for sql, params in captured_statements(store, fn, arg):
+        if sql.strip().upper() in ("BEGIN", "BEGIN IMMEDIATE", "COMMIT", "ROLLBACK"):
+            continue
         t = time.perf_counter()
         rows = conn.execute(sql, params).fetchall()
         ms = (time.perf_counter() - t) * 1000

@@ -5,6 +5,7 @@ delivered alert, an email subscription with a failed delivery, a quarantined doc
 """
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import json
 import re
@@ -19,7 +20,10 @@ from click.testing import CliRunner
 from sqlalchemy import select
 
 from ceasefire.cli import cli
+from ceasefire.adjudicate import load_agreement
 from ceasefire.fixtures import build_demo
+from ceasefire.intake.field import FieldReport, field_report_document
+from ceasefire.pipeline import bring_up_to_date
 from ceasefire.intake import make_document
 from ceasefire.publish.alerts import subscriptions
 from ceasefire.publish.exports import DUMP_TABLES, NOT_DUMPED
@@ -78,6 +82,15 @@ def source(tmp_path_factory) -> Path:
                 "--reason", "the place is wrong").exit_code == 0
     body = "A report whose extraction failed.\u2028It keeps a line separator\x85 and a next-line mark."
     store.quarantine("broken.txt", "extraction failed: test", make_document(body.encode(), body, source="test"))
+    # Issue 14's tables: a token (its hash), an admin's agreement, a field report with an attachment, the audit trail.
+    assert _cli("token", "create", "--role", "analyst", "--label", "AK", "--db", db).exit_code == 0
+    store.save_agreement(load_agreement("minsk-2020").model_copy(update={"id": "minsk-2020-local"}), "test")
+    report = FieldReport(what="shelling", lat=48.1, lon=37.7, observed_at="2021-08-01", attachments=[
+        {"name": "photo.jpg", "content_base64": base64.b64encode(b"\xff\xd8 photo").decode()}])
+    raw, extraction, files = field_report_document(report, "patrol 1")
+    store.save_extraction(raw, extraction, lambda c: c.execute(schema.attachments.insert().values(
+        doc_id=raw.document.id, **files[0])))
+    bring_up_to_date(store)
     assert all(_rows(store, name) for name in DUMP_TABLES), "every dumped table has rows in the source"
     assert "delivered" in {r["outcome"] for r in _rows(store, "deliveries")}
     dump = folder / "dump.jsonl"
@@ -173,8 +186,6 @@ def test_issue_12_dump_round_trip_sqlite_every_table_byte_for_byte(source, tmp_p
     assert delivered == "0" and int(already) > 0, sent
     # The import marks a refresh of everything; it gives back the same events and findings.
     assert FULL_REFRESH in after.pending_documents(after.pending_refresh())
-    from ceasefire.pipeline import bring_up_to_date
-
     bring_up_to_date(after)
     assert after.pending_refresh() == []
     assert [r for r in _dump_of(fresh).split("\n") if '"deliveries"' not in r] == \
@@ -213,7 +224,7 @@ def test_issue_12_dump_import_merges_and_is_idempotent(source, small, tmp_path):
     store = Store.open(db)
     # The dump's quarantine entry was numbered 1 like the store's own: both are kept, the new one renumbered.
     assert {e["source"] for e in store.quarantine_entries()} == {"other.txt", "broken.txt"}
-    assert store.counts()["documents"] == 108
+    assert store.counts()["documents"] == Store.open(str(source / "source.db")).counts()["documents"] + 1
     assert _cli("import", str(source / "dump.jsonl"), "--db", db).stdout.strip() == "nothing new"
 
 

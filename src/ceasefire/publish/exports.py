@@ -21,7 +21,7 @@ from sqlalchemy.exc import DataError, IntegrityError
 from ceasefire.errors import InputError
 from ceasefire.publish.alerts import Subscription
 from ceasefire.publish.brief import plain
-from ceasefire.records import Claim, Contradiction, Document, Event, Finding, Incident, Review
+from ceasefire.records import Agreement, Claim, Contradiction, Document, Event, Finding, Incident, Review
 from ceasefire.store import FULL_REFRESH, Store, schema
 
 FORMATS = ("csv", "geojson", "acled", "jsonl")
@@ -33,9 +33,9 @@ ACLED_COLUMNS = ["event_id_cnty", "event_date", "year", "time_precision", "disor
                  "location", "latitude", "longitude", "geo_precision", "source", "source_scale", "notes",
                  "fatalities", "tags", "timestamp"]
 # Tables of the dump, parents before the rows that refer to them (foreign keys hold on SQLite and PostgreSQL).
-# Subscriptions carry their secrets: the dump is as sensitive as the store (README, "Dumps").
-DUMP_TABLES = ["documents", "claims", "incidents", "contradictions", "events", "event_incidents", "findings",
-               "reviews", "subscriptions", "deliveries", "quarantine"]
+# Subscriptions carry their secrets and tokens their hashes: the dump is as sensitive as the store (README, "Dumps").
+DUMP_TABLES = ["documents", "attachments", "claims", "incidents", "contradictions", "events", "event_incidents",
+               "findings", "reviews", "subscriptions", "deliveries", "quarantine", "agreements", "tokens", "audit"]
 # Bookkeeping left out: the importing store has its own schema version, and an import marks a refresh of
 # everything instead of copying the marks (tests/test_issue_12_dump.py checks that no other table is missing).
 NOT_DUMPED = ["schema_migrations", "pending_refresh"]
@@ -196,9 +196,10 @@ def dump(store: Store) -> Iterator[str]:
 _RECORD_COLUMNS = {("claims", "data"): Claim, ("incidents", "data"): Incident,
                    ("contradictions", "data"): Contradiction, ("events", "data"): Event,
                    ("findings", "data"): Finding, ("reviews", "data"): Review, ("subscriptions", "data"): Subscription,
-                   ("quarantine", "document"): Document}
+                   ("quarantine", "document"): Document, ("agreements", "data"): Agreement}
 # Rows of these tables feed or are the events and findings: importing any marks a refresh of everything.
-_JUDGED = {"documents", "claims", "incidents", "contradictions", "events", "event_incidents", "findings", "reviews"}
+_JUDGED = {"documents", "claims", "incidents", "contradictions", "events", "event_incidents", "findings", "reviews",
+           "agreements"}
 
 
 @dataclass(frozen=True)
