@@ -352,6 +352,8 @@ def test_issue_14_sign_in_sets_a_strict_cookie_and_forms_need_their_anti_forgery
                         headers={"Origin": "http://testserver"})
     assert done.status_code == 303 and done.headers["location"].startswith("/review?done=")
     assert store.reviews(finding.id)[-1].reason == "looked at it"
+    wrong = browser.post(f"/review/{finding.id}", data={**form, "action": "delete", "csrf": form_key(token)})
+    assert wrong.status_code == 400 and "review action" in wrong.text and "text/html" in wrong.headers["content-type"]
     # The API through the cookie: writes need the X-CSRF-Token header.
     url = f"/api/findings/{finding.id}/reviews"
     assert browser.post(url, json={"action": "comment", "reason": "via cookie"}).status_code == 403

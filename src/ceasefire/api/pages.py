@@ -9,6 +9,7 @@ from urllib.parse import parse_qs, urlencode
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from markupsafe import Markup
+from pydantic import ValidationError
 
 from ceasefire.access import Principal, authenticate, form_key
 from ceasefire.api import routes
@@ -186,8 +187,9 @@ async def review_submit(request: Request, finding_id: str, principal: Principal 
     try:
         review = routes.ReviewIn(action=fields.get("action", ""), reason=fields.get("reason", ""),
                                  new_party=fields.get("new_party") or None)
-    except ValueError as exc:
-        raise InputError("review", str(exc).splitlines()[-1 if "\n" in str(exc) else 0]) from None
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        raise InputError(f"review {'.'.join(str(x) for x in first['loc'])}", first["msg"]) from None
     routes.add_review(store, finding_id, review, principal)
     back = _local(fields.get("back")) or "/review"
     separator = "&" if "?" in back else "?"

@@ -10,7 +10,7 @@ import base64
 import binascii
 import datetime as dt
 import json
-from collections import Counter, defaultdict
+from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -402,7 +402,3 @@ def event_detail(store: Store, event_id: str) -> EventDetail | None:
                       if set(c.claim_ids) & (claim_ids | set(event.denied_by))]
     return EventDetail(event, incidents, claims, store.documents_by_id(doc_ids), findings,
                        reviews_of(store, {f.id for f in findings}), denials, contradictions)
-
-
-def party_counts(features: list[dict]) -> Counter:
-    return Counter(feature["properties"]["party"] for feature in features)
