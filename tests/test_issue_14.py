@@ -433,3 +433,29 @@ def test_issue_14_migration_8_fills_the_filter_columns_of_an_older_store(tmp_pat
     inside = queries.map_features(store, queries.Filters(start=dt.date(2025, 4, 20), end=dt.date(2025, 4, 20)))
     assert [f["properties"]["id"] for f in inside] == ["evt-1"]
     assert schema.LONG_SPAN_DAYS == 14
+
+
+def test_issue_14_a_refresh_leaves_the_planner_statistics_for_the_day_query(demo):
+    store = demo["store"]
+    indexes = store.read(lambda c: {r[0] for r in c.execute(text("SELECT idx FROM sqlite_stat1 WHERE tbl = 'events'"))})
+    assert {"ix_events_day", "ix_events_when"} <= indexes
+    day = dt.date(2025, 3, 19)
+    plan = store.read(lambda c: " | ".join(r[-1] for r in c.exec_driver_sql(
+        "EXPLAIN QUERY PLAN " + str(queries.select(schema.events.c.id).where(queries._event_window(day, day)).compile(
+            compile_kwargs={"literal_binds": True})))))
+    assert "ix_events_long" in plan and "SCAN" not in plan, plan
+
+
+def test_issue_14_workers_build_the_app_from_the_environment(tmp_path, monkeypatch):
+    from ceasefire.api.app import app_from_environment
+
+    db = tmp_path / "w.db"
+    store = Store.open(str(db))
+    _, token = create_token(store, "viewer", "worker")
+    monkeypatch.setenv("CEASEFIRE_DB", str(db))
+    monkeypatch.setenv("CFM_RATE_LIMIT", "60")
+    monkeypatch.setenv("CFM_ALLOWED_HOSTS", "127.0.0.1,testserver")
+    client = TestClient(app_from_environment(), headers={"Authorization": f"Bearer {token}"})
+    assert client.get("/api/status").status_code == 200
+    assert client.get("/api/status", headers={"host": "elsewhere.example"}).status_code == 400
+    assert [client.get("/api/status").status_code for _ in range(12)][-1] == 429

@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -396,9 +397,12 @@ def brief(db: str | None, day: str | None, agreement: str | None, fmt: tuple[str
               help="Serve on an address other machines can reach (put TLS in front: tokens travel in headers and "
                    "cookies).")
 @click.option("--rate-limit", default=1200, show_default=True, type=click.IntRange(0),
-              help="API requests per minute per client address (0: no limit).")
+              help="API requests per minute per client address and worker (0: no limit).")
+@click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 64),
+              help="Server processes (one per core serves the most requests).")
 @reports_input_errors
-def serve(db: str | None, host: str, port: int, get_path: str | None, allow_remote: bool, rate_limit: int) -> None:
+def serve(db: str | None, host: str, port: int, get_path: str | None, allow_remote: bool, rate_limit: int,
+          workers: int) -> None:
     """Serve the dashboard and the API (OpenAPI at /openapi.json), on this machine only unless --allow-remote.
     Every page and route needs a token: `ceasefire token create --role viewer|analyst|admin`."""
     import ipaddress
@@ -417,8 +421,8 @@ def serve(db: str | None, host: str, port: int, get_path: str | None, allow_remo
         raise InputError(f"--host {host}", "not this machine's loopback address; serving other machines needs "
                                            "--allow-remote (with TLS in front)")
     store = Store.open(db)
-    app = create_app(store, allowed_hosts=None if allow_remote else ["127.0.0.1", "localhost", "[::1]", "testserver"],
-                     rate_limit=rate_limit)
+    hosts = None if allow_remote else ["127.0.0.1", "localhost", "[::1]", "testserver"]
+    app = create_app(store, allowed_hosts=hosts, rate_limit=rate_limit)
     if get_path:
         from fastapi.testclient import TestClient
 
@@ -437,7 +441,15 @@ def serve(db: str | None, host: str, port: int, get_path: str | None, allow_remo
                    "and sign in with it")
     click.echo(f"serving the dashboard on http://{host}:{port}/ and the API on http://{host}:{port}/api/ "
                "(Ctrl-C to stop)")
-    uvicorn.run(app, host=host, port=port, log_level="warning")
+    if workers == 1:
+        uvicorn.run(app, host=host, port=port, log_level="warning")
+        return
+    from ceasefire.store import resolve_db
+
+    os.environ.update(CEASEFIRE_DB=resolve_db(db), CFM_RATE_LIMIT=str(rate_limit),
+                      CFM_ALLOWED_HOSTS=",".join(hosts or []))
+    uvicorn.run("ceasefire.api.app:app_from_environment", factory=True, workers=workers, host=host, port=port,
+                log_level="warning")
 
 
 @cli.group(name="token")

@@ -193,6 +193,7 @@ def refresh_judgements(store: Store, everything: bool = False) -> None:
             judged = {e.id for e in events} | (scope or set())
             store.save_findings(agreement.id, adjudicate(events, agreement), None if scope is None else judged)
         store.clear_pending_refresh(covered)
+    store.update_statistics()
 
 
 # Reports reach back: a denial answers news of up to a week before (reconcile.DENIAL_WINDOW); a window longer than

@@ -14,7 +14,7 @@ from starlette.middleware.trustedhost import TrustedHostMiddleware
 from ceasefire import __version__
 from ceasefire.api import pages, routes
 from ceasefire.api.security import (MAX_BODY_BYTES, MAX_URL_BYTES, SECURITY_POLICY, EmptyParametersDropped,
-                                    InertJSONResponse, RateLimits, RequestLimits, problem)
+                                    InertJSONResponse, RateLimits, RequestLimits, SecurityHeaders, problem)
 from ceasefire.errors import InputError
 from ceasefire.store import Store
 
@@ -44,25 +44,13 @@ def create_app(store: Store, allowed_hosts: list[str] | None = None,
                   docs_url=None, redoc_url=None,  # the Swagger and ReDoc pages load scripts from CDNs
                   default_response_class=InertJSONResponse)
     app.state.store = store
-    # Starlette runs the middleware added last first: limits come before hosts, headers go on every answer.
+    # Starlette runs the middleware added last first: headers go on every answer, limits come before hosts.
     if allowed_hosts:
         app.add_middleware(TrustedHostMiddleware, allowed_hosts=allowed_hosts)
     app.add_middleware(RateLimits, per_minute=rate_limit)
     app.add_middleware(EmptyParametersDropped)
     app.add_middleware(RequestLimits)
-
-    @app.middleware("http")
-    async def security_headers(request, call_next):
-        """Every response says what the browser may do with it: no scripts or frames from elsewhere, no guessing
-        of content types, not to be framed (the dashboard shows text from hostile sources), not to be cached
-        by shared caches (it is behind sign-in)."""
-        response = await call_next(request)
-        response.headers.setdefault("Content-Security-Policy", SECURITY_POLICY)
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        response.headers.setdefault("Referrer-Policy", "same-origin")  # "no-referrer" would make forms send Origin: null
-        response.headers.setdefault("X-Frame-Options", "DENY")
-        response.headers.setdefault("Cache-Control", "private, no-store")
-        return response
+    app.add_middleware(SecurityHeaders)
 
     @app.exception_handler(RequestValidationError)
     async def invalid_request(request, exc):
@@ -94,3 +82,14 @@ def create_app(store: Store, allowed_hosts: list[str] | None = None,
     static = resources.files("ceasefire").joinpath("web/static")
     app.mount("/static", StaticFiles(directory=str(static)), name="static")
     return app
+
+
+def app_from_environment() -> FastAPI:
+    """The app as `ceasefire serve --workers N` starts it in each worker process (uvicorn's factory): the store
+    from CEASEFIRE_DB, the limit from CFM_RATE_LIMIT, the allowed hosts from CFM_ALLOWED_HOSTS (comma-separated;
+    empty: any)."""
+    import os
+
+    hosts = [h for h in os.environ.get("CFM_ALLOWED_HOSTS", "").split(",") if h]
+    return create_app(Store.open(os.environ.get("CEASEFIRE_DB")), allowed_hosts=hosts or None,
+                      rate_limit=int(os.environ.get("CFM_RATE_LIMIT", DEFAULT_RATE_LIMIT)))

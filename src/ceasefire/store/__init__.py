@@ -267,6 +267,13 @@ class Store:
 
         self.write(write)
 
+    def update_statistics(self) -> None:
+        """Refresh the query planner's statistics after a refresh changed events and findings (SQLite keeps none
+        by itself; without them, or with stale ones, the map's day query may walk the whole table). Sampled:
+        milliseconds on a million rows. PostgreSQL's autovacuum does this itself."""
+        if self.engine.dialect.name == "sqlite":
+            self.write(lambda c: (c.exec_driver_sql("PRAGMA analysis_limit=1000"), c.exec_driver_sql("ANALYZE")))
+
     def counts(self) -> dict[str, int]:
         tables = {"documents": schema.documents, "claims": schema.claims, "incidents": schema.incidents,
                   "events": schema.events, "findings": schema.findings, "contradictions": schema.contradictions,

@@ -257,7 +257,8 @@ def _workplace(conn: Connection) -> None:
     for column, kind in (("admin1", "TEXT"), ("confidence", "FLOAT")):
         conn.execute(text(f"ALTER TABLE findings ADD COLUMN {column} {kind}"))
     conn.execute(text("CREATE INDEX ix_events_when ON events (when_start, id)"))
-    conn.execute(text("CREATE INDEX ix_events_long ON events (long_span, when_start)"))
+    conn.execute(text("CREATE INDEX ix_events_day ON events (when_start, long_span, when_end, actor_party)"))
+    conn.execute(text("CREATE INDEX ix_events_long ON events (when_start, when_end) WHERE long_span = 1"))
     conn.execute(text("CREATE INDEX ix_findings_date ON findings (date, id)"))
     for row in conn.execute(text("SELECT id, data FROM events")).all():
         data = json.loads(row.data)
@@ -271,6 +272,9 @@ def _workplace(conn: Connection) -> None:
         data = json.loads(row.data)
         conn.execute(text("UPDATE findings SET admin1 = :a, confidence = :c WHERE id = :id"),
                      {"a": (data.get("place") or {}).get("admin1"), "c": data.get("confidence"), "id": row.id})
+    if conn.dialect.name == "sqlite":  # the planner's statistics for the new indexes (Store.update_statistics)
+        conn.exec_driver_sql("PRAGMA analysis_limit=1000")
+        conn.exec_driver_sql("ANALYZE")
     # The status and party columns now say what reviews made of a finding (as adjudicate.apply_reviews, frozen).
     decided = {"confirm": "confirmed", "dispute": "disputed", "not_a_violation": "not_a_violation"}
     for row in conn.execute(text("SELECT finding_id, data FROM reviews ORDER BY at, id")).all():

@@ -4,7 +4,7 @@ Key columns are real columns (for filters and indexes); the full record is kept 
 so adding a field to a record needs no migration.
 """
 from sqlalchemy import (Column, Date, DateTime, Float, ForeignKey, Index, Integer, LargeBinary, MetaData, String,
-                        Table, Text)
+                        Table, Text, text)
 
 metadata = MetaData()
 
@@ -84,7 +84,12 @@ events = Table(
     Column("actor_basis", String(40)),
     Column("long_span", Integer, nullable=False, default=0),
     Index("ix_events_when", "when_start", "id"),
-    Index("ix_events_long", "long_span", "when_start"),
+    # A day's short events and the timeline's counts come from this index alone (it covers their columns) …
+    Index("ix_events_day", "when_start", "long_span", "when_end", "actor_party"),
+    # … and the few long ones from this partial index (a full index on long_span would tell the planner that half
+    # the table is long; SQLite's statistics cannot see the skew).
+    Index("ix_events_long", "when_start", "when_end", sqlite_where=text("long_span = 1"),
+          postgresql_where=text("long_span = 1")),
 )
 
 # An event is "long" when its days span more than this; such events are found by their own index.
