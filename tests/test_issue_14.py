@@ -459,3 +459,11 @@ def test_issue_14_workers_build_the_app_from_the_environment(tmp_path, monkeypat
     assert client.get("/api/status").status_code == 200
     assert client.get("/api/status", headers={"host": "elsewhere.example"}).status_code == 400
     assert [client.get("/api/status").status_code for _ in range(12)][-1] == 429
+
+
+def test_issue_14_the_map_opens_on_the_week_up_to_the_latest_placed_event(demo):
+    store = demo["store"]
+    latest = max(e.when.start for e in store.events() if e.place)
+    assert latest < max(e.when.start for e in store.events())  # the demo's last event has no place
+    page = demo["client"].get("/", headers=as_role(demo, "viewer")).text
+    assert f"Events from {latest - dt.timedelta(days=6)} to {latest}" in page

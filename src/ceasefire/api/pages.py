@@ -28,6 +28,7 @@ STATUSES = ("alleged", "corroborated", "disputed", "confirmed", "not_a_violation
 ACTIONS = {"confirm": "Confirm", "dispute": "Dispute", "reattribute": "Re-attribute",
            "not_a_violation": "Not a violation", "comment": "Comment only"}
 TIMELINE_DAYS = 30
+DEFAULT_DAYS = 7  # the map's range when none is asked for
 CONTEXT_CHARS = 240  # text shown on each side of an evidence span
 
 
@@ -108,10 +109,10 @@ def map_page(request: Request, f: Filters = Depends(routes.filters), day: dt.dat
     store: Store = request.app.state.store
     if day:
         f = Filters(**{**f.__dict__, "start": day, "end": day})
-    elif not (f.start or f.end):
-        latest = queries.latest_day(store)
+    elif not (f.start or f.end):  # the week up to the latest day with an event on the map
+        latest = queries.latest_day(store, placed=True)
         if latest:
-            f = Filters(**{**f.__dict__, "start": latest, "end": latest})
+            f = Filters(**{**f.__dict__, "start": latest - dt.timedelta(days=DEFAULT_DAYS - 1), "end": latest})
     params = f.query_params()
     agreements = agreements_of(store)
     features = queries.map_features(store, f)

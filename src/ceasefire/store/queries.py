@@ -229,8 +229,12 @@ def event_days(store: Store, limit: int = 90) -> list[tuple[dt.date, int]]:
     return [(day, n) for day, n in store.read(lambda c: c.execute(q).all())]
 
 
-def latest_day(store: Store) -> dt.date | None:
-    return store.read(lambda c: c.execute(select(func.max(schema.events.c.when_start))).scalar())
+def latest_day(store: Store, placed: bool = False) -> dt.date | None:
+    """The latest day an event began (one with a place on the map, if `placed`)."""
+    q = select(func.max(schema.events.c.when_start))
+    if placed:
+        q = q.where(schema.events.c.lat.is_not(None))
+    return store.read(lambda c: c.execute(q).scalar())
 
 
 # -- incidents, claims, documents ------------------------------------------------------------------------------------

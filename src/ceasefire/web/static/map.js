@@ -73,6 +73,10 @@
     if (events.features.length) {
       map.fitBounds(cluster.getBounds(), { maxZoom: 9, padding: [20, 20], animate: false });
     }
+    if (!events.features.length) {
+      el.appendChild(text("p", "No event with a place matches these filters; unplaced events are listed below.",
+                          "map-note"));
+    }
     el.dataset.loaded = String(events.features.length);
   }).catch(function (err) {
     if (window.console) { console.error(err); }
