@@ -133,7 +133,8 @@ def test_issue_14_cursor_pages_walk_every_event_once_in_order(demo):
     bad = client.get("/api/events?cursor=not-a-cursor", headers=headers)
     assert bad.status_code == 400 and bad.headers["content-type"] == "application/problem+json"
     assert "cursor" in bad.json()["detail"]
-    for params in ({"limit": 0}, {"limit": 1001}, {"from": "2025-13-01"}, {"bbox": "1,2,3"},
+    for params in ({"limit": 0}, {"limit": 1001}, {"from": "2025-13-01"}, {"bbox": "1,2,3"}, {"to": "0001-01-01"},
+                   {"from": "9999-12-31"},
                    {"from": "2025-03-20", "to": "2025-03-01"}, {"status": "nonsense"}):
         response = client.get("/api/events", params=params, headers=headers)
         assert response.status_code in (400, 422), params
@@ -167,7 +168,12 @@ def test_issue_14_filters_select_what_they_name(demo):
     assert disputed and {f["status"] for f in disputed} == {"disputed"}
     with_disputed = {e["id"] for e in events(status="disputed")}
     assert with_disputed == {f["event_id"] for f in disputed}
-    assert all("Pokrovsk" in json.dumps(e) for e in events(q="pokrovsk"))
+    found = events(q="pokrovsk", **{"from": "2025-03-01", "to": "2025-03-31"})
+    assert found and all("pokrovsk" in json.dumps(e).lower() for e in found)
+    # A text search reads every record of its range: it needs a range, of at most a month.
+    for params in ({"q": "pokrovsk"}, {"q": "x", "from": "2025-01-01", "to": "2025-03-01"}):
+        refused = client.get("/api/events", params=params, headers=headers)
+        assert refused.status_code == 400 and "text search" in refused.json()["detail"]
     # The map's markers are the same selection as the list.
     features = client.get("/api/map", params={"party": "RU"}, headers=headers).json()["features"]
     assert {f["properties"]["id"] for f in features} == {e["id"] for e in events(party="RU") if e["place"]}
@@ -352,6 +358,9 @@ def test_issue_14_sign_in_sets_a_strict_cookie_and_forms_need_their_anti_forgery
                         headers={"Origin": "http://testserver"})
     assert done.status_code == 303 and done.headers["location"].startswith("/review?done=")
     assert store.reviews(finding.id)[-1].reason == "looked at it"
+    crowded = browser.post(f"/review/{finding.id}", data={f"f{n}": "x" for n in range(30)})
+    assert crowded.status_code == 400
+    assert browser.get("/?day=9999-12-31").status_code == 400
     wrong = browser.post(f"/review/{finding.id}", data={**form, "action": "delete", "csrf": form_key(token)})
     assert wrong.status_code == 400 and "review action" in wrong.text and "text/html" in wrong.headers["content-type"]
     # The API through the cookie: writes need the X-CSRF-Token header.

@@ -125,9 +125,10 @@ def authenticate(store: Store, token: str) -> Principal | None:
 
 
 def form_key(token: str) -> str:
-    """The anti-forgery value a page's forms carry for the session of `token`: derived from the token, so another
-    site can neither read nor compute it."""
-    return hmac.new(_digest(token).encode(), b"csrf", hashlib.sha256).hexdigest()
+    """The anti-forgery value a page's forms carry for the session of `token`: keyed by the token itself, which
+    the store never holds (its hash is in the store and in dumps), so neither another site nor a dump's reader can
+    compute it."""
+    return hmac.new(token.encode("utf-8"), b"csrf", hashlib.sha256).hexdigest()
 
 
 def audit_trail(store: Store, target: str | None = None, limit: int = 1000) -> list[AuditEntry]:

@@ -50,7 +50,10 @@ async def _form(request: Request, principal: Principal | None = None) -> dict[st
     """A posted form's fields; for a signed-in page, 403 unless it carries the session's anti-forgery value and
     comes from this server's own page."""
     body = (await request.body()).decode("utf-8", "replace")
-    fields = {k: v[0] for k, v in parse_qs(body, max_num_fields=20).items()}
+    try:
+        fields = {k: v[0] for k, v in parse_qs(body, max_num_fields=20).items()}
+    except ValueError:
+        raise HTTPException(400, "a form of this dashboard has fewer fields") from None
     if not same_origin(request):
         raise HTTPException(403, "a form of this dashboard must be sent from its own pages")
     if principal is not None:
@@ -108,6 +111,7 @@ def map_page(request: Request, f: Filters = Depends(routes.filters), day: dt.dat
              principal: Principal = Depends(current_principal)) -> HTMLResponse:
     store: Store = request.app.state.store
     if day:
+        routes.within_bounds(("day", day))
         f = Filters(**{**f.__dict__, "start": day, "end": day})
     elif not (f.start or f.end):  # the week up to the latest day with an event on the map
         latest = queries.latest_day(store, placed=True)
@@ -192,7 +196,7 @@ async def review_submit(request: Request, finding_id: str, principal: Principal 
         first = exc.errors()[0]
         raise InputError(f"review {'.'.join(str(x) for x in first['loc'])}", first["msg"]) from None
     routes.add_review(store, finding_id, review, principal)
-    back = _local(fields.get("back")) or "/review"
+    back = _local(fields.get("back"))
     separator = "&" if "?" in back else "?"
     return RedirectResponse(f"{back}{separator}{urlencode({'done': finding_id})}", 303)
 

@@ -27,6 +27,8 @@ MAX_LIMIT = 1000
 STATUSES = Literal["alleged", "corroborated", "confirmed", "disputed", "not_a_violation", "out_of_scope"]
 _ID = r"^[\w.:-]{1,80}$"
 STATUS_SECONDS = 5.0
+FIRST_DAY, LAST_DAY = dt.date(1900, 1, 1), dt.date(2100, 12, 31)  # days outside are typing errors (and overflow)
+MAX_TEXT_DAYS = 31
 
 viewer, analyst, admin = requires("viewer"), requires("analyst"), requires("admin")
 router = APIRouter(prefix="/api")
@@ -42,6 +44,12 @@ class Page(BaseModel, Generic[T]):
 
 def store_of(request: Request) -> Store:
     return request.app.state.store
+
+
+def within_bounds(*days: tuple[str, dt.date | None]) -> None:
+    for name, day in days:
+        if day and not FIRST_DAY <= day <= LAST_DAY:
+            raise InputError(f"{name}={day}", f"outside {FIRST_DAY} to {LAST_DAY}")
 
 
 def filters(start: dt.date | None = Query(None, alias="from", description="first day (ISO date)"),
@@ -60,8 +68,12 @@ def filters(start: dt.date | None = Query(None, alias="from", description="first
             basis: Literal["stated", "inferred"] | None = Query(None, description="party stated or inferred"),
             agreement: str | None = Query(None, pattern=_ID, description="an agreement's id"),
             type: str | None = Query(None, pattern=r"^[a-z_]{2,40}$", description="incident type")) -> Filters:
+    within_bounds(("from", start), ("to", end))
     if start and end and end < start:
         raise InputError(f"from={start} to={end}", "the range ends before it starts")
+    if q and not (start and end and (end - start).days < MAX_TEXT_DAYS):
+        # A text search reads every record of its range (no index helps): the range bounds what one request costs.
+        raise InputError(f"q={q[:40]}", f"a text search needs from and to at most {MAX_TEXT_DAYS} days apart")
     return Filters(start, end, party, clause, status, region, parse_bbox(bbox), q, min_confidence, basis,
                    agreement, type)
 

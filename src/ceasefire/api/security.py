@@ -125,7 +125,8 @@ class EmptyParametersDropped:
 
 
 class RateLimits:
-    """A token bucket per client address for the API: `per_minute` requests on average, bursts up to a tenth of
+    """A token bucket per client address for the API and the pages (not their static files): `per_minute`
+    requests on average, bursts up to a tenth of
     that; over it, 429 with Retry-After. 0 turns it off. (Behind a proxy every client shares the proxy's address:
     set the limit for the proxy, or let the proxy limit.)"""
 
@@ -146,11 +147,11 @@ class RateLimits:
         return wait
 
     async def __call__(self, scope, receive, send):
-        if scope["type"] != "http" or not self.rate or not scope["path"].startswith("/api/"):
+        if scope["type"] != "http" or not self.rate or scope["path"].startswith("/static/"):
             return await self.app(scope, receive, send)
         wait = self._allow((scope.get("client") or ("?",))[0])
         if wait:
-            response = problem(429, "too many requests from this address; slow down")
+            response = problem(429, "too many requests from this address; slow down")  # JSON for pages too
             response.headers["Retry-After"] = str(math.ceil(wait))
             return await response(scope, receive, send)
         await self.app(scope, receive, send)
