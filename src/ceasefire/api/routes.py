@@ -42,7 +42,7 @@ class Page(BaseModel, Generic[T]):
     next: str | None = None
 
 
-def store_of(request: Request) -> Store:
+async def store_of(request: Request) -> Store:
     return request.app.state.store
 
 
@@ -52,7 +52,7 @@ def within_bounds(*days: tuple[str, dt.date | None]) -> None:
             raise InputError(f"{name}={day}", f"outside {FIRST_DAY} to {LAST_DAY}")
 
 
-def filters(start: dt.date | None = Query(None, alias="from", description="first day (ISO date)"),
+async def filters(start: dt.date | None = Query(None, alias="from", description="first day (ISO date)"),
             end: dt.date | None = Query(None, alias="to", description="last day (ISO date)"),
             party: str | None = Query(None, pattern=r"^[A-Za-z_]{2,20}$",
                                       description="alleged party (UA, RU …) or 'undetermined'",
@@ -78,7 +78,7 @@ def filters(start: dt.date | None = Query(None, alias="from", description="first
                    agreement, type)
 
 
-def paging(limit: int = Query(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT, description=f"items per page, at most {MAX_LIMIT}"),
+async def paging(limit: int = Query(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT, description=f"items per page, at most {MAX_LIMIT}"),
            cursor: str | None = Query(None, max_length=300, description="next_cursor of the previous page")
            ) -> tuple[int, str | None]:
     return limit, cursor
