@@ -132,8 +132,23 @@ def form_key(token: str) -> str:
 
 
 def audit_trail(store: Store, target: str | None = None, limit: int = 1000) -> list[AuditEntry]:
+    """The audit trail, newest first (of one record with `target`)."""
     q = select(schema.audit).order_by(schema.audit.c.id.desc()).limit(limit)
     if target:
         q = q.where(schema.audit.c.target == target)
-    rows = store.read(lambda c: c.execute(q).mappings().all())
-    return [AuditEntry(**{**row, "detail": json.loads(row["detail"])}) for row in rows]
+    return [_entry(row) for row in store.read(lambda c: c.execute(q).mappings().all())]
+
+
+def audit_trails(store: Store, targets: list[str]) -> dict[str, list[AuditEntry]]:
+    """The trails of several records in one query (a page of findings), newest first each."""
+    out: dict[str, list[AuditEntry]] = {t: [] for t in targets}
+    for start in range(0, len(targets), 500):
+        q = select(schema.audit).where(schema.audit.c.target.in_(targets[start:start + 500])).order_by(
+            schema.audit.c.id.desc())
+        for row in store.read(lambda c, q=q: c.execute(q).mappings().all()):
+            out[row["target"]].append(_entry(row))
+    return out
+
+
+def _entry(row) -> AuditEntry:
+    return AuditEntry(**{**row, "detail": json.loads(row["detail"])})

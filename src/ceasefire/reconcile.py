@@ -24,6 +24,7 @@ from urllib.parse import urlparse
 import yaml
 
 from ceasefire.intake.datasets import DATASET_ROW_TYPES
+from ceasefire.intake.field import CONTENT_TYPE as FIELD_REPORT
 from ceasefire.geo.gazetteer import km
 from ceasefire.records import Claim, Contradiction, Document, Event, Evidence, Incident, content_id
 
@@ -86,7 +87,7 @@ def reliability_of(document: Document) -> str:
     and, for a row of an event dataset, by the dataset; never by its title or text. A source none of them registers
     gets the table's default."""
     table = source_table()
-    if document.content_type == "application/x-field-report":  # posted through the API by the team's monitors
+    if document.content_type == FIELD_REPORT:  # posted through the API by the team's monitors
         return table.own
     url = urlparse(document.url or "")
     host = url.hostname if url.scheme in ("http", "https") else None

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hmac
+from dataclasses import replace
 from urllib.parse import parse_qs, urlencode
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
@@ -11,7 +12,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from markupsafe import Markup
 from pydantic import ValidationError
 
-from ceasefire.access import Principal, authenticate, form_key
+from ceasefire.access import Principal, audit_trails, authenticate, form_key
 from ceasefire.api import routes
 from ceasefire.api.security import SESSION_COOKIE, current_principal, presented_token, same_origin
 from ceasefire.errors import InputError
@@ -112,11 +113,11 @@ def map_page(request: Request, f: Filters = Depends(routes.filters), day: dt.dat
     store: Store = request.app.state.store
     if day:
         routes.within_bounds(("day", day))
-        f = Filters(**{**f.__dict__, "start": day, "end": day})
+        f = replace(f, start=day, end=day)
     elif not (f.start or f.end):  # the week up to the latest day with an event on the map
         latest = queries.latest_day(store, placed=True)
         if latest:
-            f = Filters(**{**f.__dict__, "start": latest - dt.timedelta(days=DEFAULT_DAYS - 1), "end": latest})
+            f = replace(f, start=latest - dt.timedelta(days=DEFAULT_DAYS - 1), end=latest)
     params = f.query_params()
     agreements = agreements_of(store)
     features = queries.map_features(store, f)
@@ -124,7 +125,7 @@ def map_page(request: Request, f: Filters = Depends(routes.filters), day: dt.dat
     events = queries.events_page(store, f, 200).items
     last = f.end or f.start or dt.date.today()
     first = max(min(f.start or last, last - dt.timedelta(days=TIMELINE_DAYS - 1)), last - dt.timedelta(days=365))
-    counted = queries.daily_counts(store, Filters(**{**f.__dict__, "start": first, "end": last}))
+    counted = queries.daily_counts(store, replace(f, start=first, end=last))
     daily = {first + dt.timedelta(days=n): counted.get(first + dt.timedelta(days=n), {})
              for n in range((last - first).days + 1)}
     shift = (f.end - f.start).days + 1 if f.start and f.end else 1
@@ -161,13 +162,13 @@ def event_page(request: Request, event_id: str, principal: Principal = Depends(c
     excerpts = {item.id: _excerpt(detail.documents[item.doc_id].text, item.span.start, item.span.end)
                 for item in detail.incidents + detail.claims + detail.denials if item.doc_id in detail.documents}
     return _page(request, "event.html.j2", principal, d=detail, grades=grades, excerpts=excerpts,
-                 actions=ACTIONS, audit={f.id: _audit(store, f.id) for f in detail.findings})
+                 actions=ACTIONS, audit=_audit(store, detail.findings))
 
 
-def _audit(store: Store, finding_id: str):
-    from ceasefire.access import audit_trail
-
-    return audit_trail(store, f"finding:{finding_id}", 50)
+def _audit(store: Store, findings: list) -> dict:
+    """Each finding's audit trail, by finding id, in one query."""
+    trails = audit_trails(store, [f"finding:{f.id}" for f in findings])
+    return {f.id: trails[f"finding:{f.id}"] for f in findings}
 
 
 # -- review queue ----------------------------------------------------------------------------------------------------
@@ -178,7 +179,7 @@ def review_page(request: Request, f: Filters = Depends(routes.filters),
     queue = queries.review_queue(store, f, 100)
     return _page(request, "review.html.j2", principal, queue=queue, actions=ACTIONS, parties=PARTIES,
                  statuses_all=("corroborated", "disputed", "alleged"), f=f,
-                 audit={x.id: _audit(store, x.id) for x in queue}, done=request.query_params.get("done"))
+                 audit=_audit(store, queue), done=request.query_params.get("done"))
 
 
 @router.post("/review/{finding_id}")
@@ -210,5 +211,5 @@ def briefings_page(request: Request, principal: Principal = Depends(current_prin
 
 @router.get("/briefings/{day}", response_class=HTMLResponse)
 def briefing_view(request: Request, day: dt.date, principal: Principal = Depends(current_principal)) -> HTMLResponse:
-    body = routes.briefing_bytes(request.app.state.store, day, "html", "energy-moratorium-2025")
+    body = routes.briefing_bytes(request.app.state.store, day, "html", routes.BRIEFING_AGREEMENT)
     return HTMLResponse(body)

@@ -29,6 +29,7 @@ _ID = r"^[\w.:-]{1,80}$"
 STATUS_SECONDS = 5.0
 FIRST_DAY, LAST_DAY = dt.date(1900, 1, 1), dt.date(2100, 12, 31)  # days outside are typing errors (and overflow)
 MAX_TEXT_DAYS = 31
+BRIEFING_AGREEMENT = "energy-moratorium-2025"  # what the dashboard's briefings tally by default
 
 viewer, analyst, admin = requires("viewer"), requires("analyst"), requires("admin")
 router = APIRouter(prefix="/api")
@@ -306,7 +307,7 @@ def briefing_bytes(store: Store, day: dt.date, fmt: str, agreement: str | None) 
 
 @router.get("/briefings/{day}.{fmt}", tags=["briefings"])
 def get_briefing(day: dt.date, fmt: Literal["md", "html", "pdf"],
-                 agreement: str | None = Query("energy-moratorium-2025", pattern=_ID),
+                 agreement: str | None = Query(BRIEFING_AGREEMENT, pattern=_ID),
                  store: Store = Depends(store_of), _: Principal = Depends(viewer)) -> Response:
     """The day's briefing as a download (Markdown, HTML or PDF)."""
     return Response(briefing_bytes(store, day, fmt, agreement), media_type=BRIEFING_TYPES[fmt],

@@ -11,7 +11,7 @@ import binascii
 import datetime as dt
 import json
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Literal
 
 from sqlalchemy import Column, Select, and_, case, exists, func, literal_column, or_, select, tuple_
@@ -358,7 +358,7 @@ def review_queue(store: Store, f: Filters, limit: int = 100) -> list[Finding]:
     status = f.status if f.status in OPEN_STATUSES else None
     rank = case(*((fc.status == s, n) for n, s in enumerate(OPEN_STATUSES)))
     q = (select(fc.data).where(fc.status.in_([status] if status else OPEN_STATUSES), ~decided,
-                               *finding_conditions(Filters(**{**f.__dict__, "status": None})))
+                               *finding_conditions(replace(f, status=None)))
          .order_by(rank, fc.confidence.desc(), fc.date, fc.id).limit(limit))
     found = [Finding.model_validate_json(d) for d in store.read(lambda c: c.execute(q).scalars().all())]
     return with_reviews(store, found)
