@@ -187,13 +187,14 @@ def test_browser_hostile_text_runs_nowhere(browser, tmp_path):
             page.goto(base + path)
             if path.startswith("/?"):
                 map_loaded(page)
-                for marker in page.locator(".marker").all():  # popups are built from the markers' data
-                    marker.click()
-                    page.wait_for_selector(".leaflet-popup-content a")
-                    assert page.locator(".leaflet-popup-content a").first.inner_text() == \
-                        "Open the event and its evidence"
-                    page.locator(".leaflet-popup-close-button").first.click()
-                    page.wait_for_selector(".leaflet-popup", state="detached")
+                # Popups are built from the markers' data: open each from the keyboard (a click could land on the
+                # previous popup while it fades; a new popup replaces the open one).
+                for n, marker in enumerate(page.locator(".leaflet-marker-icon").all()):
+                    marker.focus()
+                    page.keyboard.press("Enter")
+                    page.locator(".leaflet-popup-content a").last.wait_for()
+                    assert page.locator(".leaflet-popup-content a").last.inner_text() == \
+                        "Open the event and its evidence", n
             shown += page.inner_text("body")
         page.screenshot(path=str(ARTIFACTS / "hostile-event.png"), full_page=True)
         assert page.problems == []
