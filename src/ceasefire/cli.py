@@ -168,6 +168,38 @@ def ingest(inputs: tuple[str, ...], jsonl: str | None, dataset_format: str | Non
 
 
 @cli.command()
+@click.option("--since", metavar="YYYY-MM-DD", help="First publication day of the documents to read again.")
+@click.option("--until", metavar="YYYY-MM-DD", help="Last publication day.")
+@click.option("--executor", default="local", show_default=True, metavar="local|dask|dask://HOST:PORT",
+              help="Where extraction runs: this process, a Dask LocalCluster of this machine's cores, or a running "
+                   "Dask scheduler (its workers need this package installed).")
+@click.option("--workers", type=click.IntRange(1, 256), default=None, metavar="N",
+              help="Worker processes of the LocalCluster (default: the machine's cores).")
+@click.option("--restart", is_flag=True, help="Abandon an unfinished run of other days and begin this one.")
+@db_option
+@reports_input_errors
+def reprocess(since: str | None, until: str | None, executor: str, workers: int | None, restart: bool,
+              db: str | None) -> None:
+    """Extract stored documents again after a rule or model change, then refresh events and findings.
+
+    Resumable: a run that was killed continues where it stopped when the same command is given again."""
+    from ceasefire.reprocess import ReprocessRequest
+    from ceasefire.reprocess import reprocess as run_reprocess
+    from ceasefire.store import Store
+
+    request = ReprocessRequest(since=_date(since, "--since"), until=_date(until, "--until"), executor=executor,
+                               workers=workers, restart=restart)
+    if request.since and request.until and request.since > request.until:
+        raise InputError("--since", f"{since} is after --until {until}")
+    result = run_reprocess(Store.open(db), request)
+    counts = result.outcomes
+    resumed = f" (resumed; {result.before:,} done before)" if result.resumed else ""
+    click.echo(f"run {result.run_id}{resumed}: {sum(counts.values()):,} documents read again in "
+               f"{result.seconds:.1f} s: {counts['changed']:,} changed, {counts['same']:,} unchanged, "
+               f"{counts['failed']:,} failed (old extraction kept)")
+
+
+@cli.command()
 @click.option("--json", "as_json", is_flag=True, help="Print the agreements as JSON.")
 @reports_input_errors
 def agreements(as_json: bool) -> None:

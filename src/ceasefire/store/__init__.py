@@ -183,9 +183,7 @@ class Store:
             if extraction.incidents:
                 conn.execute(schema.incidents.insert(), [_incident_row(i) for i in extraction.incidents])
             if extraction.contradictions:
-                conn.execute(schema.contradictions.insert(), [
-                    {"id": f"ctr-{doc.id[4:]}-{n}", "doc_id": doc.id, "data": c.model_dump_json()}
-                    for n, c in enumerate(extraction.contradictions)])
+                conn.execute(schema.contradictions.insert(), _contradiction_rows(doc.id, extraction.contradictions))
             if doc.external_id:
                 _supersede(conn, doc)
             conn.execute(schema.pending_refresh.insert().values(doc_id=doc.id, at=dt.datetime.now(dt.timezone.utc)))
@@ -199,6 +197,110 @@ class Store:
             if self.has_document(doc.sha256):
                 return False  # another writer stored the same content first: already stored, not a failure
             raise
+
+    # -- re-processing (ceasefire reprocess) -----------------------------------------------------------
+    def open_reprocess_run(self, since: dt.date | None, until: dt.date | None, restart: bool = False) -> tuple[int, bool]:
+        """The unfinished run of these days, resumed, or a new one: (run id, resumed). An unfinished run of other
+        days is refused unless `restart` abandons it (what it did stays done)."""
+        runs = schema.reprocess_runs
+
+        def write(conn: Connection) -> tuple[int, bool]:
+            open_run = conn.execute(select(runs.c.id, runs.c.since, runs.c.until).where(
+                runs.c.finished_at.is_(None)).order_by(runs.c.id)).first()
+            now = dt.datetime.now(dt.timezone.utc)
+            if open_run is not None and not restart:
+                if (open_run.since, open_run.until) != (since, until):
+                    raise InputError("reprocess", f"run {open_run.id} ({_days(open_run.since, open_run.until)}) is "
+                                                  f"unfinished: resume it with the same --since/--until, or give "
+                                                  f"--restart to abandon it")
+                return open_run.id, True
+            if open_run is not None:
+                conn.execute(update(runs).where(runs.c.finished_at.is_(None)).values(finished_at=now,
+                                                                                      outcome="abandoned"))
+            run_id = conn.execute(runs.insert().values(since=since, until=until, started_at=now)).inserted_primary_key[0]
+            return run_id, False
+
+        return self.write(write)
+
+    def _reprocess_selection(self, run_id: int, since: dt.date | None, until: dt.date | None):
+        """Stored documents a run covers and has not done: the current version of each (a superseded dataset row
+        has no extraction to redo) and not a field report (its incident comes from the form, not from reading)."""
+        from ceasefire.intake.field import CONTENT_TYPE as FIELD_REPORT
+
+        d, done = schema.documents, schema.reprocess_done
+        conditions = [d.c.superseded_by.is_(None), d.c.content_type != FIELD_REPORT,
+                      ~select(done.c.doc_id).where(done.c.run_id == run_id, done.c.doc_id == d.c.id).exists()]
+        if since:
+            conditions.append(d.c.published >= since)
+        if until:
+            conditions.append(d.c.published <= until)
+        return conditions
+
+    def reprocess_progress(self, run_id: int, since: dt.date | None, until: dt.date | None) -> tuple[int, dict]:
+        """(documents left to do, counts of those done by outcome)."""
+        done = schema.reprocess_done
+        left = self.read(lambda c: c.execute(select(func.count()).select_from(schema.documents).where(
+            *self._reprocess_selection(run_id, since, until))).scalar_one())
+        outcomes = dict(self.read(lambda c: c.execute(select(done.c.outcome, func.count()).where(
+            done.c.run_id == run_id).group_by(done.c.outcome)).all()))
+        return left, outcomes
+
+    def documents_to_reprocess(self, run_id: int, since: dt.date | None, until: dt.date | None,
+                               after: str = "", limit: int = 500) -> list[Document]:
+        """The next `limit` documents left to do, by id after `after` (pages that a concurrent write cannot shift)."""
+        d = schema.documents
+        cols = [c for c in d.c if c.name not in ("raw", "ingested_at", "superseded_by")]
+        rows = self.read(lambda c: c.execute(select(*cols).where(
+            d.c.id > after, *self._reprocess_selection(run_id, since, until)).order_by(d.c.id).limit(limit))
+            .mappings().all())
+        return [Document(**dict(row)) for row in rows]
+
+    def replace_extractions(self, run_id: int, extractions: list[Extraction]) -> dict[str, str]:
+        """Put new extractions of stored documents in place of their old ones, and mark each document done by the
+        run, in one transaction. An unchanged extraction writes nothing but its mark; a failed one keeps the old
+        extraction (its reason is recorded). Reports that keep their ids keep their links to events, so that events
+        keep their ids, findings and reviews. A change asks for a refresh of every event (a report may have moved
+        to another day). Returns each document's outcome."""
+        c_t, i_t, x_t, done = schema.claims, schema.incidents, schema.contradictions, schema.reprocess_done
+
+        def write(conn: Connection) -> dict[str, str]:
+            outcomes: dict[str, str] = {}
+            for ex in extractions:
+                doc_id = ex.document.id
+                if ex.error:
+                    outcomes[doc_id] = "failed"
+                    conn.execute(done.insert().values(run_id=run_id, doc_id=doc_id, outcome="failed", detail=ex.error))
+                    continue
+                new = {"claims": {c.id: _claim_row(c) for c in ex.claims},
+                       "incidents": {i.id: _incident_row(i) for i in ex.incidents},
+                       "contradictions": {r["id"]: r for r in _contradiction_rows(doc_id, ex.contradictions)}}
+                tables = {"claims": c_t, "incidents": i_t, "contradictions": x_t}
+                old = {name: dict(conn.execute(select(t.c.id, t.c.data).where(t.c.doc_id == doc_id)).all())
+                       for name, t in tables.items()}
+                changed = any(old[name] != {k: row["data"] for k, row in new[name].items()} for name in tables)
+                outcomes[doc_id] = "changed" if changed else "same"
+                if changed:
+                    for name, t in tables.items():
+                        gone = sorted(set(old[name]) - set(new[name]))
+                        for start in range(0, len(gone), 500):  # links of vanished reports go with them
+                            conn.execute(delete(t).where(t.c.id.in_(gone[start:start + 500])))
+                        for key, row in new[name].items():
+                            if key in old[name]:
+                                conn.execute(update(t).where(t.c.id == key).values(**row))
+                            else:
+                                conn.execute(t.insert().values(**row))
+                conn.execute(done.insert().values(run_id=run_id, doc_id=doc_id, outcome=outcomes[doc_id]))
+            if "changed" in outcomes.values():
+                conn.execute(schema.pending_refresh.insert().values(doc_id=FULL_REFRESH,
+                                                                    at=dt.datetime.now(dt.timezone.utc)))
+            return outcomes
+
+        return self.write(write)
+
+    def finish_reprocess_run(self, run_id: int) -> None:
+        runs = schema.reprocess_runs
+        self.write(lambda c: c.execute(update(runs).where(runs.c.id == run_id).values(
+            finished_at=dt.datetime.now(dt.timezone.utc), outcome="finished")))
 
     def pending_documents(self, marks: list[int]) -> set[str]:
         """The documents behind pending-refresh marks."""
@@ -543,6 +645,10 @@ def _supersede(conn: Connection, doc: Document) -> None:
         conn.execute(links.insert(), [{"event_id": e, "incident_id": kept} for e in sorted(events)][:1])
 
 
+def _days(since: dt.date | None, until: dt.date | None) -> str:
+    return f"{since or 'the first day'} to {until or 'the last'}"
+
+
 def _as_reviewed(conn: Connection, finding: Finding) -> Finding:
     from ceasefire.adjudicate import apply_reviews
 
@@ -561,6 +667,11 @@ def _event_row(e: Event) -> dict:
 def _claim_row(c: Claim) -> dict:
     return {"id": c.id, "doc_id": c.doc_id, "speaker": c.speaker, "party": c.party, "stance": c.stance,
             "when_start": c.when.start if c.when else None, "data": c.model_dump_json()}
+
+
+def _contradiction_rows(doc_id: str, contradictions: list[Contradiction]) -> list[dict]:
+    return [{"id": f"ctr-{doc_id[4:]}-{n}", "doc_id": doc_id, "data": c.model_dump_json()}
+            for n, c in enumerate(contradictions)]
 
 
 def _incident_row(i: Incident) -> dict:

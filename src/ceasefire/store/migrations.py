@@ -287,6 +287,29 @@ def _workplace(conn: Connection) -> None:
                          {"p": review["new_party"], "id": row.finding_id})
 
 
+reprocess_runs_v9 = Table(
+    "reprocess_runs", frozen,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("since", Date),
+    Column("until", Date),
+    Column("started_at", DateTime(timezone=True), nullable=False),
+    Column("finished_at", DateTime(timezone=True)),
+    Column("outcome", String(20)),
+)
+
+reprocess_done_v9 = Table(
+    "reprocess_done", frozen,
+    Column("run_id", Integer, ForeignKey("reprocess_runs.id", ondelete="CASCADE"), primary_key=True),
+    Column("doc_id", String(40), primary_key=True),
+    Column("outcome", String(10), nullable=False),
+    Column("detail", Text),
+)
+
+
+def _reprocess_runs(conn: Connection) -> None:
+    frozen.create_all(conn, tables=[reprocess_runs_v9, reprocess_done_v9])
+
+
 MIGRATIONS: list[Migration] = [
     Migration(1, "initial schema: documents, claims, incidents, contradictions, events, findings, reviews", _initial),
     Migration(2, "event_incidents: reports linked to their events", _event_links),
@@ -297,6 +320,7 @@ MIGRATIONS: list[Migration] = [
     Migration(7, "a refresh of events and findings after the upgrade to one finding per event and clause",
               _refresh_after_upgrade),
     Migration(8, "tokens, audit trail, agreements, attachments; filter columns on events and findings", _workplace),
+    Migration(9, "reprocess_runs and reprocess_done: re-processing that resumes after a kill", _reprocess_runs),
 ]
 
 

@@ -213,3 +213,23 @@ attachments = Table(
     Column("size", Integer, nullable=False),
     Column("data", LargeBinary, nullable=False),
 )
+
+# Migration 9: re-processing runs (`ceasefire reprocess`) and the documents each has done, written in the same
+# transaction as the document's new extraction: a killed run resumes where it stopped and does nothing twice.
+reprocess_runs = Table(
+    "reprocess_runs", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("since", Date),
+    Column("until", Date),
+    Column("started_at", DateTime(timezone=True), nullable=False),
+    Column("finished_at", DateTime(timezone=True)),
+    Column("outcome", String(20)),  # "finished" or "abandoned" (a --restart)
+)
+
+reprocess_done = Table(
+    "reprocess_done", metadata,
+    Column("run_id", Integer, ForeignKey("reprocess_runs.id", ondelete="CASCADE"), primary_key=True),
+    Column("doc_id", String(40), primary_key=True),
+    Column("outcome", String(10), nullable=False),  # "changed", "same" or "failed"
+    Column("detail", Text),                          # a failure's reason (the old extraction is kept)
+)
