@@ -213,10 +213,9 @@ def _touched_window(store: Store, doc_ids: set[str]) -> tuple[dt.date, dt.date] 
         return None
     start = min([s for s, _ in spans] + [d - _WINDOW_MARGIN for d in days])
     end = max([e for _, e in spans] + [d + _WINDOW_MARGIN for d in days])
-    links = store.event_links()
     for _ in range(5):  # the reports overlapping the window, and the events they belong to, may reach beyond it
         overlapping = [i for i in store.incidents(start, end) if i.when and not i.historical]
-        touched = store.events_by_id({links[i.id] for i in overlapping if i.id in links})
+        touched = store.events_by_id(set(store.event_links({i.id for i in overlapping}).values()))
         spans = [(i.when.start, i.when.end) for i in overlapping] + [(e.when.start, e.when.end) for e in touched]
         wider = (min([start] + [s for s, _ in spans]), max([end] + [e for _, e in spans]))
         if wider == (start, end):
@@ -228,14 +227,17 @@ def _touched_window(store: Store, doc_ids: set[str]) -> tuple[dt.date, dt.date] 
 def _reconcile_window(store: Store, start: dt.date, end: dt.date) -> tuple[list[Event], set[str]]:
     """Reconcile the incidents of [start, end] again; return the new events and the stored ones they replace."""
     incidents = store.incidents(start, end)
-    links = store.event_links()
-    scope = {links[i.id] for i in incidents if i.id in links} | store.unlinked_events()
+    links = store.event_links({i.id for i in incidents})
+    scope = set(links.values()) | store.unlinked_events()
     claims = {c.id: c for c in store.claims(start - _WINDOW_MARGIN, end + _WINDOW_MARGIN)}
     claims.update((c.id, c) for c in store.claims_by_id({cid for i in incidents for cid in i.claim_ids}))
     documents = store.documents_by_id({i.doc_id for i in incidents} | {c.doc_id for c in claims.values()})
     contradictions = [c for c in store.contradictions_of({c.doc_id for c in claims.values()})
                       if all(cid in claims for cid in c.claim_ids)]
-    events = keep_event_ids(reconcile(incidents, documents, claims, contradictions), links, store.reviewed_events())
+    events = reconcile(incidents, documents, claims, contradictions)
+    # An event may not take the id of a stored event outside the window (links covers those inside it).
+    used = set(links.values()) | store.linked_event_ids({e.id for e in events})
+    events = keep_event_ids(events, links, store.reviewed_events(), used)
     store.save_events(events, scope)
     return events, scope
 
@@ -250,11 +252,14 @@ def reconcile_store(store: Store) -> list[Event]:
     return events
 
 
-def keep_event_ids(events: list[Event], links: dict[str, str], reviewed: set[str] = frozenset()) -> list[Event]:
+def keep_event_ids(events: list[Event], links: dict[str, str], reviewed: set[str] = frozenset(),
+                   used: set[str] | None = None) -> list[Event]:
     """Give each event the id of a stored event its reports belonged to (`links`: report id -> event id), so that
     an event keeps its id, and its findings and their reviews, when new reports join it: an id with reviews first,
     then the one most of its reports had. The larger event keeps an id two events claim; an event whose every
-    candidate is taken gets an id of its own that no other event has."""
+    candidate is taken gets an id of its own that no other event has (`used`: the ids stored events with reports
+    have, by default those in `links`)."""
+    used = set(links.values()) if used is None else used
     taken: set[str] = set()
     out: dict[int, Event] = {}
     for n in sorted(range(len(events)), key=lambda n: -len(events[n].incident_ids)):
@@ -263,7 +268,7 @@ def keep_event_ids(events: list[Event], links: dict[str, str], reviewed: set[str
         ranked = sorted(before.items(), key=lambda x: (x[0] not in reviewed, -x[1], x[0]))
         kept = next((eid for eid, _ in ranked if eid not in taken), None)
         if kept is None:
-            kept = event.id if event.id not in taken and event.id not in links.values() else \
+            kept = event.id if event.id not in taken and event.id not in used else \
                 content_id("evt", event.id, *sorted(taken & set(before)), str(n))
         if kept != event.id:
             event = event.model_copy(update={"id": kept})

@@ -219,8 +219,19 @@ def _strongest_basis(members: list[Incident]) -> str | None:
 DENIAL_WINDOW = (dt.timedelta(days=-1), dt.timedelta(days=7))
 
 
-def _denials_elsewhere(accused: str | None, place, reported_on: list[dt.date], denials: list[Claim],
-                       documents: dict[str, Document]) -> list[str]:
+def _denials_by_day(claims: dict[str, Claim], documents: dict[str, Document]) -> dict[tuple[str, dt.date], list[Claim]]:
+    """Denials by a party, by (party, publication day): an event looks only at the days around its first report."""
+    out: dict[tuple[str, dt.date], list[Claim]] = {}
+    for claim in claims.values():
+        if claim.stance == "deny" and claim.party in ("RU", "UA"):
+            day = published_day(documents.get(claim.doc_id))
+            if day is not None:
+                out.setdefault((claim.party, day), []).append(claim)
+    return out
+
+
+def _denials_elsewhere(accused: str | None, place, reported_on: list[dt.date],
+                       denials: dict[tuple[str, dt.date], list[Claim]]) -> list[str]:
     """Denials by the accused side, in any document of the days around the first report, that name the event's
     place ("no strikes were carried out on Sudzha"): the allegation is disputed."""
     if accused not in ("RU", "UA") or place is None or not reported_on:
@@ -228,11 +239,10 @@ def _denials_elsewhere(accused: str | None, place, reported_on: list[dt.date], d
     first, (before, after) = reported_on[0], DENIAL_WINDOW
     names = {place.name} if place.name and len(place.name) >= 4 and place.precision < 3 else set()  # not a region
     out = []
-    for claim in denials:
-        day = published_day(documents.get(claim.doc_id))
-        if claim.party == accused and day is not None and first + before <= day <= first + after \
-                and any(re.search(rf"\b{re.escape(n)}\b", claim.text) for n in names):
-            out.append(claim.id)
+    for offset in range(before.days, after.days + 1):
+        for claim in denials.get((accused, first + dt.timedelta(days=offset)), ()):
+            if any(n in claim.text and re.search(rf"\b{re.escape(n)}\b", claim.text) for n in names):
+                out.append(claim.id)
     return sorted(out)
 
 
@@ -240,7 +250,7 @@ def reconcile(incidents: list[Incident], documents: dict[str, Document], claims:
               contradictions: list[Contradiction]) -> list[Event]:
     """Events from incident reports, each with its sources, contradiction and grade."""
     denied = {cid for c in contradictions for cid in c.claim_ids}
-    denials = [c for c in claims.values() if c.stance == "deny" and c.party in ("RU", "UA")]
+    denials = _denials_by_day(claims, documents)
     events = []
     coded_rows = {d.id for d in documents.values() if d.content_type in DATASET_ROW_TYPES}
     summaries = _summaries(incidents)
@@ -251,7 +261,7 @@ def reconcile(incidents: list[Incident], documents: dict[str, Document], claims:
         claim_ids = sorted({cid for m in members for cid in m.claim_ids})
         placed = next((m.place for m in sorted(members, key=lambda m: m.place.precision if m.place else 9)), None)
         reported_on = sorted({d for m in members if (d := published_day(documents.get(m.doc_id))) is not None})
-        denied_by = _denials_elsewhere(first.actor_party, placed, reported_on, denials, documents)
+        denied_by = _denials_elsewhere(first.actor_party, placed, reported_on, denials)
         contradicted = any(cid in denied for cid in claim_ids) or bool(denied_by)
         events.append(Event(
             id=content_id("evt", *sorted(m.id for m in members)),

@@ -307,7 +307,12 @@ reprocess_done_v9 = Table(
 
 
 def _reprocess_runs(conn: Connection) -> None:
+    """Re-processing runs; and the indexes that keep a refresh's reads within its days as the store grows (a
+    window's reports by their last day, its claims by day) and a re-processing run's documents by day."""
     frozen.create_all(conn, tables=[reprocess_runs_v9, reprocess_done_v9])
+    conn.execute(text("CREATE INDEX ix_incidents_when_end ON incidents (when_end, when_start)"))
+    conn.execute(text("CREATE INDEX ix_claims_when ON claims (when_start)"))
+    conn.execute(text("CREATE INDEX ix_documents_published ON documents (published)"))
 
 
 MIGRATIONS: list[Migration] = [
@@ -320,7 +325,8 @@ MIGRATIONS: list[Migration] = [
     Migration(7, "a refresh of events and findings after the upgrade to one finding per event and clause",
               _refresh_after_upgrade),
     Migration(8, "tokens, audit trail, agreements, attachments; filter columns on events and findings", _workplace),
-    Migration(9, "reprocess_runs and reprocess_done: re-processing that resumes after a kill", _reprocess_runs),
+    Migration(9, "reprocess_runs and reprocess_done: re-processing that resumes after a kill; indexes by day",
+              _reprocess_runs),
 ]
 
 

@@ -31,6 +31,7 @@ documents = Table(
     Column("raw", LargeBinary, nullable=False),
     Column("external_id", Text, index=True),  # migration 6: a dataset row's own id, and the newer version
     Column("superseded_by", String(40)),       # of the same row that replaced this one
+    Index("ix_documents_published", "published"),  # migration 9
 )
 
 claims = Table(
@@ -42,6 +43,7 @@ claims = Table(
     Column("stance", String(16), nullable=False),
     Column("when_start", Date),
     Column("data", Text, nullable=False),
+    Index("ix_claims_when", "when_start"),  # migration 9
 )
 
 incidents = Table(
@@ -58,6 +60,7 @@ incidents = Table(
     Column("admin1", Text),
     Column("data", Text, nullable=False),
     Index("ix_incidents_when", "when_start"),
+    Index("ix_incidents_when_end", "when_end", "when_start"),  # migration 9: a window's reports, from its first day
 )
 
 contradictions = Table(
