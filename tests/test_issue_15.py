@@ -179,3 +179,31 @@ def test_issue_15_a_killed_reprocess_resumes_and_does_nothing_twice(tmp_path):
     marks = store.read(lambda c: c.execute(select(done.c.doc_id)).scalars().all())
     assert len(marks) == len(set(marks)) == 600  # each document done once, by one run
     assert _state(store) == reference
+
+
+def test_issue_15_top_regions_count_the_selected_events(demo_db):
+    from collections import Counter
+
+    from ceasefire.store.queries import Filters, top_regions
+
+    store = Store.open(demo_db)
+    events = store.events()
+    expected = Counter(e.place.admin1 for e in events if e.place and e.place.admin1)
+    assert expected, "the demo has placed events"
+    ranked = top_regions(store, Filters(), limit=3)
+    assert ranked == sorted(expected.items(), key=lambda x: (-x[1], x[0]))[:3]
+    ru = Counter(e.place.admin1 for e in events if e.place and e.place.admin1 and e.actor_party == "RU")
+    assert dict(top_regions(store, Filters(party="RU"), limit=50)) == dict(ru)
+
+
+def test_issue_15_extraction_in_two_processes_gives_what_one_gives(tmp_path):
+    from ceasefire.extract import extract_in_processes, extract_many
+    from ceasefire.intake import make_document
+
+    texts = [f"Russian drones struck a substation in Kharkiv on {d} March 2025, the governor said; report {n}."
+             if n % 3 else f"Ukraine's forces shelled Horlivka on {d} March, the Russian Defence Ministry said ({n})."
+             for n in range(300) for d in [n % 28 + 1]]
+    documents = [make_document(t.encode(), t, published="2025-03-29").document for t in texts]
+    one = [x.model_dump_json() for x in extract_many(documents)]
+    two = [x.model_dump_json() for x in extract_in_processes(documents, 2)]
+    assert two == one and len(one) == 300

@@ -136,10 +136,12 @@ def _extract_jsonl(path: str) -> None:
               help="Read PATH as a dataset, one document per row: ucdp-csv, acled-csv, telegram-csv (channel posts) or "
                    "telegram-json (a Telegram Desktop export).")
 @click.option("--published", metavar="YYYY-MM-DD", help="Publication date for files that do not carry one.")
+@click.option("--processes", type=click.IntRange(1, 64), default=1, show_default=True, metavar="N",
+              help="Extract in N worker processes (pays from a few hundred documents; for more, see reprocess).")
 @db_option
 @reports_input_errors
 def ingest(inputs: tuple[str, ...], jsonl: str | None, dataset_format: str | None, published: str | None,
-           db: str | None) -> None:
+           processes: int, db: str | None) -> None:
     """Store documents with their extractions; the same content twice is stored once."""
     from ceasefire.intake import DATASET_FORMATS
     from ceasefire.pipeline import IngestRequest
@@ -151,7 +153,7 @@ def ingest(inputs: tuple[str, ...], jsonl: str | None, dataset_format: str | Non
     if dataset_format and dataset_format not in DATASET_FORMATS:
         raise InputError("--format", f"unknown dataset format {dataset_format!r}; known: {', '.join(DATASET_FORMATS)}")
     request = IngestRequest(inputs=inputs, jsonl=jsonl, dataset_format=dataset_format,
-                            published=_date(published, "--published"))
+                            published=_date(published, "--published"), processes=processes)
     store = Store.open(db)
     result = run_ingest(store, request)
     for raw in result.added:

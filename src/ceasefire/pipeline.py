@@ -18,11 +18,11 @@ from sqlalchemy.exc import SQLAlchemyError
 from tqdm import tqdm
 
 from ceasefire.errors import InputError
-from ceasefire.extract import extract_many
+from ceasefire.extract import extract_in_processes, extract_many
 from ceasefire.intake import fetch_url, read_dataset, read_file, read_jsonl
 from ceasefire.adjudicate import adjudicate
 from ceasefire.reconcile import reconcile
-from ceasefire.records import Agreement, Event, Finding, RawDocument, content_id
+from ceasefire.records import Agreement, Event, Extraction, Finding, RawDocument, content_id
 from ceasefire.store import FULL_REFRESH, Store
 
 TEXT_SUFFIXES = {".txt", ".md", ".html", ".htm", ".xhtml", ".text"}
@@ -46,6 +46,7 @@ class IngestRequest:
     jsonl: str | None = None
     dataset_format: str | None = None
     published: dt.date | None = None
+    processes: int = 1  # extraction's worker processes (forked; they share the loaded models)
 
 
 def _expand(inputs: Iterable[str], suffixes: set[str] = TEXT_SUFFIXES) -> Iterator[str]:
@@ -102,35 +103,43 @@ def ingest(store: Store, request: IngestRequest) -> IngestResult:
         pending.append(raw)
     progress = tqdm(total=len(pending), desc="extracting", unit="doc", file=sys.stderr,
                     disable=None if len(pending) > 20 else True)
-    for start in range(0, len(pending), BATCH):
-        batch = pending[start:start + BATCH]
-        for raw, extraction in zip(batch, extract_many([r.document for r in batch])):
-            if extraction.error:
-                problem = f"{raw.document.source or raw.document.id}: {extraction.error}"
-                store.quarantine(raw.document.id, problem, raw)
-                result.errors.append(problem)
-                progress.update(1)
-                continue
-            try:
-                saved = store.save_extraction(raw, extraction)
-            except SQLAlchemyError as exc:
-                # A document that cannot be stored is quarantined; its transaction left nothing behind.
-                problem = f"{raw.document.source or raw.document.id}: not stored ({type(exc).__name__}: " \
-                          f"{str(exc.orig if hasattr(exc, 'orig') else exc).splitlines()[0]})"
-                store.quarantine(raw.document.id, problem, raw)
-                result.errors.append(problem)
-                progress.update(1)
-                continue
-            if saved:
-                result.added.append(raw)
-                result.claims += len(extraction.claims)
-                result.incidents += len(extraction.incidents)
-            else:
-                result.skipped.append(raw)
+    for raw, extraction in _extractions(pending, request.processes):
+        if extraction.error:
+            problem = f"{raw.document.source or raw.document.id}: {extraction.error}"
+            store.quarantine(raw.document.id, problem, raw)
+            result.errors.append(problem)
             progress.update(1)
+            continue
+        try:
+            saved = store.save_extraction(raw, extraction)
+        except SQLAlchemyError as exc:
+            # A document that cannot be stored is quarantined; its transaction left nothing behind.
+            problem = f"{raw.document.source or raw.document.id}: not stored ({type(exc).__name__}: " \
+                      f"{str(exc.orig if hasattr(exc, 'orig') else exc).splitlines()[0]})"
+            store.quarantine(raw.document.id, problem, raw)
+            result.errors.append(problem)
+            progress.update(1)
+            continue
+        if saved:
+            result.added.append(raw)
+            result.claims += len(extraction.claims)
+            result.incidents += len(extraction.incidents)
+        else:
+            result.skipped.append(raw)
+        progress.update(1)
     progress.close()
     bring_up_to_date(store)  # also completes a refresh that an earlier, killed run left undone
     return result
+
+
+def _extractions(pending: list[RawDocument], processes: int) -> Iterator[tuple[RawDocument, Extraction]]:
+    """Each document with its extraction, in order: batch by batch here, or streamed from worker processes."""
+    if processes > 1:
+        yield from zip(pending, extract_in_processes([r.document for r in pending], processes))
+        return
+    for start in range(0, len(pending), BATCH):
+        batch = pending[start:start + BATCH]
+        yield from zip(batch, extract_many([r.document for r in batch]))
 
 
 def retry_quarantined(store: Store, entry_ids: list[int] | None = None) -> IngestResult:

@@ -63,6 +63,30 @@ def extract_document(document: Document, geocoder: "Geocoder | None" = None) -> 
     return next(extract_many([document], geocoder))
 
 
+def extract_in_processes(documents: list[Document], processes: int) -> Iterator[Extraction]:
+    """extract_many over `processes` worker processes, in order. The workers are forked after the models and the
+    gazetteer are loaded here, so they share them instead of loading their own; a batch too small to pay for the
+    fork is read here. A worker that dies fails the whole call (BrokenProcessPool), never hangs it."""
+    if processes <= 1 or len(documents) < 2 * PIPE_BATCH:
+        yield from extract_many(documents)
+        return
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    from ceasefire.geo import default_geocoder
+
+    english()
+    _ = default_geocoder().gaz.automaton
+    chunks = [documents[start:start + PIPE_BATCH] for start in range(0, len(documents), PIPE_BATCH)]
+    with ProcessPoolExecutor(processes, mp_context=multiprocessing.get_context("fork")) as pool:
+        for extractions in pool.map(_extract_list, chunks):
+            yield from extractions
+
+
+def _extract_list(documents: list[Document]) -> list[Extraction]:
+    return list(extract_many(documents))
+
+
 def extract_many(documents: Iterable[Document], geocoder: "Geocoder | None" = None) -> Iterator[Extraction]:
     """Extract from many documents, parsing them in batches (much faster than one at a time).
 

@@ -222,6 +222,15 @@ def regions(store: Store, f: Filters) -> list[str]:
     return list(store.read(lambda c: c.execute(q).scalars().all()))
 
 
+def top_regions(store: Store, f: Filters, limit: int = 10) -> list[tuple[str, int]]:
+    """The regions with most selected events, with their counts (most first, then by name)."""
+    e = schema.events.c
+    n = func.count().label("n")
+    q = (select(e.admin1, n).where(e.admin1.is_not(None), *event_conditions(f)).group_by(e.admin1)
+         .order_by(n.desc(), e.admin1).limit(limit))
+    return [(region, count) for region, count in store.read(lambda c: c.execute(q).all())]
+
+
 def event_days(store: Store, limit: int = 90) -> list[tuple[dt.date, int]]:
     """Days on which events began, latest first, with how many."""
     e = schema.events.c
