@@ -61,7 +61,13 @@ def test_issue_15_reprocess_serial_and_on_dask_give_the_same_store_as_a_fresh_in
     store = Store.open(demo_db)
     reference = _state(store)
     total = store.counts()["documents"]
-    for executor in ("local", "dask"):
+    from distributed import LocalCluster
+
+    # A scheduler already running (as a team's cluster would be), reached by its address.
+    cluster = LocalCluster(n_workers=1, threads_per_worker=1, processes=True, dashboard_address="127.0.0.1:0",
+                           scheduler_port=0)
+    address = "dask://" + cluster.scheduler_address.removeprefix("tcp://")
+    for executor in ("local", "dask", address):
         touched = _age(store)
         assert _state(store) != reference
         result = reprocess(store, ReprocessRequest(executor=executor, workers=2))
@@ -69,6 +75,7 @@ def test_issue_15_reprocess_serial_and_on_dask_give_the_same_store_as_a_fresh_in
         assert result.outcomes["changed"] + result.outcomes["same"] == total and not result.outcomes["failed"]
         assert _state(store) == reference, executor
         assert store.pending_refresh() == []
+    cluster.close()
     # A run with nothing to change writes nothing but its marks.
     again = reprocess(store, ReprocessRequest())
     assert again.outcomes == {"same": total} and _state(store) == reference

@@ -49,7 +49,8 @@ class ReprocessResult:
     resumed: bool
     outcomes: Counter = field(default_factory=Counter)  # "changed", "same", "failed": this invocation's documents
     before: int = 0                                       # documents an interrupted invocation of the run had done
-    seconds: float = 0.0
+    seconds: float = 0.0                                  # the whole command …
+    refresh_seconds: float = 0.0                          # … of which the refresh of events and findings
 
 
 def extract_batch(documents: list[Document]) -> list[Extraction]:
@@ -70,8 +71,10 @@ def reprocess(store: Store, request: ReprocessRequest) -> ReprocessResult:
             result.outcomes.update(outcomes.values())
             bar.update(len(outcomes))
     bar.close()
+    refreshing = time.perf_counter()
     bring_up_to_date(store)  # the refresh the changes asked for (a kill here is completed by the next command)
     store.finish_reprocess_run(run_id)
+    result.refresh_seconds = time.perf_counter() - refreshing
     result.seconds = time.perf_counter() - started
     return result
 
@@ -98,8 +101,9 @@ def _executor(request: ReprocessRequest) -> Iterator[Runner]:
 
     if request.executor == "dask":
         workers = request.workers or os.cpu_count() or 1
-        # Processes, one thread each: extraction holds the GIL. No dashboard (it would need a web port and bokeh).
-        cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None,
+        # Processes, one thread each: extraction holds the GIL. The scheduler's HTTP routes on a free port (the
+        # default 8787 may be taken by another cluster on this machine), on this machine only.
+        cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address="127.0.0.1:0",
                                silence_logs=logging.ERROR)
     else:
         cluster = None
