@@ -272,7 +272,8 @@ class Store:
                 doc_id = ex.document.id
                 if ex.error:
                     outcomes[doc_id] = "failed"
-                    conn.execute(done.insert().values(run_id=run_id, doc_id=doc_id, outcome="failed", detail=ex.error))
+                    conn.execute(done.insert(), {"run_id": run_id, "doc_id": doc_id, "outcome": "failed",
+                                                 "detail": ex.error})
                     continue
                 new = {"claims": {c.id: _claim_row(c) for c in ex.claims},
                        "incidents": {i.id: _incident_row(i) for i in ex.incidents},
@@ -288,7 +289,8 @@ class Store:
                         for start in range(0, len(gone), 500):  # links of vanished reports go with them
                             conn.execute(delete(t).where(t.c.id.in_(gone[start:start + 500])))
                         _upsert(conn, t, list(new[name].values()), set(old[name]))
-                conn.execute(done.insert().values(run_id=run_id, doc_id=doc_id, outcome=outcomes[doc_id]))
+                conn.execute(done.insert(), {"run_id": run_id, "doc_id": doc_id, "outcome": outcomes[doc_id],
+                                             "detail": None})
             if "changed" in outcomes.values():
                 conn.execute(schema.pending_refresh.insert().values(doc_id=FULL_REFRESH,
                                                                     at=dt.datetime.now(dt.timezone.utc)))
