@@ -60,6 +60,8 @@ class Postgres:
     def create(self, migrated: bool = True, prefix: str = "cfm_test_") -> str:
         name = f"{prefix}{uuid.uuid4().hex[:12]}"
         self.admin.execute(f"CREATE DATABASE {name}" + (f" TEMPLATE {self.template}" if migrated else ""))
+        # A zone other than UTC, as a server in Kyiv may have: nothing the store writes or reads may depend on it.
+        self.admin.execute(f"ALTER DATABASE {name} SET timezone TO 'Europe/Kyiv'")
         return name
 
     def drop(self, name: str) -> None:

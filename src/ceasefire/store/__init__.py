@@ -51,6 +51,17 @@ def _sqlite_pragmas(dbapi_conn, _record) -> None:
     cur.close()
 
 
+def _postgresql_utc(dbapi_conn, _record) -> None:
+    """Sessions in UTC whatever the server's zone: times then come back in UTC as SQLite keeps them, and a dump,
+    a time's date or a time written without a zone (a SQLite store's dump) mean the same on both."""
+    autocommit = dbapi_conn.autocommit
+    dbapi_conn.autocommit = True  # not inside a transaction, which a rollback would take the setting back with
+    cur = dbapi_conn.cursor()
+    cur.execute("SET TIME ZONE 'UTC'")
+    cur.close()
+    dbapi_conn.autocommit = autocommit
+
+
 def _sqlite_begin(conn) -> None:
     """Writers take the write lock when they begin, not at their first write: two ingests at once then wait for
     each other instead of both reading "not stored yet" and colliding on the insert."""
@@ -88,6 +99,8 @@ class Store:
         if engine.dialect.name == "sqlite":
             event.listen(engine, "connect", _sqlite_pragmas)
             event.listen(engine, "begin", _sqlite_begin)
+        elif engine.dialect.name == "postgresql":
+            event.listen(engine, "connect", _postgresql_utc)
         store = cls(url, engine)
         try:
             store.write(migrations.upgrade)
