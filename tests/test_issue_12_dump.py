@@ -214,6 +214,17 @@ def test_issue_12_dump_import_merges_and_is_idempotent(source, target):
     assert _cli("import", str(source.dump), "--db", target).stdout.strip() == "nothing new"
 
 
+def test_issue_12_dump_times_with_an_offset_are_the_same_instant_on_either_backend(db, tmp_path):
+    """A dump written where the server's zone was not UTC holds times with their offset: each is kept as its instant
+    (SQLite keeps times without a zone, as UTC)."""
+    dump = tmp_path / "kyiv.jsonl"
+    dump.write_text(json.dumps({"table": "quarantine", "row": {"id": 1, "source": "a.txt", "problem": "p",
+                                                               "at": "2025-03-20 12:00:00+02:00"}}) + "\n")
+    assert _cli("import", str(dump), "--db", db).exit_code == 0
+    (entry,) = Store.open(db).quarantine_entries()
+    assert _utc(entry)["at"] == dt.datetime(2025, 3, 20, 10, 0, tzinfo=dt.timezone.utc)
+
+
 # -- bad dumps: every bad line named, exit 2, nothing imported ---------------------------------------
 
 def _edit_row(table: str, change):
