@@ -74,3 +74,31 @@ def test_store_a_second_refresh_updates_in_place(db):
     first = store.events()
     refresh_judgements(store)
     assert store.events() == first and len(first) == 1
+
+
+def _ingest_lines(store, tmp_path, rows):
+    import json
+
+    from ceasefire.pipeline import IngestRequest, ingest
+
+    path = tmp_path / "in.jsonl"
+    path.write_text("\n".join(json.dumps(r) for r in rows))
+    return ingest(store, IngestRequest(jsonl=str(path)))
+
+
+def test_store_lists_records_in_the_order_the_api_pages_them(db, tmp_path):
+    """Rows without a date first, then by date and id, on either backend (PostgreSQL puts nulls last unless told)."""
+    from ceasefire.store import queries
+
+    store = Store.open(db)
+    _ingest_lines(store, tmp_path, [
+        {"id": 1, "text": "Russian forces shelled Kherson on 20 March 2025.", "published": "2025-03-21"},
+        {"id": 2, "text": "Russian forces shelled Nikopol, the governor said."},
+        {"id": 3, "text": "Ukrainian drones hit Belgorod on 19 March 2025.", "published": "2025-03-20"}])
+    everything = queries.Filters()
+    documents = [d.id for d in store.documents()]
+    assert documents == [d.id for d in queries.documents_page(store, everything, 50).items]
+    assert store.document(documents[0]).published is None and len(documents) == 3
+    assert [i.id for i in store.incidents()] == [i.id for i in queries.incidents_page(store, everything, 50).items]
+    assert [c.id for c in store.claims()] == [c.id for c in queries.claims_page(store, everything, 50).items]
+

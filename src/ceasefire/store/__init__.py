@@ -302,12 +302,16 @@ class Store:
 
     def documents(self) -> Iterator[Document]:
         cols = [c for c in schema.documents.c if c.name not in ("raw", "ingested_at", "superseded_by")]
-        rows = self.read(lambda c: c.execute(select(*cols).order_by(schema.documents.c.published)).mappings().all())
+        d = schema.documents.c
+        rows = self.read(lambda c: c.execute(select(*cols).order_by(d.published.asc().nulls_first(), d.id))
+                         .mappings().all())
         for row in rows:
             yield Document(**dict(row))
 
     def incidents(self, start: dt.date | None = None, end: dt.date | None = None) -> list[Incident]:
-        q = select(schema.incidents.c.data).order_by(schema.incidents.c.when_start, schema.incidents.c.id)
+        # Undated rows first on both backends (PostgreSQL puts nulls last unless told), as the API pages them.
+        q = select(schema.incidents.c.data).order_by(schema.incidents.c.when_start.asc().nulls_first(),
+                                                     schema.incidents.c.id)
         if start:
             q = q.where(schema.incidents.c.when_end >= start)
         if end:
@@ -315,7 +319,7 @@ class Store:
         return [Incident.model_validate_json(d) for d in self.read(lambda c: c.execute(q).scalars().all())]
 
     def claims(self, start: dt.date | None = None, end: dt.date | None = None) -> list[Claim]:
-        q = select(schema.claims.c.data).order_by(schema.claims.c.when_start, schema.claims.c.id)
+        q = select(schema.claims.c.data).order_by(schema.claims.c.when_start.asc().nulls_first(), schema.claims.c.id)
         if start:
             q = q.where(schema.claims.c.when_start >= start)
         if end:
