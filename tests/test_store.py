@@ -102,3 +102,16 @@ def test_store_lists_records_in_the_order_the_api_pages_them(db, tmp_path):
     assert [i.id for i in store.incidents()] == [i.id for i in queries.incidents_page(store, everything, 50).items]
     assert [c.id for c in store.claims()] == [c.id for c in queries.claims_page(store, everything, 50).items]
 
+
+def test_store_text_search_ignores_case_in_every_alphabet(db, tmp_path):
+    """SQLite's own lower() knows only ASCII letters: "ХЕРСОН" found nothing where PostgreSQL found Херсон."""
+    from ceasefire.store import queries
+
+    store = Store.open(db)
+    _ingest_lines(store, tmp_path, [
+        {"id": 1, "published": "2025-03-20", "text": "Вночі російські окупанти атакували Херсон, повідомляє "
+                                                     "Херсонська обласна військова адміністрація."},
+        {"id": 2, "published": "2025-03-20", "text": "Russian forces shelled Kherson on Monday."}])
+    for text, expected in (("херсонська", 1), ("ХЕРСОНСЬКА", 1), ("Херсонська", 1), ("KHERSON", 1), ("kherson", 1),
+                           ("Одеса", 0)):
+        assert len(queries.documents_page(store, queries.Filters(text=text), 50).items) == expected, text

@@ -49,6 +49,12 @@ def _sqlite_pragmas(dbapi_conn, _record) -> None:
     cur.execute("PRAGMA foreign_keys=ON")
     cur.execute("PRAGMA busy_timeout=30000")  # a busy store is waited for, not failed
     cur.close()
+    # SQLite's own lower() changes ASCII letters only: text search would see case in Cyrillic (PostgreSQL's does not).
+    dbapi_conn.create_function("lower", 1, _lower, deterministic=True)
+
+
+def _lower(value):
+    return value.lower() if isinstance(value, str) else value
 
 
 def _postgresql_utc(dbapi_conn, _record) -> None:
