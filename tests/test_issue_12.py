@@ -103,6 +103,28 @@ def test_issue_12_a_lone_surrogate_costs_its_line_only(db, tmp_path, run_cli):
     assert "Traceback" not in result.stderr and "2 added" in result.stdout
 
 
+def test_issue_12_a_nul_character_costs_its_line_only(db, tmp_path, run_cli):
+    """JSON may escape a NUL character (\\u0000), which is no part of a report and which PostgreSQL cannot store in
+    text: the line or message is named and skipped, on either backend (it crashed the ingest on PostgreSQL)."""
+    path = tmp_path / "n.jsonl"
+    path.write_text('{"id":1,"text":"Russian forces shelled Kherson.","published":"2025-03-20"}\n'
+                    '{"id":2,"text":"Russian forces shelled\\u0000 Sumy.","published":"2025-03-20"}\n'
+                    '{"id":3,"text":"Ukrainian drones hit Belgorod.","source":"a\\u0000b"}\n')
+    result = run_cli("ingest", "--jsonl", str(path), "--db", db)
+    assert result.exit_code == 2 and "Traceback" not in result.stderr and "1 added" in result.stdout
+    assert result.stderr.splitlines() == [f"ceasefire: {path}:2: text holds a NUL character at character 22: not text",
+                                          f"ceasefire: {path}:3: source holds a NUL character at character 1: not text"]
+    export = tmp_path / "mod.json"
+    export.write_text(json.dumps({"name": "mod_russia", "messages": [
+        {"id": 1, "type": "message", "date": "2025-03-20T08:00:00", "text": "Удар по Курску.\u0000"},
+        {"id": 2, "type": "message", "date": "2025-03-20T08:00:00", "text": "Удар по Белгороду."}]}))
+    result = run_cli("ingest", str(export), "--format", "telegram-json", "--db", db)
+    assert result.exit_code == 2 and "1 added" in result.stdout
+    assert result.stderr.strip() == f"ceasefire: {export}: messages[0]: text holds a NUL character at character 15: " \
+                                    "not text"
+    assert Store.open(db).counts()["documents"] == 2 and Store.open(db).quarantined() == 0
+
+
 # Each malformed row of the audit, between two good rows: the bad row is named FILE:LINE and skipped.
 BAD_ROWS = {
     "acled-csv": ("event_id_cnty,notes,timestamp\n", 'UKR{n},"Russian forces shelled Kherson on Monday.",1742500000\n',
