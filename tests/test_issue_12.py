@@ -125,6 +125,19 @@ def test_issue_12_a_nul_character_costs_its_line_only(db, tmp_path, run_cli):
     assert Store.open(db).counts()["documents"] == 2 and Store.open(db).quarantined() == 0
 
 
+def test_issue_12_a_value_the_database_refuses_is_a_400_not_a_500(db, backend):
+    """Texts an API client sends reach the store as they are: SQLite keeps a NUL character, PostgreSQL refuses it,
+    which is the request's fault, not the server's."""
+    client = api_client(Store.open(db), "admin")
+    made = client.post("/api/tokens", json={"role": "viewer", "label": "desk\u0000"})
+    searched = client.get("/api/events", params={"q": "\x00", "from": "2025-03-01", "to": "2025-03-20"})
+    if backend == "sqlite":
+        assert (made.status_code, searched.status_code) == (201, 200)
+    else:
+        assert (made.status_code, searched.status_code) == (400, 400)
+        assert "NUL" in made.json()["detail"] and "NUL" in searched.json()["detail"]
+
+
 # Each malformed row of the audit, between two good rows: the bad row is named FILE:LINE and skipped.
 BAD_ROWS = {
     "acled-csv": ("event_id_cnty,notes,timestamp\n", 'UKR{n},"Russian forces shelled Kherson on Monday.",1742500000\n',
