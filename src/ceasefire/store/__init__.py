@@ -9,13 +9,14 @@ import datetime as dt
 import fcntl
 import os
 import re
+import time
 from contextlib import contextmanager
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TypeVar
 
 from sqlalchemy import Connection, Engine, create_engine, delete, event, func, select, text, update
-from sqlalchemy.exc import IntegrityError, SQLAlchemyError
+from sqlalchemy.exc import IntegrityError, OperationalError, SQLAlchemyError
 
 from ceasefire.errors import InputError
 from ceasefire.records import (Agreement, Claim, Contradiction, Document, Event, Extraction, Finding, Incident, RawDocument,
@@ -25,6 +26,8 @@ from ceasefire.store import migrations, schema
 T = TypeVar("T")
 DEFAULT_DB = "ceasefire.db"
 FULL_REFRESH = "upgrade"  # the document id of a pending-refresh mark that asks for a refresh of everything
+BUSY_TIMEOUT_MS = 30_000  # how long SQLite waits for another writer's lock before it says "database is locked"
+BEGIN_ATTEMPTS = 6  # a write then tries to begin again, after a pause that doubles: it waits minutes in all
 
 
 def resolve_db(db: str | None) -> str:
@@ -47,7 +50,7 @@ def _sqlite_pragmas(dbapi_conn, _record) -> None:
     cur = dbapi_conn.cursor()
     cur.execute("PRAGMA journal_mode=WAL")
     cur.execute("PRAGMA foreign_keys=ON")
-    cur.execute("PRAGMA busy_timeout=30000")  # a busy store is waited for, not failed
+    cur.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")  # a busy store is waited for, not failed
     cur.close()
     # SQLite's own lower() changes ASCII letters only: text search would see case in Cyrillic (PostgreSQL's does not).
     dbapi_conn.create_function("lower", 1, _lower, deterministic=True)
@@ -133,14 +136,28 @@ class Store:
 
     def write(self, fn: Callable[[Connection], T]) -> T:
         """Run `fn` in one transaction: committed if it returns, rolled back if it raises (on SQLite it begins
-        IMMEDIATE, holding the write lock from its first read)."""
+        IMMEDIATE, holding the write lock from its first read). A SQLite store that another writer holds for longer
+        than the busy timeout (a refresh of a large store) is waited for again, a few times, before `fn` runs once."""
         with self.engine.connect() as conn:
             conn.info["writing"] = True
             try:
-                with conn.begin():
+                with self._begin(conn):
                     return fn(conn)
             finally:
                 conn.info.pop("writing", None)
+
+    @staticmethod
+    def _begin(conn: Connection):
+        # SQLite takes the write lock as the transaction begins (BEGIN IMMEDIATE): only that is tried again, so that
+        # nothing of `fn` ever runs twice.
+        for attempt in range(1, BEGIN_ATTEMPTS + 1):
+            try:
+                return conn.begin()
+            except OperationalError as exc:
+                if attempt == BEGIN_ATTEMPTS or "database is locked" not in str(exc.orig):
+                    raise
+                conn.rollback()
+                time.sleep(0.1 * 2 ** attempt)
 
     @contextmanager
     def refresh_lock(self) -> Iterator[None]:
