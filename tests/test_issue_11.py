@@ -435,3 +435,48 @@ def test_issue_11_an_upgraded_store_is_refreshed_whole_even_when_new_reports_arr
     monkeypatch.setattr(pipeline, "_touched_window", lambda *a: windows.append(a) or None)
     _ingest(store, tmp_path, "b", "Russian drones struck a substation in Kharkiv on Thursday.", "2025-03-27", "b")
     assert windows == [] and store.pending_refresh() == []  # everything was refreshed, not a window
+
+
+def test_issue_11_a_re_release_stored_while_a_refresh_runs_is_taken_by_the_next(db, tmp_path, monkeypatch):
+    """Another writer (a second ingest) stores the new release of dataset rows while a refresh runs: their old
+    versions' reports go, though the refresh read them. Its events are saved without the links to them, and the next
+    refresh places the new versions (found by running two ingests of releases at once: a foreign key failure)."""
+    import csv
+
+    import ceasefire.pipeline as pipeline
+    from ceasefire.extract import extract_many
+    from ceasefire.fixtures import demo_dir
+    from ceasefire.intake.datasets import read_dataset
+
+    with (demo_dir() / "ucdp_ged_ukraine_2021h2.csv").open(encoding="utf-8") as fh:
+        reader = csv.DictReader(fh)
+        rows = [r for r in reader][:20]
+        columns = reader.fieldnames
+    releases = []
+    for bump in (0, 1):
+        path = tmp_path / f"ged-{bump}.csv"
+        with path.open("w", encoding="utf-8", newline="") as fh:
+            writer = csv.DictWriter(fh, fieldnames=columns)
+            writer.writeheader()
+            writer.writerows({**r, "best": str(int(r["best"] or 0) + bump)} for r in rows)
+        releases.append(path)
+    store = Store.open(db)
+    ingest(store, IngestRequest(inputs=(str(releases[0]),), dataset_format="ucdp-csv"))
+    before = (store.counts()["incidents"], store.counts()["events"])
+    save_events = Store.save_events
+
+    def a_second_ingest_first(self, events, scope=None):
+        monkeypatch.setattr(Store, "save_events", save_events)  # once
+        other = Store.open(db)
+        documents = list(read_dataset(releases[1], "ucdp-csv"))
+        for raw, extraction in zip(documents, extract_many([d.document for d in documents])):
+            assert other.save_extraction(raw, extraction)
+        return save_events(self, events, scope)
+
+    monkeypatch.setattr(Store, "save_events", a_second_ingest_first)
+    pipeline.refresh_judgements(store, everything=True)
+    assert store.pending_refresh()  # the new versions' marks wait for the next refresh
+    pipeline.bring_up_to_date(store)
+    assert (store.counts()["incidents"], store.counts()["events"]) == before and store.pending_refresh() == []
+    linked = set(store.event_links())
+    assert linked == {i.id for i in store.incidents()}  # every current report in an event, no old one

@@ -15,7 +15,8 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TypeVar
 
-from sqlalchemy import Connection, Engine, create_engine, delete, event, func, select, text, update
+from sqlalchemy import (Connection, Engine, String, bindparam, create_engine, delete, event, func, select, text,
+                        update)
 from sqlalchemy.exc import IntegrityError, OperationalError, SQLAlchemyError
 
 from ceasefire.errors import InputError
@@ -186,7 +187,8 @@ class Store:
                 fcntl.flock(fh, fcntl.LOCK_UN)
 
     def _lock_derived(self, conn: Connection) -> None:
-        """One write of events or findings at a time on PostgreSQL (SQLite's IMMEDIATE transactions already are)."""
+        """One write of events or findings (or of a new version of a dataset row, which removes the old one's
+        reports) at a time on PostgreSQL (SQLite's IMMEDIATE transactions already are)."""
         if conn.dialect.name == "postgresql":
             conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _REFRESH_LOCK})
 
@@ -206,6 +208,8 @@ class Store:
         doc = raw.document
 
         def write(conn: Connection) -> bool:
+            if doc.external_id:  # a new version removes the old ones' reports: not while events are written
+                self._lock_derived(conn)
             exists = conn.execute(select(schema.documents.c.id).where(schema.documents.c.sha256 == doc.sha256))
             if exists.first() is not None:
                 return False
@@ -392,8 +396,8 @@ class Store:
                 else:
                     conn.execute(schema.events.insert().values(id=e.id, **row))
             links = [{"event_id": e.id, "incident_id": i} for e in events for i in e.incident_ids]
-            if links:
-                conn.execute(schema.event_incidents.insert(), links)
+            if links:  # to the reports still stored: another writer may have superseded some since they were read
+                conn.execute(_LINK_TO_STORED, links)  # (their new versions' marks ask the next refresh to place them)
 
         self.write(write)
 
@@ -555,6 +559,12 @@ class Store:
     def requarantine(self, entry_id: int, problem: str) -> None:
         self.write(lambda c: c.execute(update(schema.quarantine).where(schema.quarantine.c.id == entry_id)
                                        .values(problem=problem, at=dt.datetime.now(dt.timezone.utc))))
+
+
+# A link from an event to a report, if the report is still stored.
+_LINK_TO_STORED = schema.event_incidents.insert().from_select(
+    ["event_id", "incident_id"], select(bindparam("event_id", type_=String), schema.incidents.c.id).where(
+        schema.incidents.c.id == bindparam("incident_id", type_=String)))
 
 
 def _supersede(conn: Connection, doc: Document) -> None:
