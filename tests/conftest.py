@@ -46,7 +46,11 @@ class Postgres:
         self.template = self.create(migrated=False, prefix="cfm_tmpl_")
         from ceasefire.store import Store
 
-        Store.open(self.url(self.template)).close()  # closed: a template must have no connections when copied
+        try:
+            Store.open(self.url(self.template)).close()  # closed: a template must have no connections when copied
+        except Exception:
+            self.close()
+            raise
 
     def url(self, database: str) -> str:
         from sqlalchemy.engine import URL
@@ -121,6 +125,7 @@ def backend_of(location: str) -> str:
 
 @pytest.fixture(params=BACKENDS)
 def backend(request) -> str:
+    """This test's backend: "sqlite" or "postgresql" (a test may narrow it with parametrize(..., indirect=True))."""
     if request.param == "postgresql":
         request.getfixturevalue("postgres")  # skip (or fail) before the test starts where no server answers
     return request.param
