@@ -8,15 +8,17 @@ import pytest
 from ceasefire.fixtures import build_demo
 from ceasefire.publish.brief import ReportingDay, build_briefing, render, write_briefing
 from ceasefire.store import Store
+from conftest import BACKENDS, store_location
 
 GOLDEN = Path(__file__).parent / "golden" / "briefing-2025-03-20.expected.md"
 
 
-@pytest.fixture(scope="module")
-def demo_store(tmp_path_factory):
-    store = Store.open(str(tmp_path_factory.mktemp("brief") / "demo.db"))
+@pytest.fixture(scope="module", params=BACKENDS)
+def demo_store(request, tmp_path_factory):
+    store = Store.open(store_location(request, request.param, tmp_path_factory.mktemp("brief"), "demo"))
     build_demo(store)
-    return store
+    yield store
+    store.close()
 
 
 def test_brief_golden_markdown(demo_store):

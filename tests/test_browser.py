@@ -23,6 +23,7 @@ from ceasefire.api.app import create_app
 from ceasefire.fixtures import build_demo
 from ceasefire.pipeline import IngestRequest, ingest
 from ceasefire.store import Store
+from conftest import BACKENDS, store_location
 
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -67,9 +68,9 @@ def serving(store: Store):
         thread.join(10)
 
 
-@pytest.fixture(scope="module")
-def demo_site(tmp_path_factory):
-    store = Store.open(str(tmp_path_factory.mktemp("site") / "demo.db"))
+@pytest.fixture(scope="module", params=BACKENDS)
+def demo_site(request, tmp_path_factory):
+    store = Store.open(store_location(request, request.param, tmp_path_factory.mktemp("site"), "demo"))
     build_demo(store)
     tokens = {role: create_token(store, role, f"{role} in the browser")[1] for role in ("viewer", "analyst")}
     with serving(store) as base:
@@ -169,12 +170,12 @@ def test_browser_the_dashboard_reads_on_a_phone(browser, demo_site):
     page.screenshot(path=str(ARTIFACTS / "phone.png"), full_page=True)
 
 
-def test_browser_hostile_text_runs_nowhere(browser, tmp_path):
+def test_browser_hostile_text_runs_nowhere(browser, db, tmp_path):
     from test_issue_12_outputs import HOSTILE
 
     corpus = tmp_path / "hostile.jsonl"
     corpus.write_text("".join(json.dumps(d) + "\n" for d in HOSTILE), encoding="utf-8")
-    store = Store.open(str(tmp_path / "h.db"))
+    store = Store.open(db)
     ingest(store, IngestRequest(jsonl=str(corpus)))
     site = {"tokens": {"analyst": create_token(store, "analyst", "<img src=x onerror=alert(9)>")[1]}}
     with serving(store) as base:

@@ -7,19 +7,22 @@ import pytest
 from ceasefire.evaluate import party_of_acled_actor
 from ceasefire.fixtures import build_demo
 from ceasefire.store import Store
+from conftest import BACKENDS, backend_of, store_location
 
 
-@pytest.fixture(scope="module")
-def demo_db(tmp_path_factory):
-    path = str(tmp_path_factory.mktemp("exp") / "demo.db")
-    build_demo(Store.open(path))
+@pytest.fixture(scope="module", params=BACKENDS)
+def demo_db(request, tmp_path_factory):
+    path = store_location(request, request.param, tmp_path_factory.mktemp("exp"), "demo")
+    store = Store.open(path)
+    build_demo(store)
+    store.close()
     return path
 
 
-def test_exports_jsonl_round_trip_without_loss(run_cli, demo_db, tmp_path):
+def test_exports_jsonl_round_trip_without_loss(run_cli, demo_db, tmp_path, request):
     dump = tmp_path / "dump.jsonl"
     assert run_cli("export", "--db", demo_db, "--format", "jsonl", "--out", str(dump)).exit_code == 0
-    fresh = str(tmp_path / "fresh.db")
+    fresh = store_location(request, backend_of(demo_db), tmp_path, "fresh")  # same backend, same text of times
     assert run_cli("import", str(dump), "--db", fresh).exit_code == 0
     again = run_cli("export", "--db", fresh, "--format", "jsonl").stdout
     assert again == dump.read_text()

@@ -1,6 +1,5 @@
 """Issue 5 end to end: agreements, findings, reviews, and the replays."""
 import json
-import sqlite3
 
 from conftest import needs_shared
 from ceasefire.store import Store
@@ -65,9 +64,8 @@ def test_findings_cli_review_is_append_only(run_cli, db):
 
 def test_findings_cli_upgrades_a_version_1_store(db):
     store = Store.open(db)
-    with sqlite3.connect(db) as conn:  # make it look like a store written before migration 2
-        conn.execute("DROP TABLE event_incidents")
-        conn.execute("DELETE FROM schema_migrations WHERE version = 2")
+    store.write(lambda c: (c.exec_driver_sql("DROP TABLE event_incidents"),  # as a store before migration 2
+                           c.exec_driver_sql("DELETE FROM schema_migrations WHERE version = 2")))
     store.close()
     assert Store.open(db).schema_version() == migrations.current_version() == len(migrations.MIGRATIONS)
 

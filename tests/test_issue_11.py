@@ -20,8 +20,8 @@ def _findings(store):
     return adjudicate_store(store, MORATORIUM, reconcile_store(store))
 
 
-def test_issue_11_a_second_report_of_a_reviewed_strike_joins_it_and_keeps_the_review(tmp_path):
-    store = Store.open(str(tmp_path / "t.db"))
+def test_issue_11_a_second_report_of_a_reviewed_strike_joins_it_and_keeps_the_review(db, tmp_path):
+    store = Store.open(db)
     _ingest(store, tmp_path, "a", "Russian drones struck an electricity substation in Kharkiv on Wednesday, "
             "Ukraine's energy ministry said.", "2025-03-27", "Ukrainian Energy Ministry")
     (finding,) = _findings(store)
@@ -34,8 +34,8 @@ def test_issue_11_a_second_report_of_a_reviewed_strike_joins_it_and_keeps_the_re
     assert store.counts()["events"] == 1
 
 
-def test_issue_11_a_re_ingest_changes_nothing(tmp_path):
-    store = Store.open(str(tmp_path / "t.db"))
+def test_issue_11_a_re_ingest_changes_nothing(db, tmp_path):
+    store = Store.open(db)
     text = "Ukrainian drones hit an oil depot in Bryansk region overnight, the Russian Defence Ministry said."
     _ingest(store, tmp_path, "a", text, "2025-03-29", "Russian Ministry of Defence")
     before = [(f.id, f.event_id) for f in _findings(store)]
@@ -49,8 +49,8 @@ def _brief(store, day, tmp_path):
     return render(build_briefing(store, ReportingDay(day), "energy-moratorium-2025"), "md")
 
 
-def test_issue_11_a_briefing_covers_its_reporting_day_and_never_later_news(tmp_path):
-    store = Store.open(str(tmp_path / "t.db"))
+def test_issue_11_a_briefing_covers_its_reporting_day_and_never_later_news(db, tmp_path):
+    store = Store.open(db)
     _ingest(store, tmp_path, "a", "Russian drones struck a power substation in Sumy on Tuesday, the regional "
             "administration said.", "2025-03-26", "Sumy regional administration")
     before = _brief(store, dt.date(2025, 3, 26), tmp_path)
@@ -63,10 +63,10 @@ def test_issue_11_a_briefing_covers_its_reporting_day_and_never_later_news(tmp_p
     assert _brief(store, dt.date(2025, 3, 26), tmp_path) == before and "Sudzha" not in before
 
 
-def test_issue_11_the_lede_and_the_tables_tell_the_same_numbers(tmp_path):
+def test_issue_11_the_lede_and_the_tables_tell_the_same_numbers(db, tmp_path):
     from ceasefire.publish.brief import ReportingDay, build_briefing
 
-    store = Store.open(str(tmp_path / "t.db"))
+    store = Store.open(db)
     _ingest(store, tmp_path, "a", "Russian drones struck a power substation in Sumy on Tuesday, and Russian "
             "missiles hit a thermal power plant in Kharkiv, the energy ministry said.", "2025-03-26",
             "Ukrainian Energy Ministry")
@@ -77,14 +77,13 @@ def test_issue_11_the_lede_and_the_tables_tell_the_same_numbers(tmp_path):
     assert {e.place.name for e in briefing.infrastructure} >= {"Sumy", "Kharkiv"} and not briefing.front_line
 
 
-def test_issue_11_a_document_whose_extraction_fails_is_quarantined_and_can_be_retried(tmp_path, monkeypatch,
+def test_issue_11_a_document_whose_extraction_fails_is_quarantined_and_can_be_retried(db, tmp_path, monkeypatch,
                                                                                        run_cli):
     import ceasefire.extract as extract
 
     src = tmp_path / "docs.jsonl"
     src.write_text("\n".join(json.dumps({"id": n, "text": f"Russian forces shelled Kherson, report {n}.",
                                          "published": "2025-03-20"}) for n in range(3)))
-    db = str(tmp_path / "t.db")
     original = extract._extract_parsed
 
     def failing_on_report_1(document, doc, geocoder):
@@ -106,20 +105,21 @@ def test_issue_11_a_document_whose_extraction_fails_is_quarantined_and_can_be_re
     assert store.counts()["documents"] == 3 and store.quarantine_entries() == []
 
 
-def test_issue_11_an_old_store_migrates_and_old_migrations_do_not_follow_schema_py(tmp_path):
+def test_issue_11_an_old_store_migrates_and_old_migrations_do_not_follow_schema_py(new_db):
     from sqlalchemy import create_engine, inspect
 
-    from ceasefire.store import migrations
+    from ceasefire.store import migrations, resolve_db
 
-    url = f"sqlite:///{tmp_path / 'old.db'}"
-    engine = create_engine(url)
+    db = new_db("old", migrated=False)
+    engine = create_engine(resolve_db(db))
     with engine.begin() as conn:  # a store as version 3 left it
         for migration in migrations.MIGRATIONS[:3]:
             migration.apply(conn)
             conn.execute(migrations.schema.schema_migrations.insert().values(
                 version=migration.version, name=migration.name, applied_at=dt.datetime.now(dt.timezone.utc)))
         assert "document" not in {c["name"] for c in inspect(conn).get_columns("quarantine")}
-    store = Store.open(str(tmp_path / "old.db"))
+    engine.dispose()
+    store = Store.open(db)
     assert store.schema_version() == migrations.current_version()
     store.quarantine("x", "a problem")
     assert [e["problem"] for e in store.quarantine_entries()] == ["a problem"]
@@ -130,13 +130,14 @@ def _state(store):
             sorted((f.id, f.status) for f in store.findings("energy-moratorium-2025")))
 
 
-def test_issue_11_a_run_killed_before_or_during_its_refresh_is_completed_by_the_next(tmp_path, monkeypatch):
+def test_issue_11_a_run_killed_before_or_during_its_refresh_is_completed_by_the_next(new_db, tmp_path,
+                                                                                    monkeypatch):
     import ceasefire.pipeline as pipeline
 
     texts = [("a", "Russian drones struck a power substation in Sumy on Tuesday, the governor said."),
              ("b", "Ukrainian drones hit an oil depot in Bryansk region on Tuesday, the Russian Defence Ministry "
                    "said.")]
-    reference = Store.open(str(tmp_path / "ref.db"))
+    reference = Store.open(new_db("ref"))
     for name, text in texts:
         _ingest(reference, tmp_path, name, text, "2025-03-26", name)
     expected = _state(reference)
@@ -152,7 +153,8 @@ def test_issue_11_a_run_killed_before_or_during_its_refresh_is_completed_by_the_
     # but before the marks were cleared.
     for stage, where, name in (("before", pipeline, "_touched_window"), ("between", Store, "save_findings"),
                                ("after", Store, "clear_pending_refresh")):
-        store = Store.open(str(tmp_path / f"{stage}.db"))
+        db = new_db(stage)
+        store = Store.open(db)
         with monkeypatch.context() as patched:
             patched.setattr(where, name, kill)
             for doc, text in texts:
@@ -160,26 +162,11 @@ def test_issue_11_a_run_killed_before_or_during_its_refresh_is_completed_by_the_
                     _ingest(store, tmp_path, doc, text, "2025-03-26", doc)
                 except Killed:
                     pass
-        store = Store.open(str(tmp_path / f"{stage}.db"))
+        store = Store.open(db)
         assert store.pending_refresh(), stage  # the marks survived the kill
         rerun = _ingest(store, tmp_path, "a", texts[0][1], "2025-03-26", "a")
         assert rerun.added == [] and _state(store) == expected, stage
         assert store.pending_refresh() == []
-
-
-def _postgres_url():
-    """A fresh database on the machine's PostgreSQL, or None where none answers."""
-    import uuid
-
-    try:
-        import psycopg
-
-        admin = psycopg.connect("host=127.0.0.1 dbname=postgres user=postgres", autocommit=True, connect_timeout=3)
-    except Exception:  # noqa: BLE001 - no server, no driver: the SQLite run still tests the logic
-        return None, None
-    name = f"cfm_test_{uuid.uuid4().hex[:8]}"
-    admin.execute(f"CREATE DATABASE {name}")
-    return f"postgresql://postgres@127.0.0.1/{name}", (admin, name)
 
 
 def _concurrent_ingests(db: str, tmp_path) -> list:
@@ -199,29 +186,17 @@ def _concurrent_ingests(db: str, tmp_path) -> list:
     return [(p.wait(timeout=600), p.stdout.read(), p.stderr.read()) for p in procs]
 
 
-def test_issue_11_three_ingests_at_once_lose_nothing_and_fail_nothing(tmp_path):
-    targets = [str(tmp_path / "c.db")]
-    url, admin = _postgres_url()
-    if url:
-        targets.append(url)
-    try:
-        for db in targets:
-            results = _concurrent_ingests(db, tmp_path)
-            assert [code for code, _, _ in results] == [0, 0, 0], results
-            assert not any("Traceback" in err or "not stored" in err for _, _, err in results)
-            store = Store.open(db)
-            _ingest(store, tmp_path, "late", "Nothing happened today.", "2025-03-25", "x")  # completes a refresh
-            assert store.counts()["documents"] == 41 and store.quarantine_entries() == []
-            assert store.pending_refresh() == [] and store.counts()["events"] >= 1
-            store.close()
-    finally:
-        if admin:
-            connection, name = admin
-            connection.execute(f"DROP DATABASE {name} WITH (FORCE)")
-            connection.close()
+def test_issue_11_three_ingests_at_once_lose_nothing_and_fail_nothing(db, tmp_path):
+    results = _concurrent_ingests(db, tmp_path)
+    assert [code for code, _, _ in results] == [0, 0, 0], results
+    assert not any("Traceback" in err or "not stored" in err for _, _, err in results)
+    store = Store.open(db)
+    _ingest(store, tmp_path, "late", "Nothing happened today.", "2025-03-25", "x")  # completes a refresh
+    assert store.counts()["documents"] == 41 and store.quarantine_entries() == []
+    assert store.pending_refresh() == [] and store.counts()["events"] >= 1
 
 
-def test_issue_11_a_dataset_re_release_updates_its_rows_and_never_doubles_them(tmp_path):
+def test_issue_11_a_dataset_re_release_updates_its_rows_and_never_doubles_them(db, tmp_path):
     import csv
 
     from ceasefire.fixtures import demo_dir
@@ -236,7 +211,7 @@ def test_issue_11_a_dataset_re_release_updates_its_rows_and_never_doubles_them(t
             writer = csv.DictWriter(fh, fieldnames=columns)
             writer.writeheader()
             writer.writerows({**r, "best": str(int(r["best"] or 0) + bump)} for r in rows)
-    store = Store.open(str(tmp_path / "t.db"))
+    store = Store.open(db)
     ingest(store, IngestRequest(inputs=(str(first),), dataset_format="ucdp-csv"))
     before = (store.counts()["incidents"], store.counts()["events"])
     result = ingest(store, IngestRequest(inputs=(str(second),), dataset_format="ucdp-csv"))
@@ -246,10 +221,10 @@ def test_issue_11_a_dataset_re_release_updates_its_rows_and_never_doubles_them(t
     assert ingest(store, IngestRequest(inputs=(str(second),), dataset_format="ucdp-csv")).added == []
 
 
-def test_issue_11_a_sides_count_of_breaches_is_reported_as_a_count(tmp_path):
+def test_issue_11_a_sides_count_of_breaches_is_reported_as_a_count(db, tmp_path):
     from ceasefire.publish.brief import ReportingDay, build_briefing, render
 
-    store = Store.open(str(tmp_path / "t.db"))
+    store = Store.open(db)
     _ingest(store, tmp_path, "a", "Kyiv said it had recorded more than 40 breaches of the energy truce since it "
             "began, according to Ukraine's Foreign Ministry. Russian drones struck a substation in Sumy on Tuesday.",
             "2025-03-26", "Ukrainian Foreign Ministry")
@@ -260,8 +235,8 @@ def test_issue_11_a_sides_count_of_breaches_is_reported_as_a_count(tmp_path):
     assert "more than 40 breaches by Russia" in text and "## Counts the sides give" in text
 
 
-def test_issue_11_the_accused_sides_denial_in_another_report_disputes_the_finding(tmp_path):
-    store = Store.open(str(tmp_path / "t.db"))
+def test_issue_11_the_accused_sides_denial_in_another_report_disputes_the_finding(db, tmp_path):
+    store = Store.open(db)
     _ingest(store, tmp_path, "a", "Ukrainian drones struck a gas pumping station in Sudzha on Tuesday, the Russian "
             "Defence Ministry said.", "2025-03-26", "Russian Ministry of Defence")
     assert [f.status for f in _findings(store)] == ["alleged"]
@@ -272,11 +247,11 @@ def test_issue_11_the_accused_sides_denial_in_another_report_disputes_the_findin
     assert finding.status == "disputed" and event.denied_by  # both claims travel with the event
 
 
-def test_issue_11_a_refresh_recomputes_only_the_days_new_reports_touch_and_agrees_with_a_full_one(tmp_path,
+def test_issue_11_a_refresh_recomputes_only_the_days_new_reports_touch_and_agrees_with_a_full_one(db, tmp_path,
                                                                                                monkeypatch):
     import ceasefire.pipeline as pipeline
 
-    store = Store.open(str(tmp_path / "t.db"))
+    store = Store.open(db)
     reports = [("2025-03-20", "Russian drones struck a power substation in Sumy on Wednesday, the governor said."),
                ("2025-03-21", "A Russian drone hit a substation in Sumy on Wednesday, the energy ministry said."),
                ("2025-04-02", "Ukrainian drones hit an oil depot in Bryansk region overnight, Russia's Defence "
@@ -295,7 +270,7 @@ def test_issue_11_a_refresh_recomputes_only_the_days_new_reports_touch_and_agree
     assert _state(store) == incremental and len(incremental[0]) >= 4
 
 
-def test_issue_11_moratorium_week_both_sides_each_act_once(tmp_path):
+def test_issue_11_moratorium_week_both_sides_each_act_once(db, tmp_path):
     """The 2025 moratorium excerpts in ../shared/data (internal use, not shipped): both sides' allegations are
     present, a statement of four attacks is at most four violations, and Ukraine's count of breaches is reported
     as a count."""
@@ -308,7 +283,7 @@ def test_issue_11_moratorium_week_both_sides_each_act_once(tmp_path):
     path = tmp_path / "m.jsonl"
     path.write_text("\n".join(json.dumps({"id": n, "text": d["excerpt_verbatim"], "published": d["page_date"] or None,
                                           "source": d.get("kind")}) for n, d in enumerate(lines)))
-    store = Store.open(str(tmp_path / "m.db"))
+    store = Store.open(db)
     ingest(store, IngestRequest(jsonl=str(path)))
     findings = _findings(store)
     assert {"UA", "RU"} <= {f.party for f in findings}
@@ -336,10 +311,10 @@ def test_issue_11_event_ids_stay_unique_and_follow_reviews():
     assert [e.id for e in merged] == ["evt-a"]  # two merged: the reviewed event's id, so its review follows
 
 
-def test_issue_11_two_refreshes_never_interleave(tmp_path):
+def test_issue_11_two_refreshes_never_interleave(db):
     import threading
 
-    store = Store.open(str(tmp_path / "t.db"))
+    store = Store.open(db)
     order = []
 
     def hold(name):
@@ -389,7 +364,7 @@ def test_issue_11_a_text_the_parser_fails_on_costs_only_itself(monkeypatch):
     assert [len(r.incidents) for r in results] == [1, 0, 1, 1]
 
 
-def test_issue_11_a_re_released_row_keeps_its_reviewed_event_and_an_older_release_never_wins(tmp_path):
+def test_issue_11_a_re_released_row_keeps_its_reviewed_event_and_an_older_release_never_wins(db, tmp_path):
     import csv
 
     from ceasefire.fixtures import demo_dir
@@ -406,7 +381,7 @@ def test_issue_11_a_re_released_row_keeps_its_reviewed_event_and_an_older_releas
             writer.writeheader()
             writer.writerows({**r, "best": str(int(r["best"] or 0) + bump)} for r in rows)
         releases.append(path)
-    store = Store.open(str(tmp_path / "t.db"))
+    store = Store.open(db)
     minsk = load_agreement("minsk-2020")
     ingest(store, IngestRequest(inputs=(str(releases[0]),), dataset_format="ucdp-csv"))
     before = adjudicate_store(store, minsk)
@@ -420,7 +395,7 @@ def test_issue_11_a_re_released_row_keeps_its_reviewed_event_and_an_older_releas
     assert {f.id for f in after} == {f.id for f in before} and {f.status for f in after} == {"confirmed"}
 
 
-def test_issue_11_an_older_release_of_a_row_taken_in_later_does_not_replace_the_newer(tmp_path):
+def test_issue_11_an_older_release_of_a_row_taken_in_later_does_not_replace_the_newer(db, tmp_path):
     import csv
     from pathlib import Path
 
@@ -437,7 +412,7 @@ def test_issue_11_an_older_release_of_a_row_taken_in_later_does_not_replace_the_
             writer.writeheader()
             writer.writerows({**r, "timestamp": str(int(r["timestamp"]) + shift), "fatalities": fatalities}
                              for r in rows)
-    store = Store.open(str(tmp_path / "t.db"))
+    store = Store.open(db)
     ingest(store, IngestRequest(inputs=(str(paths["newer"]),), dataset_format="acled-csv"))
     before = store.counts()["incidents"]
     ingest(store, IngestRequest(inputs=(str(paths["older"]),), dataset_format="acled-csv"))
@@ -448,11 +423,11 @@ def test_issue_11_an_older_release_of_a_row_taken_in_later_does_not_replace_the_
         "select raw from documents where superseded_by is null").scalars()))
 
 
-def test_issue_11_an_upgraded_store_is_refreshed_whole_even_when_new_reports_arrive(tmp_path, monkeypatch):
+def test_issue_11_an_upgraded_store_is_refreshed_whole_even_when_new_reports_arrive(db, tmp_path, monkeypatch):
     import ceasefire.pipeline as pipeline
     from ceasefire.store import FULL_REFRESH
 
-    store = Store.open(str(tmp_path / "t.db"))
+    store = Store.open(db)
     _ingest(store, tmp_path, "a", "Russian drones struck a power substation in Sumy on Wednesday.", "2025-03-26", "a")
     store.write(lambda c: c.exec_driver_sql(
         f"insert into pending_refresh (doc_id, at) values ('{FULL_REFRESH}', CURRENT_TIMESTAMP)"))
@@ -460,3 +435,48 @@ def test_issue_11_an_upgraded_store_is_refreshed_whole_even_when_new_reports_arr
     monkeypatch.setattr(pipeline, "_touched_window", lambda *a: windows.append(a) or None)
     _ingest(store, tmp_path, "b", "Russian drones struck a substation in Kharkiv on Thursday.", "2025-03-27", "b")
     assert windows == [] and store.pending_refresh() == []  # everything was refreshed, not a window
+
+
+def test_issue_11_a_re_release_stored_while_a_refresh_runs_is_taken_by_the_next(db, tmp_path, monkeypatch):
+    """Another writer (a second ingest) stores the new release of dataset rows while a refresh runs: their old
+    versions' reports go, though the refresh read them. Its events are saved without the links to them, and the next
+    refresh places the new versions (found by running two ingests of releases at once: a foreign key failure)."""
+    import csv
+
+    import ceasefire.pipeline as pipeline
+    from ceasefire.extract import extract_many
+    from ceasefire.fixtures import demo_dir
+    from ceasefire.intake.datasets import read_dataset
+
+    with (demo_dir() / "ucdp_ged_ukraine_2021h2.csv").open(encoding="utf-8") as fh:
+        reader = csv.DictReader(fh)
+        rows = [r for r in reader][:20]
+        columns = reader.fieldnames
+    releases = []
+    for bump in (0, 1):
+        path = tmp_path / f"ged-{bump}.csv"
+        with path.open("w", encoding="utf-8", newline="") as fh:
+            writer = csv.DictWriter(fh, fieldnames=columns)
+            writer.writeheader()
+            writer.writerows({**r, "best": str(int(r["best"] or 0) + bump)} for r in rows)
+        releases.append(path)
+    store = Store.open(db)
+    ingest(store, IngestRequest(inputs=(str(releases[0]),), dataset_format="ucdp-csv"))
+    before = (store.counts()["incidents"], store.counts()["events"])
+    save_events = Store.save_events
+
+    def a_second_ingest_first(self, events, scope=None):
+        monkeypatch.setattr(Store, "save_events", save_events)  # once
+        other = Store.open(db)
+        documents = list(read_dataset(releases[1], "ucdp-csv"))
+        for raw, extraction in zip(documents, extract_many([d.document for d in documents])):
+            assert other.save_extraction(raw, extraction)
+        return save_events(self, events, scope)
+
+    monkeypatch.setattr(Store, "save_events", a_second_ingest_first)
+    pipeline.refresh_judgements(store, everything=True)
+    assert store.pending_refresh()  # the new versions' marks wait for the next refresh
+    pipeline.bring_up_to_date(store)
+    assert (store.counts()["incidents"], store.counts()["events"]) == before and store.pending_refresh() == []
+    linked = set(store.event_links())
+    assert linked == {i.id for i in store.incidents()}  # every current report in an event, no old one

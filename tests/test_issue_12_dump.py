@@ -9,9 +9,8 @@ import base64
 import datetime as dt
 import json
 import re
-import shutil
 import threading
-import uuid
+from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
@@ -28,6 +27,7 @@ from ceasefire.intake import make_document
 from ceasefire.publish.alerts import subscriptions
 from ceasefire.publish.exports import DUMP_TABLES, NOT_DUMPED
 from ceasefire.store import FULL_REFRESH, Store, schema
+from conftest import BACKENDS, store_location
 
 SECRET = "s3cret-of-the-desk-webhook"
 
@@ -58,11 +58,18 @@ class _Accepting(BaseHTTPRequestHandler):
         pass
 
 
-@pytest.fixture(scope="module")
-def source(tmp_path_factory) -> Path:
-    """The source store and its dump (built once: the demo takes a few seconds)."""
+@dataclass(frozen=True)
+class Source:
+    db: str
+    dump: Path
+    backend: str
+
+
+@pytest.fixture(scope="module", params=BACKENDS)
+def source(request, tmp_path_factory) -> Source:
+    """The source store and its dump, on each backend (built once: the demo takes a few seconds)."""
     folder = tmp_path_factory.mktemp("dump")
-    db = str(folder / "source.db")
+    db = store_location(request, request.param, folder, "source")
     store = Store.open(db)
     build_demo(store)
     server = ThreadingHTTPServer(("127.0.0.1", 0), _Accepting)
@@ -95,55 +102,31 @@ def source(tmp_path_factory) -> Path:
     assert "delivered" in {r["outcome"] for r in _rows(store, "deliveries")}
     dump = folder / "dump.jsonl"
     assert _cli("export", "--db", db, "--format", "jsonl", "--out", str(dump)).exit_code == 0
-    return folder
+    store.close()
+    return Source(db, dump, request.param)
 
 
-@pytest.fixture(scope="module")
-def small(tmp_path_factory) -> Path:
-    """A store with one document and its own quarantine entry, to import into."""
-    path = tmp_path_factory.mktemp("small") / "small.db"
-    text = "Russian forces shelled Kherson on Monday; two people were wounded."
-    store = Store.open(str(path))
+def _small(db: str) -> str:
+    """Makes `db` a store with one document and its own quarantine entry, to import into."""
     from ceasefire.extract import extract_document
 
+    text = "Russian forces shelled Kherson on Monday; two people were wounded."
+    store = Store.open(db)
     raw = make_document(text.encode(), text, source="desk")
     store.save_extraction(raw, extract_document(raw.document))
     store.quarantine("other.txt", "extraction failed: another one")
     store.close()
-    return path
+    return db
 
 
-def _target(small: Path, tmp_path: Path) -> str:
-    copy = tmp_path / "target.db"
-    shutil.copy(small, copy)
-    return str(copy)
+@pytest.fixture
+def target(request, source, tmp_path) -> str:
+    """A small store on the source's backend."""
+    return _small(store_location(request, source.backend, tmp_path, "target"))
 
 
 def _dump_of(db: str) -> str:
     return _cli("export", "--db", db, "--format", "jsonl").stdout
-
-
-@pytest.fixture
-def pg_database():
-    """Makes fresh databases on the machine's PostgreSQL (skipped where none answers); drops them afterwards."""
-    pytest.importorskip("psycopg")
-    import psycopg
-
-    try:
-        admin = psycopg.connect("host=127.0.0.1 dbname=postgres user=postgres", autocommit=True, connect_timeout=3)
-    except psycopg.OperationalError as exc:
-        pytest.skip(f"no PostgreSQL at 127.0.0.1:5432 ({exc})")
-    made: list[str] = []
-
-    def make() -> str:
-        made.append(f"cfm_test_{uuid.uuid4().hex[:8]}")
-        admin.execute(f"CREATE DATABASE {made[-1]}")
-        return f"postgresql://postgres@127.0.0.1/{made[-1]}"
-
-    yield make
-    for name in made:
-        admin.execute(f"DROP DATABASE {name} WITH (FORCE)")
-    admin.close()
 
 
 # -- what the dump carries -------------------------------------------------------------------------
@@ -157,7 +140,7 @@ def test_issue_12_dump_names_every_table_and_puts_parents_first():
 
 
 def test_issue_12_dump_carries_subscription_secrets_and_is_private(source):
-    dump = source / "dump.jsonl"
+    dump = source.dump
     assert dump.stat().st_mode & 0o077 == 0  # a new dump file is readable by its owner only
     subs = [json.loads(line)["row"] for line in dump.read_text(encoding="utf-8").split("\n")
             if line.startswith('{"table": "subscriptions"')]
@@ -166,12 +149,12 @@ def test_issue_12_dump_carries_subscription_secrets_and_is_private(source):
 
 # -- round trip ------------------------------------------------------------------------------------
 
-def test_issue_12_dump_round_trip_sqlite_every_table_byte_for_byte(source, tmp_path):
-    original = (source / "dump.jsonl").read_text(encoding="utf-8")
-    fresh = str(tmp_path / "fresh.db")
-    result = _cli("import", str(source / "dump.jsonl"), "--db", fresh)
+def test_issue_12_dump_round_trip_every_table_byte_for_byte(source, request, tmp_path):
+    original = source.dump.read_text(encoding="utf-8")
+    fresh = store_location(request, source.backend, tmp_path, "fresh")
+    result = _cli("import", str(source.dump), "--db", fresh)
     assert result.exit_code == 0, result.stderr
-    before, after = Store.open(str(source / "source.db")), Store.open(fresh)
+    before, after = Store.open(source.db), Store.open(fresh)
     for name in DUMP_TABLES:
         assert _rows(after, name) == _rows(before, name), name
     assert _dump_of(fresh) == original
@@ -193,39 +176,53 @@ def test_issue_12_dump_round_trip_sqlite_every_table_byte_for_byte(source, tmp_p
     # The quarantined document can still be retried, line separators and all.
     (entry_id, raw), = after.quarantined_documents()
     assert "\u2028" in raw.document.text and "\x85" in raw.document.text
+    before.close()
+    after.close()
 
 
-def test_issue_12_dump_round_trip_postgresql(source, pg_database, tmp_path):
-    url = pg_database()
-    result = _cli("import", str(source / "dump.jsonl"), "--db", url)
+def test_issue_12_dump_moves_a_store_to_the_other_backend(source, request, tmp_path):
+    other = "postgresql" if source.backend == "sqlite" else "sqlite"
+    moved = store_location(request, other, tmp_path, "moved")
+    result = _cli("import", str(source.dump), "--db", moved)
     assert result.exit_code == 0, result.stderr
-    before, after = Store.open(str(source / "source.db")), Store.open(url)
+    before, after = Store.open(source.db), Store.open(moved)
     for table in DUMP_TABLES:
         assert [_utc(r) for r in _rows(after, table)] == [_utc(r) for r in _rows(before, table)], table
-    # PostgreSQL writes times with their zone ("+00:00"), SQLite without: a PostgreSQL store's dump is compared with
-    # the dump of a second PostgreSQL store restored from it.
-    first = tmp_path / "pg.jsonl"
-    first.write_text(_dump_of(url), encoding="utf-8")
-    assert _cli("import", str(first), "--db", url).stdout.strip() == "nothing new"
-    second = pg_database()
+    # PostgreSQL writes times with their zone ("+00:00"), SQLite without: the moved store's dump is compared with
+    # the dump of a second store of its backend restored from it.
+    first = tmp_path / "moved.jsonl"
+    first.write_text(_dump_of(moved), encoding="utf-8")
+    assert _cli("import", str(first), "--db", moved).stdout.strip() == "nothing new"
+    second = store_location(request, other, tmp_path, "second")
     assert _cli("import", str(first), "--db", second).exit_code == 0
     assert _dump_of(second) == first.read_text(encoding="utf-8")
     # Rows came with their numbers: the next quarantine entry is numbered after them.
     after.quarantine("later.txt", "extraction failed: later")
     assert [e["source"] for e in after.quarantine_entries()] == ["broken.txt", "later.txt"]
+    before.close()
     after.close()
 
 
-def test_issue_12_dump_import_merges_and_is_idempotent(source, small, tmp_path):
-    db = _target(small, tmp_path)
-    first = _cli("import", str(source / "dump.jsonl"), "--db", db)
+def test_issue_12_dump_import_merges_and_is_idempotent(source, target):
+    first = _cli("import", str(source.dump), "--db", target)
     assert first.exit_code == 0, first.stderr
     assert "1 quarantine" in first.stdout
-    store = Store.open(db)
+    store = Store.open(target)
     # The dump's quarantine entry was numbered 1 like the store's own: both are kept, the new one renumbered.
     assert {e["source"] for e in store.quarantine_entries()} == {"other.txt", "broken.txt"}
-    assert store.counts()["documents"] == Store.open(str(source / "source.db")).counts()["documents"] + 1
-    assert _cli("import", str(source / "dump.jsonl"), "--db", db).stdout.strip() == "nothing new"
+    assert store.counts()["documents"] == Store.open(source.db).counts()["documents"] + 1
+    assert _cli("import", str(source.dump), "--db", target).stdout.strip() == "nothing new"
+
+
+def test_issue_12_dump_times_with_an_offset_are_the_same_instant_on_either_backend(db, tmp_path):
+    """A dump written where the server's zone was not UTC holds times with their offset: each is kept as its instant
+    (SQLite keeps times without a zone, as UTC)."""
+    dump = tmp_path / "kyiv.jsonl"
+    dump.write_text(json.dumps({"table": "quarantine", "row": {"id": 1, "source": "a.txt", "problem": "p",
+                                                               "at": "2025-03-20 12:00:00+02:00"}}) + "\n")
+    assert _cli("import", str(dump), "--db", db).exit_code == 0
+    (entry,) = Store.open(db).quarantine_entries()
+    assert _utc(entry)["at"] == dt.datetime(2025, 3, 20, 10, 0, tzinfo=dt.timezone.utc)
 
 
 # -- bad dumps: every bad line named, exit 2, nothing imported ---------------------------------------
@@ -294,13 +291,13 @@ BAD_DUMPS = {
 
 
 @pytest.mark.parametrize("kind", sorted(BAD_DUMPS))
-def test_issue_12_dump_bad_line_is_named_and_nothing_is_imported(kind, source, small, tmp_path):
+def test_issue_12_dump_bad_line_is_named_and_nothing_is_imported(kind, source, target, tmp_path):
     mutate, problem = BAD_DUMPS[kind]
-    lines = (source / "dump.jsonl").read_text(encoding="utf-8").rstrip("\n").split("\n")
+    lines = (source.dump).read_text(encoding="utf-8").rstrip("\n").split("\n")
     n = mutate(lines)
     bad = tmp_path / "bad.jsonl"
     bad.write_text("\n".join(lines) + ("" if kind == "truncated last line" else "\n"), encoding="utf-8")
-    db = _target(small, tmp_path)
+    db = target
     before, marks = _dump_of(db), Store.open(db).pending_refresh()
     result = _cli("import", str(bad), "--db", db)
     assert result.exit_code == 2
@@ -314,27 +311,27 @@ def test_issue_12_dump_bad_line_is_named_and_nothing_is_imported(kind, source, s
     assert _dump_of(db) == before and Store.open(db).pending_refresh() == marks
 
 
-def test_issue_12_dump_lists_every_bad_line_in_order(source, small, tmp_path):
-    lines = (source / "dump.jsonl").read_text(encoding="utf-8").rstrip("\n").split("\n")
+def test_issue_12_dump_lists_every_bad_line_in_order(source, target, tmp_path):
+    lines = (source.dump).read_text(encoding="utf-8").rstrip("\n").split("\n")
     numbers = sorted(mutate(lines) + 1 for mutate, _ in (BAD_DUMPS["bad date"], BAD_DUMPS["unknown column"],
                                                           BAD_DUMPS["a dangling reference"]))
     bad = tmp_path / "bad.jsonl"
     bad.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    db = _target(small, tmp_path)
-    result = _cli("import", str(bad), "--db", db)
+    result = _cli("import", str(bad), "--db", target)
     assert result.exit_code == 2
     assert [line.split(":")[2] for line in result.stderr.splitlines()[:-1]] == [str(n) for n in numbers]
     assert result.stderr.splitlines()[-1].endswith("3 bad lines; nothing was imported")
-    assert Store.open(db).counts()["documents"] == 1
+    assert Store.open(target).counts()["documents"] == 1
 
 
-def test_issue_12_dump_nul_character_is_kept_by_sqlite_and_named_by_postgresql(source, pg_database, tmp_path):
-    lines = (source / "dump.jsonl").read_text(encoding="utf-8").rstrip("\n").split("\n")
+@pytest.mark.parametrize("source", ["sqlite"], indirect=True)  # one dump is enough: the backends are the targets
+def test_issue_12_dump_nul_character_is_kept_by_sqlite_and_named_by_postgresql(source, request, tmp_path):
+    lines = (source.dump).read_text(encoding="utf-8").rstrip("\n").split("\n")
     n = _edit_row("claims", lambda r: r.update(speaker="Kherson\x00 administration"))(lines)
     dump = tmp_path / "nul.jsonl"
     dump.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    assert _cli("import", str(dump), "--db", str(tmp_path / "fresh.db")).exit_code == 0
-    result = _cli("import", str(dump), "--db", pg_database())
+    assert _cli("import", str(dump), "--db", store_location(request, "sqlite", tmp_path, "fresh")).exit_code == 0
+    result = _cli("import", str(dump), "--db", store_location(request, "postgresql", tmp_path, "fresh"))
     assert result.exit_code == 2
     assert result.stderr.splitlines() == [
         f"ceasefire: {dump}:{n + 1}: refused by the database (PostgreSQL text fields cannot contain NUL (0x00) bytes)",
@@ -348,13 +345,13 @@ def test_issue_12_dump_nul_character_is_kept_by_sqlite_and_named_by_postgresql(s
     ("a folder", "folder", "bad.jsonl: is a folder, not a dump file"),
     ("missing", "absent", "bad.jsonl: no such file"),
 ])
-def test_issue_12_dump_bad_file_is_one_line(kind, content, problem, small, tmp_path):
+def test_issue_12_dump_bad_file_is_one_line(kind, content, problem, db, tmp_path):
     bad = tmp_path / "bad.jsonl"
     if content == "folder":
         bad.mkdir()
     elif content != "absent":
         bad.write_bytes(content)
-    db = _target(small, tmp_path)
+    _small(db)
     before = _dump_of(db)
     result = _cli("import", str(bad), "--db", db)
     assert result.exit_code == 2

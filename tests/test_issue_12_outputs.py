@@ -20,7 +20,7 @@ from click.testing import CliRunner
 from ceasefire.api import app as api
 from ceasefire.cli import cli
 from ceasefire.store import Store
-from conftest import api_client
+from conftest import BACKENDS, api_client, store_location
 
 DAY = "2025-03-20"
 AGREEMENT = "energy-moratorium-2025"
@@ -50,11 +50,11 @@ HOSTILE = [
 SHOWN_AS_TEXT = ["<script>alert(1)</script>Kupiansk", "<script>alert('source')</script>", "<img src=x onerror=alert(1)>"]
 
 
-@pytest.fixture(scope="module")
-def hostile(tmp_path_factory) -> dict:
+@pytest.fixture(scope="module", params=BACKENDS)
+def hostile(request, tmp_path_factory) -> dict:
     """The store of the hostile corpus and every output made from it, by name."""
     tmp = tmp_path_factory.mktemp("hostile")
-    corpus, db, out = tmp / "hostile.jsonl", str(tmp / "h.db"), tmp / "out"
+    corpus, db, out = tmp / "hostile.jsonl", store_location(request, request.param, tmp, "h"), tmp / "out"
     corpus.write_text("".join(json.dumps(d) + "\n" for d in HOSTILE), encoding="utf-8")
     runner = CliRunner()
 
@@ -220,8 +220,8 @@ def test_issue_12_api_validation_errors_repeat_what_was_sent_inertly(hostile):
     assert json.loads(response.text)["errors"][0]["input"] == "<script>alert(1)</script>\u202e"
 
 
-def test_issue_12_overlong_urls_and_bodies_are_refused(tmp_path):
-    client = api_client(Store.open(str(tmp_path / "t.db")))
+def test_issue_12_overlong_urls_and_bodies_are_refused(db):
+    client = api_client(Store.open(db))
     app = client.app
 
     @app.post("/echo-length")  # no route reads a body yet: this one stands for those to come

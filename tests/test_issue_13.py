@@ -168,14 +168,15 @@ def test_issue_13_an_energy_strike_on_two_regions_is_one_act_in_each():
         ("Chernihiv", "RU"), ("Sumy", "RU")]
 
 
-def test_issue_13_the_briefing_gives_each_sides_statement_in_its_words_with_an_english_line_from_its_fields(tmp_path):
+def test_issue_13_the_briefing_gives_each_sides_statement_in_its_words_with_an_english_line_from_its_fields(db,
+                                                                                                            tmp_path):
     import json
 
     from ceasefire.pipeline import IngestRequest, ingest
     from ceasefire.publish.brief import ReportingDay, build_briefing, render
     from ceasefire.store import Store
 
-    store = Store.open(str(tmp_path / "t.db"))
+    store = Store.open(db)
     statements = [("ru", "28 марта около 17.00 мск ВСУ атаковали ударным беспилотником электроподстанцию в Курской "
                          "области. Минобороны России"),
                   ("uk", "Вночі російські окупанти атакували енергетичну інфраструктуру Херсонщини трьома ударними "

@@ -14,6 +14,7 @@ from sqlalchemy import delete, select, update
 from ceasefire.fixtures import build_demo
 from ceasefire.reprocess import ReprocessRequest, reprocess
 from ceasefire.store import Store, schema
+from conftest import BACKENDS, store_location
 
 
 def _state(store: Store) -> dict:
@@ -50,11 +51,11 @@ def _age(store: Store) -> set[str]:
     return set(emptied) | set(unattributed)
 
 
-@pytest.fixture(scope="module")
-def demo_db(tmp_path_factory) -> str:
-    path = str(tmp_path_factory.mktemp("reprocess") / "demo.db")
-    build_demo(Store.open(path))
-    return path
+@pytest.fixture(scope="module", params=BACKENDS)
+def demo_db(request, tmp_path_factory) -> str:
+    location = store_location(request, request.param, tmp_path_factory.mktemp("reprocess"), "demo")
+    build_demo(Store.open(location))
+    return location
 
 
 def test_issue_15_reprocess_serial_and_on_dask_give_the_same_store_as_a_fresh_ingest(demo_db):
@@ -153,10 +154,10 @@ def test_issue_15_bad_options_are_one_line_errors(db, run_cli):
 
 
 @pytest.mark.slow
-def test_issue_15_a_killed_reprocess_resumes_and_does_nothing_twice(tmp_path):
+def test_issue_15_a_killed_reprocess_resumes_and_does_nothing_twice(new_db, tmp_path):
     """Kill the command while it writes, three times, then let it finish: every document is done once, and the
     store is what an uninterrupted run gives."""
-    db = str(tmp_path / "k.db")
+    db = new_db("k")
     store = Store.open(db)
     lines = [{"id": n, "text": f"Russian forces shelled Kherson on {d} March 2025, wounding {n % 5 + 1} people, the "
                                 f"regional administration said (report {n}).", "published": f"2025-03-{d:02d}"}

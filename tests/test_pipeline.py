@@ -6,11 +6,11 @@ from ceasefire.pipeline import IngestRequest, ingest
 from ceasefire.store import Store
 
 
-def test_pipeline_a_document_that_cannot_be_stored_is_quarantined_and_the_batch_goes_on(tmp_path, monkeypatch):
+def test_pipeline_a_document_that_cannot_be_stored_is_quarantined_and_the_batch_goes_on(db, tmp_path, monkeypatch):
     src = tmp_path / "docs.jsonl"
     src.write_text("\n".join(json.dumps({"id": n, "text": f"Russian forces shelled Kherson, report {n}.",
                                          "published": "2025-03-20"}) for n in range(3)))
-    store = Store.open(str(tmp_path / "t.db"))
+    store = Store.open(db)
     original = store.save_extraction
     calls = []
 

@@ -8,6 +8,7 @@ from fastapi import FastAPI, HTTPException, Request
 from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
 from fastapi.staticfiles import StaticFiles
+from sqlalchemy.exc import DataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.trustedhost import TrustedHostMiddleware
 
@@ -76,6 +77,11 @@ def create_app(store: Store, allowed_hosts: list[str] | None = None,
         if not request.url.path.startswith("/api/"):
             return pages.error_page(request, 400, exc.one_line())
         return problem(400, exc.one_line())
+
+    @app.exception_handler(DataError)
+    async def refused_by_the_database(request: Request, exc: DataError):
+        # A value the database cannot store or compare (PostgreSQL: a NUL character in text) is the request's fault.
+        return await bad_input(request, InputError("refused by the database", str(exc.orig).strip().splitlines()[0]))
 
     app.include_router(routes.router)
     app.include_router(pages.router)

@@ -21,7 +21,7 @@ from typing import Annotated
 from pydantic import BaseModel, BeforeValidator, ConfigDict, StringConstraints, ValidationError
 
 from ceasefire.errors import InputError
-from ceasefire.intake.files import MAX_DOCUMENT_BYTES, make_document
+from ceasefire.intake.files import MAX_DOCUMENT_BYTES, make_document, refuse_nul
 from ceasefire.records import RawDocument
 
 DATASET_FORMATS = ("ucdp-csv", "acled-csv", "telegram-csv", "telegram-json")
@@ -292,6 +292,11 @@ def read_telegram_json(path: Path) -> Iterator[RawDocument | RowProblem]:
             text.encode("utf-8")
         except UnicodeEncodeError as exc:  # "\ud800": JSON allows a lone surrogate, Unicode text does not
             yield RowProblem(error=f"{where}: not valid Unicode text (a lone surrogate at character {exc.start})")
+            continue
+        try:
+            refuse_nul(where, text=text, channel=channel, id=str(post.id))
+        except InputError as exc:
+            yield RowProblem(error=exc.one_line())
             continue
         if text.strip():
             yield _telegram_document(channel, str(post.id), message["date"], post.date, text)

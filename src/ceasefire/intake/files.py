@@ -90,6 +90,14 @@ def html_to_text(html: str) -> tuple[str, str | None]:
     return text, title
 
 
+def refuse_nul(where: str, **values: str | None) -> None:
+    """A NUL character, which JSON may escape (\\u0000), is no part of a report, and PostgreSQL cannot store one in
+    text: refused as a file with a NUL byte is, whichever the store (raises InputError)."""
+    for name, value in values.items():
+        if value and "\x00" in value:
+            raise InputError(where, f"{name} holds a NUL character at character {value.index(chr(0))}: not text")
+
+
 def make_document(raw: bytes, text: str, **fields) -> RawDocument:
     """Build a document whose id is the sha256 of its raw bytes, so the same content is one document.
 
@@ -187,6 +195,8 @@ def read_jsonl(path: str | Path) -> Iterator[JsonlLine]:
                 item = JsonlItem.model_validate(data)
                 if not item.text.strip():
                     raise InputError(where, "no text")
+                refuse_nul(where, text=item.text, source=item.source, title=item.title, url=item.url,
+                           language=item.language)
                 published = parse_iso_date(item.published, where) if item.published else None
                 raw = item.text.encode("utf-8")
                 doc = make_document(raw, item.text, published=published, source=item.source,

@@ -281,8 +281,9 @@ def _value(table: Table, column: Column, value: object) -> object:
     try:
         if isinstance(kind, LargeBinary):
             return base64.b64decode(value, validate=True)
-        if isinstance(kind, DateTime):
-            return dt.datetime.fromisoformat(value)
+        if isinstance(kind, DateTime):  # in UTC: SQLite drops the offset of a time it stores
+            when = dt.datetime.fromisoformat(value)
+            return when.astimezone(dt.timezone.utc) if when.tzinfo else when
         if isinstance(kind, Date):
             return dt.date.fromisoformat(value)
     except ValueError:  # binascii.Error, the base64 one, is a ValueError too

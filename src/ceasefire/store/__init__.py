@@ -9,13 +9,15 @@ import datetime as dt
 import fcntl
 import os
 import re
+import time
 from contextlib import contextmanager
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TypeVar
 
-from sqlalchemy import Connection, Engine, bindparam, create_engine, delete, event, func, select, text, update
-from sqlalchemy.exc import IntegrityError, SQLAlchemyError
+from sqlalchemy import (Connection, Engine, String, bindparam, create_engine, delete, event, func, select, text,
+                        update)
+from sqlalchemy.exc import IntegrityError, OperationalError, SQLAlchemyError
 
 from ceasefire.errors import InputError
 from ceasefire.records import (Agreement, Claim, Contradiction, Document, Event, Extraction, Finding, Incident, RawDocument,
@@ -25,6 +27,8 @@ from ceasefire.store import migrations, schema
 T = TypeVar("T")
 DEFAULT_DB = "ceasefire.db"
 FULL_REFRESH = "upgrade"  # the document id of a pending-refresh mark that asks for a refresh of everything
+BUSY_TIMEOUT_MS = 30_000  # how long SQLite waits for another writer's lock before it says "database is locked"
+BEGIN_ATTEMPTS = 6  # a write then tries to begin again, after a pause that doubles: it waits minutes in all
 
 
 def resolve_db(db: str | None) -> str:
@@ -50,8 +54,25 @@ def _sqlite_pragmas(dbapi_conn, _record) -> None:
     # FULL synced every document's transaction: a millisecond each.
     cur.execute("PRAGMA synchronous=NORMAL")
     cur.execute("PRAGMA foreign_keys=ON")
-    cur.execute("PRAGMA busy_timeout=30000")  # a busy store is waited for, not failed
+    cur.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")  # a busy store is waited for, not failed
     cur.close()
+    # SQLite's own lower() changes ASCII letters only: text search would see case in Cyrillic (PostgreSQL's does not).
+    dbapi_conn.create_function("lower", 1, _lower, deterministic=True)
+
+
+def _lower(value):
+    return value.lower() if isinstance(value, str) else value
+
+
+def _postgresql_utc(dbapi_conn, _record) -> None:
+    """Sessions in UTC whatever the server's zone: times then come back in UTC as SQLite keeps them, and a dump,
+    a time's date or a time written without a zone (a SQLite store's dump) mean the same on both."""
+    autocommit = dbapi_conn.autocommit
+    dbapi_conn.autocommit = True  # not inside a transaction, which a rollback would take the setting back with
+    cur = dbapi_conn.cursor()
+    cur.execute("SET TIME ZONE 'UTC'")
+    cur.close()
+    dbapi_conn.autocommit = autocommit
 
 
 def _sqlite_begin(conn) -> None:
@@ -91,6 +112,8 @@ class Store:
         if engine.dialect.name == "sqlite":
             event.listen(engine, "connect", _sqlite_pragmas)
             event.listen(engine, "begin", _sqlite_begin)
+        elif engine.dialect.name == "postgresql":
+            event.listen(engine, "connect", _postgresql_utc)
         store = cls(url, engine)
         try:
             store.write(migrations.upgrade)
@@ -117,14 +140,28 @@ class Store:
 
     def write(self, fn: Callable[[Connection], T]) -> T:
         """Run `fn` in one transaction: committed if it returns, rolled back if it raises (on SQLite it begins
-        IMMEDIATE, holding the write lock from its first read)."""
+        IMMEDIATE, holding the write lock from its first read). A SQLite store that another writer holds for longer
+        than the busy timeout (a refresh of a large store) is waited for again, a few times, before `fn` runs once."""
         with self.engine.connect() as conn:
             conn.info["writing"] = True
             try:
-                with conn.begin():
+                with self._begin(conn):
                     return fn(conn)
             finally:
                 conn.info.pop("writing", None)
+
+    @staticmethod
+    def _begin(conn: Connection):
+        # SQLite takes the write lock as the transaction begins (BEGIN IMMEDIATE): only that is tried again, so that
+        # nothing of `fn` ever runs twice.
+        for attempt in range(1, BEGIN_ATTEMPTS + 1):
+            try:
+                return conn.begin()
+            except OperationalError as exc:
+                if attempt == BEGIN_ATTEMPTS or "database is locked" not in str(exc.orig):
+                    raise
+                conn.rollback()
+                time.sleep(0.1 * 2 ** attempt)
 
     @contextmanager
     def refresh_lock(self) -> Iterator[None]:
@@ -153,7 +190,8 @@ class Store:
                 fcntl.flock(fh, fcntl.LOCK_UN)
 
     def _lock_derived(self, conn: Connection) -> None:
-        """One write of events or findings at a time on PostgreSQL (SQLite's IMMEDIATE transactions already are)."""
+        """One write of events or findings (or of a new version of a dataset row, which removes the old one's
+        reports) at a time on PostgreSQL (SQLite's IMMEDIATE transactions already are)."""
         if conn.dialect.name == "postgresql":
             conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _REFRESH_LOCK})
 
@@ -173,6 +211,8 @@ class Store:
         doc = raw.document
 
         def write(conn: Connection) -> bool:
+            if doc.external_id:  # a new version removes the old ones' reports: not while events are written
+                self._lock_derived(conn)
             exists = conn.execute(select(schema.documents.c.id).where(schema.documents.c.sha256 == doc.sha256))
             if exists.first() is not None:
                 return False
@@ -392,12 +432,16 @@ class Store:
 
     def documents(self) -> Iterator[Document]:
         cols = [c for c in schema.documents.c if c.name not in ("raw", "ingested_at", "superseded_by")]
-        rows = self.read(lambda c: c.execute(select(*cols).order_by(schema.documents.c.published)).mappings().all())
+        d = schema.documents.c
+        rows = self.read(lambda c: c.execute(select(*cols).order_by(d.published.asc().nulls_first(), d.id))
+                         .mappings().all())
         for row in rows:
             yield Document(**dict(row))
 
     def incidents(self, start: dt.date | None = None, end: dt.date | None = None) -> list[Incident]:
-        q = select(schema.incidents.c.data).order_by(schema.incidents.c.when_start, schema.incidents.c.id)
+        # Undated rows first on both backends (PostgreSQL puts nulls last unless told), as the API pages them.
+        q = select(schema.incidents.c.data).order_by(schema.incidents.c.when_start.asc().nulls_first(),
+                                                     schema.incidents.c.id)
         if start:
             q = q.where(schema.incidents.c.when_end >= start)
         if end:
@@ -405,7 +449,7 @@ class Store:
         return [Incident.model_validate_json(d) for d in self.read(lambda c: c.execute(q).scalars().all())]
 
     def claims(self, start: dt.date | None = None, end: dt.date | None = None) -> list[Claim]:
-        q = select(schema.claims.c.data).order_by(schema.claims.c.when_start, schema.claims.c.id)
+        q = select(schema.claims.c.data).order_by(schema.claims.c.when_start.asc().nulls_first(), schema.claims.c.id)
         if start:
             q = q.where(schema.claims.c.when_start >= start)
         if end:
@@ -450,8 +494,8 @@ class Store:
                         schema.event_incidents.c.incident_id.in_(chunk) | schema.event_incidents.c.event_id.in_(chunk)))
             _upsert(conn, schema.events, [{"id": e.id, **_event_row(e)} for e in events], existing)
             links = [{"event_id": e.id, "incident_id": i} for e in events for i in e.incident_ids]
-            if links:
-                conn.execute(schema.event_incidents.insert(), links)
+            if links:  # to the reports still stored: another writer may have superseded some since they were read
+                conn.execute(_LINK_TO_STORED, links)  # (their new versions' marks ask the next refresh to place them)
 
         self.write(write)
 
@@ -626,6 +670,12 @@ class Store:
     def requarantine(self, entry_id: int, problem: str) -> None:
         self.write(lambda c: c.execute(update(schema.quarantine).where(schema.quarantine.c.id == entry_id)
                                        .values(problem=problem, at=dt.datetime.now(dt.timezone.utc))))
+
+
+# A link from an event to a report, if the report is still stored.
+_LINK_TO_STORED = schema.event_incidents.insert().from_select(
+    ["event_id", "incident_id"], select(bindparam("event_id", type_=String), schema.incidents.c.id).where(
+        schema.incidents.c.id == bindparam("incident_id", type_=String)))
 
 
 def _supersede(conn: Connection, doc: Document) -> None:
