@@ -21,7 +21,7 @@ from pathlib import Path
 
 from sqlalchemy import func, select, text
 
-from bench_api import DAYS, FIRST_DAY, TARGET_MS, ensure_store, percentiles, timed
+from bench_api import DAYS, FIRST_DAY, TARGET_MS, ensure_store, percentiles, raw_sqlite, timed
 from ceasefire.store import Store, queries, schema, shown
 from ceasefire.store.queries import Filters
 
@@ -85,8 +85,8 @@ def copy_to_postgresql(sqlite_path: Path, url: str, n: int) -> Store:
         for table in COPIED:
             columns = [c.name for c in schema.metadata.tables[table].columns]
             types = [c.type.compile(dialect=store.engine.dialect) for c in schema.metadata.tables[table].columns]
-            pg_types = ["bytea" if t == "BYTEA" else t.lower().replace("timestamp with time zone", "timestamptz")
-                        .split("(")[0] for t in types]
+            names = {"float": "float8", "integer": "int4", "timestamp with time zone": "timestamptz"}
+            pg_types = [names.get(t.lower().split("(")[0], t.lower().split("(")[0]) for t in types]
             rows = source.execute(f"SELECT {', '.join(columns)} FROM {table}")
             with target.cursor() as cur, cur.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
                 copy.set_types(pg_types)
@@ -110,7 +110,9 @@ def main() -> None:
     sqlite_path = Path(f"/tmp/cfm-bench-{args.incidents}.db")
     sqlite_store = ensure_store(sqlite_path, args.incidents, rebuild=False)
     sqlite_store.update_statistics()  # as the app leaves them after a refresh
-    sqlite_store.write(lambda c: c.execute(text("PRAGMA wal_checkpoint(TRUNCATE)")))
+    raw = raw_sqlite(sqlite_store)
+    raw.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    raw.close()
     pg_store = copy_to_postgresql(sqlite_path, args.postgresql or
                                   f"postgresql://postgres@127.0.0.1/cfm_bench_{args.incidents}", args.incidents)
     results = {"SQLite": measure(sqlite_store, args.reps), "PostgreSQL": measure(pg_store, args.reps)}
