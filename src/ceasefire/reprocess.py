@@ -25,8 +25,8 @@ from ceasefire.errors import InputError
 from ceasefire.extract import extract_many
 from ceasefire.pipeline import bring_up_to_date
 from ceasefire.progress import progress
-from ceasefire.records import Document, Extraction
-from ceasefire.store import Store
+from ceasefire.records import Document
+from ceasefire.store import ExtractionRows, Store
 
 BATCH = 64        # documents per task: large enough for spaCy's batching, small enough to spread over workers
 IN_FLIGHT = 3     # tasks queued per worker, so that none waits while this process writes
@@ -53,9 +53,10 @@ class ReprocessResult:
     refresh_seconds: float = 0.0                          # … of which the refresh of events and findings
 
 
-def extract_batch(documents: list[Document]) -> list[Extraction]:
-    """One batch, in whichever process runs it (a worker loads the models at its first batch and keeps them)."""
-    return list(extract_many(documents))
+def extract_batch(documents: list[Document]) -> list[ExtractionRows]:
+    """One batch, in whichever process runs it (a worker loads the models at its first batch and keeps them), as
+    the rows the store keeps."""
+    return [ExtractionRows.of(x) for x in extract_many(documents)]
 
 
 def reprocess(store: Store, request: ReprocessRequest) -> ReprocessResult:
@@ -87,7 +88,7 @@ def _batches(store: Store, run_id: int, request: ReprocessRequest) -> Iterator[l
             yield page[start:start + request.batch]
 
 
-Runner = Callable[[Iterator[list[Document]]], Iterator[list[Extraction]]]
+Runner = Callable[[Iterator[list[Document]]], Iterator[list[ExtractionRows]]]
 
 
 @contextmanager
@@ -120,7 +121,7 @@ def _executor(request: ReprocessRequest) -> Iterator[Runner]:
             cluster.close()
 
 
-def _on_cluster(client, batches: Iterator[list[Document]]) -> Iterator[list[Extraction]]:
+def _on_cluster(client, batches: Iterator[list[Document]]) -> Iterator[list[ExtractionRows]]:
     """Batches submitted as tasks, a few per worker at a time, their results given back as they complete."""
     from distributed import as_completed
 

@@ -11,6 +11,7 @@ import os
 import re
 import time
 from contextlib import contextmanager
+from dataclasses import dataclass
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TypeVar
@@ -85,6 +86,29 @@ def _sqlite_begin(conn) -> None:
 # already queue), and a whole refresh — from reading the marks to clearing them — holds a session lock.
 _REFRESH_LOCK = 7_041_991
 _WHOLE_REFRESH_LOCK = 7_041_992
+
+
+EXTRACTION_TABLES = {"claims": schema.claims, "incidents": schema.incidents, "contradictions": schema.contradictions}
+
+
+@dataclass(frozen=True)
+class ExtractionRows:
+    """A document's extraction as the rows the store keeps: made where the extraction ran (a worker process sends
+    plain rows, cheap to pickle), so that the writing process only compares and writes."""
+
+    doc_id: str
+    error: str | None
+    rows: dict[str, dict[str, dict]]  # table -> row id -> row
+
+    @classmethod
+    def of(cls, extraction: Extraction) -> ExtractionRows:
+        doc_id = extraction.document.id
+        if extraction.error:
+            return cls(doc_id, extraction.error, {})
+        return cls(doc_id, None, {
+            "claims": {c.id: _claim_row(c) for c in extraction.claims},
+            "incidents": {i.id: _incident_row(i) for i in extraction.incidents},
+            "contradictions": {r["id"]: r for r in _contradiction_rows(doc_id, extraction.contradictions)}})
 
 
 class Store:
@@ -298,45 +322,40 @@ class Store:
             .mappings().all())
         return [Document(**dict(row)) for row in rows]
 
-    def replace_extractions(self, run_id: int, extractions: list[Extraction]) -> dict[str, str]:
+    def replace_extractions(self, run_id: int, extractions: list[ExtractionRows]) -> dict[str, str]:
         """Put new extractions of stored documents in place of their old ones, and mark each document done by the
         run, in one transaction. An unchanged extraction writes nothing but its mark; a failed one keeps the old
         extraction (its reason is recorded). Reports that keep their ids keep their links to events, so that events
         keep their ids, findings and reviews. A change asks for a refresh of every event (a report may have moved
         to another day). Returns each document's outcome."""
-        c_t, i_t, x_t, done = schema.claims, schema.incidents, schema.contradictions, schema.reprocess_done
+        done = schema.reprocess_done
+        doc_ids = [x.doc_id for x in extractions]
 
         def write(conn: Connection) -> dict[str, str]:
+            old: dict[str, dict[str, dict[str, str]]] = {name: {} for name in EXTRACTION_TABLES}
+            for name, t in EXTRACTION_TABLES.items():  # the batch's stored rows, one query a table
+                for doc_id, row_id, data in conn.execute(select(t.c.doc_id, t.c.id, t.c.data).where(
+                        t.c.doc_id.in_(doc_ids))).all():
+                    old[name].setdefault(doc_id, {})[row_id] = data
             outcomes: dict[str, str] = {}
-            for ex in extractions:
-                doc_id = ex.document.id
-                if ex.error:
-                    outcomes[doc_id] = "failed"
-                    conn.execute(done.insert(), {"run_id": run_id, "doc_id": doc_id, "outcome": "failed",
-                                                 "detail": ex.error})
-                    continue
-                new = {"claims": {c.id: _claim_row(c) for c in ex.claims},
-                       "incidents": {i.id: _incident_row(i) for i in ex.incidents},
-                       "contradictions": {r["id"]: r for r in _contradiction_rows(doc_id, ex.contradictions)}}
-                tables = {"claims": c_t, "incidents": i_t, "contradictions": x_t}
-                old = {name: dict(conn.execute(select(t.c.id, t.c.data).where(t.c.doc_id == doc_id)).all())
-                       for name, t in tables.items()}
-                changed = any(old[name] != {k: row["data"] for k, row in new[name].items()} for name in tables)
-                outcomes[doc_id] = "changed" if changed else "same"
-                if changed:
-                    for name, t in tables.items():
-                        gone = sorted(set(old[name]) - set(new[name]))
-                        for start in range(0, len(gone), 500):  # links of vanished reports go with them
-                            conn.execute(delete(t).where(t.c.id.in_(gone[start:start + 500])))
-                        _upsert(conn, t, list(new[name].values()), set(old[name]))
-                conn.execute(done.insert(), {"run_id": run_id, "doc_id": doc_id, "outcome": outcomes[doc_id],
-                                             "detail": None})
+            for x in extractions:
+                before = {name: old[name].get(x.doc_id, {}) for name in EXTRACTION_TABLES}
+                changed = x.error is None and any(
+                    before[name] != {k: row["data"] for k, row in x.rows[name].items()} for name in EXTRACTION_TABLES)
+                outcomes[x.doc_id] = "failed" if x.error else "changed" if changed else "same"
+                for name, t in EXTRACTION_TABLES.items() if changed else ():
+                    gone = sorted(set(before[name]) - set(x.rows[name]))
+                    for start in range(0, len(gone), 500):  # links of vanished reports go with them
+                        conn.execute(delete(t).where(t.c.id.in_(gone[start:start + 500])))
+                    _upsert(conn, t, list(x.rows[name].values()), set(before[name]))
+            conn.execute(done.insert(), [{"run_id": run_id, "doc_id": x.doc_id, "outcome": outcomes[x.doc_id],
+                                          "detail": x.error} for x in extractions])
             if "changed" in outcomes.values():
-                conn.execute(schema.pending_refresh.insert().values(doc_id=FULL_REFRESH,
-                                                                    at=dt.datetime.now(dt.timezone.utc)))
+                conn.execute(schema.pending_refresh.insert(), {"doc_id": FULL_REFRESH,
+                                                               "at": dt.datetime.now(dt.timezone.utc)})
             return outcomes
 
-        return self.write(write)
+        return self.write(write) if extractions else {}
 
     def finish_reprocess_run(self, run_id: int) -> None:
         runs = schema.reprocess_runs

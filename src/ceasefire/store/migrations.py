@@ -313,9 +313,9 @@ def _reprocess_runs(conn: Connection) -> None:
     conn.execute(text("CREATE INDEX ix_incidents_when_end ON incidents (when_end, when_start)"))
     conn.execute(text("CREATE INDEX ix_claims_when ON claims (when_start)"))
     conn.execute(text("CREATE INDEX ix_documents_published ON documents (published)"))
-    # The day index also covers the region, so that counts by region (the top regions of a month) read no rows.
-    conn.execute(text("DROP INDEX ix_events_day"))
-    conn.execute(text("CREATE INDEX ix_events_day ON events (when_start, long_span, when_end, actor_party, admin1)"))
+    # Counts by region (the top regions of a month) from an index alone, as the timeline's counts by party come
+    # from ix_events_day (one index for both made the timeline's scan a third slower).
+    conn.execute(text("CREATE INDEX ix_events_region ON events (when_start, long_span, when_end, admin1)"))
 
 
 MIGRATIONS: list[Migration] = [

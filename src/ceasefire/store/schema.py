@@ -87,9 +87,9 @@ events = Table(
     Column("actor_basis", String(40)),
     Column("long_span", Integer, nullable=False, default=0),
     Index("ix_events_when", "when_start", "id"),
-    # A day's short events, the timeline's counts and the counts by region come from this index alone (it covers
-    # their columns; admin1 since migration 9) …
-    Index("ix_events_day", "when_start", "long_span", "when_end", "actor_party", "admin1"),
+    # A day's short events and the timeline's counts come from this index alone (it covers their columns) …
+    Index("ix_events_day", "when_start", "long_span", "when_end", "actor_party"),
+    Index("ix_events_region", "when_start", "long_span", "when_end", "admin1"),  # … counts by region (migration 9)
     # … and the few long ones from this partial index (a full index on long_span would tell the planner that half
     # the table is long; SQLite's statistics cannot see the skew).
     Index("ix_events_long", "when_start", "when_end", sqlite_where=text("long_span = 1"),
