@@ -152,6 +152,8 @@ def test_issue_15_bad_options_are_one_line_errors(db, run_cli):
         result = run_cli("reprocess", "--db", db, *args)
         assert result.exit_code == 2 and says in result.stderr, (args, result.stderr)
         assert len(result.stderr.strip().splitlines()) == 1
+    runs = Store.open(db).read(lambda c: c.execute(select(schema.reprocess_runs.c.id)).all())
+    assert len(runs) == 1  # only the run that waited for a scheduler: a bad option opens none
 
 
 @pytest.mark.slow

@@ -67,6 +67,8 @@ def extract_batch(documents: list[Document]) -> list[ExtractionRows]:
 def reprocess(store: Store, request: ReprocessRequest) -> ReprocessResult:
     """Extract every stored document of the request's days again, then bring events and findings up to date."""
     started = time.perf_counter()
+    if request.executor != "local" and request.executor != "dask" and not request.executor.startswith("dask://"):
+        raise InputError("--executor", f"unknown executor {request.executor!r}: give local, dask or dask://HOST:PORT")
     run_id, resumed = store.open_reprocess_run(request.since, request.until, request.restart)
     left, done = store.reprocess_progress(run_id, request.since, request.until)
     result = ReprocessResult(run_id, resumed, before=sum(done.values()))
@@ -101,8 +103,6 @@ def _executor(request: ReprocessRequest) -> Iterator[Runner]:
     if request.executor == "local":
         yield lambda batches: map(extract_batch, batches)
         return
-    if request.executor != "dask" and not request.executor.startswith("dask://"):
-        raise InputError("--executor", f"unknown executor {request.executor!r}: give local, dask or dask://HOST:PORT")
     import dask
     from distributed import Client, LocalCluster
 
