@@ -196,28 +196,36 @@ def test_issue_11_three_ingests_at_once_lose_nothing_and_fail_nothing(db, tmp_pa
     assert store.pending_refresh() == [] and store.counts()["events"] >= 1
 
 
-def test_issue_11_a_dataset_re_release_updates_its_rows_and_never_doubles_them(db, tmp_path):
+def _ged_releases(tmp_path, n: int) -> list:
+    """Two releases of the first n rows of the bundled UCDP sample: the second revises every row's best estimate."""
     import csv
 
     from ceasefire.fixtures import demo_dir
 
     with (demo_dir() / "ucdp_ged_ukraine_2021h2.csv").open(encoding="utf-8") as fh:
         reader = csv.DictReader(fh)
-        rows = [r for r in reader][:30]
+        rows = [r for r in reader][:n]
         columns = reader.fieldnames
-    first, second = tmp_path / "ged-1.csv", tmp_path / "ged-2.csv"
-    for path, bump in ((first, 0), (second, 1)):  # the second release revises every row's best estimate
+    releases = []
+    for bump in (0, 1):
+        path = tmp_path / f"ged-{bump}.csv"
         with path.open("w", encoding="utf-8", newline="") as fh:
             writer = csv.DictWriter(fh, fieldnames=columns)
             writer.writeheader()
             writer.writerows({**r, "best": str(int(r["best"] or 0) + bump)} for r in rows)
+        releases.append(path)
+    return releases
+
+
+def test_issue_11_a_dataset_re_release_updates_its_rows_and_never_doubles_them(db, tmp_path):
+    first, second = _ged_releases(tmp_path, 30)
     store = Store.open(db)
     ingest(store, IngestRequest(inputs=(str(first),), dataset_format="ucdp-csv"))
     before = (store.counts()["incidents"], store.counts()["events"])
     result = ingest(store, IngestRequest(inputs=(str(second),), dataset_format="ucdp-csv"))
-    assert len(result.added) == len(rows)  # each row stored again, as a new version …
+    assert len(result.added) == 30  # each row stored again, as a new version …
     assert (store.counts()["incidents"], store.counts()["events"]) == before  # … that replaces the old one
-    assert len({d.external_id for d in store.documents()}) == len(rows)
+    assert len({d.external_id for d in store.documents()}) == 30
     assert ingest(store, IngestRequest(inputs=(str(second),), dataset_format="ucdp-csv")).added == []
 
 
@@ -365,22 +373,7 @@ def test_issue_11_a_text_the_parser_fails_on_costs_only_itself(monkeypatch):
 
 
 def test_issue_11_a_re_released_row_keeps_its_reviewed_event_and_an_older_release_never_wins(db, tmp_path):
-    import csv
-
-    from ceasefire.fixtures import demo_dir
-
-    with (demo_dir() / "ucdp_ged_ukraine_2021h2.csv").open(encoding="utf-8") as fh:
-        reader = csv.DictReader(fh)
-        rows = [r for r in reader][:10]
-        columns = reader.fieldnames
-    releases = []
-    for bump in (0, 1):
-        path = tmp_path / f"ged-{bump}.csv"
-        with path.open("w", encoding="utf-8", newline="") as fh:
-            writer = csv.DictWriter(fh, fieldnames=columns)
-            writer.writeheader()
-            writer.writerows({**r, "best": str(int(r["best"] or 0) + bump)} for r in rows)
-        releases.append(path)
+    releases = _ged_releases(tmp_path, 10)
     store = Store.open(db)
     minsk = load_agreement("minsk-2020")
     ingest(store, IngestRequest(inputs=(str(releases[0]),), dataset_format="ucdp-csv"))
@@ -441,25 +434,11 @@ def test_issue_11_a_re_release_stored_while_a_refresh_runs_is_taken_by_the_next(
     """Another writer (a second ingest) stores the new release of dataset rows while a refresh runs: their old
     versions' reports go, though the refresh read them. Its events are saved without the links to them, and the next
     refresh places the new versions (found by running two ingests of releases at once: a foreign key failure)."""
-    import csv
-
     import ceasefire.pipeline as pipeline
     from ceasefire.extract import extract_many
-    from ceasefire.fixtures import demo_dir
     from ceasefire.intake.datasets import read_dataset
 
-    with (demo_dir() / "ucdp_ged_ukraine_2021h2.csv").open(encoding="utf-8") as fh:
-        reader = csv.DictReader(fh)
-        rows = [r for r in reader][:20]
-        columns = reader.fieldnames
-    releases = []
-    for bump in (0, 1):
-        path = tmp_path / f"ged-{bump}.csv"
-        with path.open("w", encoding="utf-8", newline="") as fh:
-            writer = csv.DictWriter(fh, fieldnames=columns)
-            writer.writeheader()
-            writer.writerows({**r, "best": str(int(r["best"] or 0) + bump)} for r in rows)
-        releases.append(path)
+    releases = _ged_releases(tmp_path, 20)
     store = Store.open(db)
     ingest(store, IngestRequest(inputs=(str(releases[0]),), dataset_format="ucdp-csv"))
     before = (store.counts()["incidents"], store.counts()["events"])
