@@ -47,7 +47,7 @@ from sqlalchemy import event as sa_event, func, select, text
 
 from ceasefire.records import (Confidence, Document, Event, Evidence, FieldBasis, Finding, Incident, Place, Reading,
                                Span, TimeSpan)
-from ceasefire.store import Store, _event_row, _incident_row, queries, schema
+from ceasefire.store import Store, _event_row, _incident_row, queries, recount_days, schema
 from ceasefire.store.queries import Filters
 
 FIRST_DAY, DAYS = dt.date(2023, 1, 1), 1096  # three years
@@ -238,6 +238,7 @@ def generate_store(path: Path, n_incidents: int, seed: int = 1) -> None:
             flush()
     if batch["incidents"]:
         flush()
+    store.write(lambda conn: recount_days(conn, None))  # the timeline's counts, as Store.save_events keeps them
     store.close()
     print(f"  generated in {time.perf_counter() - started:.0f} s; {path.stat().st_size / 1e9:.1f} GB", flush=True)
 

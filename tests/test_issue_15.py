@@ -218,3 +218,35 @@ def test_issue_15_extraction_in_two_processes_gives_what_one_gives(tmp_path):
     one = [x.model_dump_json() for x in extract_many(documents)]
     two = [x.model_dump_json() for x in extract_in_processes(documents, 2)]
     assert two == one and len(one) == 300
+
+
+def test_issue_15_the_timeline_counts_kept_per_day_agree_with_the_events(demo_db, tmp_path):
+    """The counts kept per day and party equal a count of the events, after a full refresh and after an ingest
+    that refreshes only its days; a filter the counts do not hold is answered from the events."""
+    import datetime as dt
+    from collections import Counter
+
+    from ceasefire.pipeline import IngestRequest, ingest
+    from ceasefire.store.queries import PARTY_NONE, Filters, daily_counts
+
+    store = Store.open(demo_db)
+
+    def expected(party=None, kind=None):
+        counts = Counter((e.when.start, e.actor_party or PARTY_NONE) for e in store.events()
+                         if (party is None or (e.actor_party or PARTY_NONE) == party) and (kind is None or e.type == kind))
+        out = {}
+        for (day, p), n in counts.items():
+            out.setdefault(day, {})[p] = n
+        return dict(sorted(out.items()))
+
+    assert daily_counts(store, Filters()) == expected() and expected()
+    path = tmp_path / "new.jsonl"
+    path.write_text(json.dumps({"id": "t15", "text": "Russian drones struck a power substation in Sumy on 19 March 2025, "
+                                                    "the regional administration said.", "published": "2025-03-20"}))
+    ingest(store, IngestRequest(jsonl=str(path)))
+    assert daily_counts(store, Filters()) == expected()
+    window = Filters(start=dt.date(2025, 3, 15), end=dt.date(2025, 3, 25))
+    assert daily_counts(store, window) == {d: c for d, c in expected().items() if window.start <= d <= window.end}
+    assert daily_counts(store, Filters(party="RU")) == expected(party="RU")
+    assert daily_counts(store, Filters(party=PARTY_NONE)) == expected(party=PARTY_NONE)
+    assert daily_counts(store, Filters(type="shelling")) == expected(kind="shelling")

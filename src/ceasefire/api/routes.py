@@ -195,7 +195,8 @@ def map_layer(f: Filters = Depends(filters), store: Store = Depends(store_of),
 @router.get("/timeline", tags=["map"])
 def timeline(f: Filters = Depends(filters), store: Store = Depends(store_of),
              _: Principal = Depends(viewer)) -> list[dict]:
-    """Events per day and alleged party: [{"day": "2025-03-19", "counts": {"RU": 4, "UA": 2}}, …]."""
+    """Events begun on each day of the range, per alleged party: [{"day": "2025-03-19", "counts": {"RU": 4, "UA": 2}},
+    …]."""
     return [{"day": day, "counts": counts} for day, counts in queries.daily_counts(store, f).items()]
 
 

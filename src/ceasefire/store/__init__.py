@@ -496,6 +496,8 @@ class Store:
             new_ids = {e.id for e in events}
             replaced = set(conn.execute(select(schema.events.c.id)).scalars()) if scope is None else set(scope)
             stale = replaced - new_ids - reviewed
+            # The days whose counts change: those the replaced and the new events began on.
+            days = None if scope is None else {e.when.start for e in events} | _start_days(conn, replaced | new_ids)
             for start in range(0, len(stale), 500):
                 chunk = sorted(stale)[start:start + 500]
                 conn.execute(delete(schema.event_incidents).where(schema.event_incidents.c.event_id.in_(chunk)))
@@ -515,6 +517,7 @@ class Store:
             links = [{"event_id": e.id, "incident_id": i} for e in events for i in e.incident_ids]
             if links:  # to the reports still stored: another writer may have superseded some since they were read
                 conn.execute(_LINK_TO_STORED, links)  # (their new versions' marks ask the next refresh to place them)
+            recount_days(conn, days)
 
         self.write(write)
 
@@ -721,6 +724,30 @@ def _supersede(conn: Connection, doc: Document) -> None:
     kept = conn.execute(select(incidents.c.id).where(incidents.c.doc_id == keeper)).scalars().first()
     if kept is not None and events and keeper == doc.id:
         conn.execute(links.insert(), [{"event_id": e, "incident_id": kept} for e in sorted(events)][:1])
+
+
+def _start_days(conn: Connection, event_ids: set[str]) -> set[dt.date]:
+    ids, out = sorted(event_ids), set()
+    for start in range(0, len(ids), 500):
+        out |= set(conn.execute(select(schema.events.c.when_start).where(
+            schema.events.c.id.in_(ids[start:start + 500]))).scalars())
+    return out
+
+
+def recount_days(conn: Connection, days: set[dt.date] | None) -> None:
+    """Count the events begun on `days` (every day if None) again, by alleged party, into event_day_counts."""
+    t, e = schema.event_day_counts, schema.events
+    party = func.coalesce(e.c.actor_party, "")
+    counted = select(e.c.when_start, party, func.count()).group_by(e.c.when_start, party)
+    if days is None:
+        conn.execute(delete(t))
+        conn.execute(t.insert().from_select(["day", "party", "n"], counted))
+        return
+    ordered = sorted(days)
+    for start in range(0, len(ordered), 500):
+        chunk = ordered[start:start + 500]
+        conn.execute(delete(t).where(t.c.day.in_(chunk)))
+        conn.execute(t.insert().from_select(["day", "party", "n"], counted.where(e.c.when_start.in_(chunk))))
 
 
 def _upsert(conn: Connection, table, rows: list[dict], existing: set[str]) -> None:

@@ -306,10 +306,20 @@ reprocess_done_v9 = Table(
 )
 
 
+event_day_counts_v9 = Table(
+    "event_day_counts", frozen,
+    Column("day", Date, primary_key=True),
+    Column("party", String(8), primary_key=True),
+    Column("n", Integer, nullable=False),
+)
+
+
 def _reprocess_runs(conn: Connection) -> None:
     """Re-processing runs; the indexes that keep a refresh's reads within its days as the store grows (a window's
     reports by their last day, its claims by day) and a re-processing run's documents by day."""
-    frozen.create_all(conn, tables=[reprocess_runs_v9, reprocess_done_v9])
+    frozen.create_all(conn, tables=[reprocess_runs_v9, reprocess_done_v9, event_day_counts_v9])
+    conn.execute(text("INSERT INTO event_day_counts (day, party, n) SELECT when_start, COALESCE(actor_party, ''), "
+                      "count(*) FROM events GROUP BY when_start, COALESCE(actor_party, '')"))
     conn.execute(text("CREATE INDEX ix_incidents_when_end ON incidents (when_end, when_start)"))
     conn.execute(text("CREATE INDEX ix_claims_when ON claims (when_start)"))
     conn.execute(text("CREATE INDEX ix_documents_published ON documents (published)"))
@@ -328,7 +338,8 @@ MIGRATIONS: list[Migration] = [
     Migration(7, "a refresh of events and findings after the upgrade to one finding per event and clause",
               _refresh_after_upgrade),
     Migration(8, "tokens, audit trail, agreements, attachments; filter columns on events and findings", _workplace),
-    Migration(9, "reprocess_runs and reprocess_done: re-processing that resumes after a kill; indexes by day",
+    Migration(9, "reprocess_runs and reprocess_done: re-processing that resumes after a kill; indexes by day; "
+                 "event_day_counts",
               _reprocess_runs),
 ]
 

@@ -205,10 +205,24 @@ def map_features(store: Store, f: Filters, limit: int = 5000) -> list[dict]:
 
 
 def daily_counts(store: Store, f: Filters) -> dict[dt.date, dict[str, int]]:
-    """Events per day (by the day they began) and per alleged party: the timeline under the map."""
-    e = schema.events.c
-    q = (select(e.when_start, e.actor_party, func.count()).where(*event_conditions(f))
-         .group_by(e.when_start, e.actor_party))
+    """Events begun on each day of the range, per alleged party: the timeline under the map. Filtered by days and
+    party only, it reads the counts kept per day (schema.event_day_counts); other filters count the events."""
+    e, t = schema.events.c, schema.event_day_counts.c
+    if replace(f, start=None, end=None, party=None) == Filters():
+        q = select(t.day, t.party, t.n)
+        if f.start:
+            q = q.where(t.day >= f.start)
+        if f.end:
+            q = q.where(t.day <= f.end)
+        if f.party:
+            q = q.where(t.party == ("" if f.party == PARTY_NONE else f.party))
+    else:
+        q = select(e.when_start, e.actor_party, func.count()).where(
+            *event_conditions(replace(f, start=None, end=None))).group_by(e.when_start, e.actor_party)
+        if f.start:
+            q = q.where(e.when_start >= f.start)
+        if f.end:
+            q = q.where(e.when_start <= f.end)
     out: dict[dt.date, dict[str, int]] = defaultdict(dict)
     for day, party, n in store.read(lambda c: c.execute(q).all()):
         out[day][party or PARTY_NONE] = n
