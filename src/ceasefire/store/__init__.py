@@ -487,7 +487,8 @@ class Store:
     # -- events, findings, reviews ---------------------------------------------------------------
     def save_events(self, events: list[Event], scope: set[str] | None = None) -> None:
         """Replace the reconciled events (one transaction): all of them, or only the stored events in `scope`
-        (a refresh of the days new reports touch); events whose findings carry reviews are kept."""
+        (a refresh of the days new reports touch); events whose findings carry reviews are kept. The timeline's
+        counts of the days the old and new events began on are counted again."""
 
         def write(conn: Connection) -> None:
             self._lock_derived(conn)
