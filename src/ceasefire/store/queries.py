@@ -209,20 +209,16 @@ def daily_counts(store: Store, f: Filters) -> dict[dt.date, dict[str, int]]:
     party only, it reads the counts kept per day (schema.event_day_counts); other filters count the events."""
     e, t = schema.events.c, schema.event_day_counts.c
     if replace(f, start=None, end=None, party=None) == Filters():
-        q = select(t.day, t.party, t.n)
-        if f.start:
-            q = q.where(t.day >= f.start)
-        if f.end:
-            q = q.where(t.day <= f.end)
+        day, q = t.day, select(t.day, t.party, t.n)
         if f.party:
             q = q.where(t.party == ("" if f.party == PARTY_NONE else f.party))
     else:
-        q = select(e.when_start, e.actor_party, func.count()).where(
+        day, q = e.when_start, select(e.when_start, e.actor_party, func.count()).where(
             *event_conditions(replace(f, start=None, end=None))).group_by(e.when_start, e.actor_party)
-        if f.start:
-            q = q.where(e.when_start >= f.start)
-        if f.end:
-            q = q.where(e.when_start <= f.end)
+    if f.start:
+        q = q.where(day >= f.start)
+    if f.end:
+        q = q.where(day <= f.end)
     out: dict[dt.date, dict[str, int]] = defaultdict(dict)
     for day, party, n in store.read(lambda c: c.execute(q).all()):
         out[day][party or PARTY_NONE] = n
