@@ -50,13 +50,17 @@ eval: $(STAMP)
 	$(BIN)/ceasefire eval ucdp $(SHARED)/ucdp/UCDP-Ukraine_db049a9c.csv; \
 	$(BIN)/ceasefire eval monitor $(SHARED)/osce-smm/osce_smm_2022_daily_counts.jsonl
 
-## bench: extraction speed against spaCy's pipeline alone; the API and dashboard queries on 1M incidents
+## bench: extraction speed against spaCy's pipeline alone; a 100k backfill; the API and dashboard queries on 1M
+## incidents (SQLite and PostgreSQL); reprocess serial vs Dask; peak memory (docs/performance.md)
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_extract.py
 	$(BIN)/python benchmarks/bench_extract_cli.py
 	$(BIN)/python benchmarks/bench_ingest.py
 	$(BIN)/python benchmarks/bench_long.py
 	$(BIN)/python benchmarks/bench_api.py
+	$(BIN)/python benchmarks/bench_dashboard.py
+	$(BIN)/python benchmarks/bench_reprocess.py
+	$(BIN)/python benchmarks/bench_memory.py
 
 serve: $(STAMP)
 	$(BIN)/ceasefire serve --db $(DB)
