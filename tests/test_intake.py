@@ -4,7 +4,7 @@ import pytest
 
 from ceasefire.errors import InputError
 from ceasefire.intake import read_dataset, read_file, read_jsonl
-from ceasefire.intake.files import html_to_text
+from ceasefire.intake.pages import html_to_text
 
 
 def test_intake_text_file_keeps_raw_bytes_and_hash(tmp_path):

@@ -279,7 +279,7 @@ def test_issue_12_the_fetcher_is_bounded_and_checks_where_it_connected(monkeypat
         assert time.monotonic() - started < 3
         # A connection that reached a private address, however it got there, is refused before its body is read.
         monkeypatch.delenv("CFM_ALLOW_PRIVATE_URLS")
-        monkeypatch.setattr(web, "_vetted_address", lambda url: None)
+        monkeypatch.setattr(web, "_vetted_address", lambda url, local=False: None)
         with pytest.raises(InputError, match="non-public address 127.0.0.1"):
             web.fetch_url(f"http://127.0.0.1:{huge.server_port}/")
     finally:

@@ -17,6 +17,7 @@ Precision = Literal["day", "week", "month", "year", "range"]
 # How an incident's actor party was found: said in the text, or inferred (and from what).
 ActorBasis = Literal["stated", "inferred_from_context", "inferred_from_claimant", "inferred_from_target",
                      "inferred_from_accusation", "inferred_from_line_of_contact"]
+Reliability = Literal["A", "B", "C", "D", "E", "F"]  # the Admiralty scale's source grades
 FindingStatus = Literal["alleged", "corroborated", "confirmed", "disputed", "not_a_violation", "out_of_scope"]
 
 
@@ -74,6 +75,21 @@ class Document(Record):
     # A dataset's own id of the row ("ucdp:412345", "acled:UKR1234"): a re-release of the row is a new version of
     # this document, never a second one.
     external_id: str | None = None
+    # Migration 10: what a page, feed entry or message says of itself, and what the followed source it came from
+    # stands for (kept in the documents table's `meta`, except copy_of).
+    author: str | None = None
+    # Where `published` came from: "given", "page metadata", "feed entry", "message date", "dataset row", or
+    # "retrieval time" when nothing gave a date.
+    published_basis: str | None = None
+    source_grade: Reliability | None = None  # the followed source's grade (`ceasefire source add --grade`)
+    source_party: Party | None = None        # the party a followed source speaks for (a ministry), or none
+    forwarded_from: str | None = None        # a forwarded Telegram message: the channel it was first posted in
+    edited: dt.datetime | None = None        # an edited Telegram message: when it was last edited
+    copy_of: str | None = None               # this text republishes that stored document's (a near-duplicate)
+
+
+# The Document fields the documents table keeps together as JSON in its `meta` column.
+DOCUMENT_META = ("author", "published_basis", "source_grade", "source_party", "forwarded_from", "edited")
 
 
 class Confidence(Record):
@@ -303,3 +319,38 @@ class RawDocument(Record):
 
     document: Document
     raw: bytes
+
+
+SourceKind = Literal["rss", "atom", "url", "telegram-export", "acled-csv", "ucdp-csv", "directory"]
+
+
+class SourceHealth(Record):
+    """How following a source is going (`ceasefire source list`, `/api/sources`)."""
+
+    last_poll_at: dt.datetime | None = None
+    last_success_at: dt.datetime | None = None
+    last_error: str | None = None
+    last_error_at: dt.datetime | None = None
+    failures: int = 0  # consecutive failed polls: the next poll waits longer after each (backoff)
+    documents_added: int = 0
+    next_poll_at: dt.datetime | None = None
+
+
+class Source(Record):
+    """A source the team follows (`ceasefire source add`): where to read it, how often, and what it stands for. Its
+    grade and party go with every document read from it (reliability and the publisher's side downstream)."""
+
+    name: str
+    kind: SourceKind
+    location: str  # a URL (rss, atom, url) or a path on this machine (the other kinds)
+    every_seconds: int
+    grade: Reliability | None = None  # none: data/sources.yaml grades its documents by name and web host
+    party: Party | None = None        # the party it speaks for (a ministry, a general staff); none for a wire service
+    language: str | None = None       # none: detected per document
+    local: bool = False               # its URL may be on this machine or its network (tests, an air-gapped mirror)
+    enabled: bool = True
+    created_at: dt.datetime
+    health: SourceHealth = SourceHealth()
+    # What the last poll's server said of its response, sent back so that an unchanged feed costs a 304.
+    etag: str | None = None
+    last_modified: str | None = None

@@ -7,13 +7,13 @@ import io
 import json
 import re
 from collections.abc import Iterator
-from html.parser import HTMLParser
 from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from ceasefire.language import detect_language
 from ceasefire.errors import InputError
+from ceasefire.intake.pages import read_page
 from ceasefire.records import Document, RawDocument
 from ceasefire.timeparse import parse_iso_date
 
@@ -42,54 +42,6 @@ def decode_text(raw: bytes, source: str) -> str:
         raise InputError(source, f"not UTF-8 text ({exc.reason} at byte {exc.start}); convert it to UTF-8") from None
 
 
-class _TextFromHTML(HTMLParser):
-    """Visible text of an HTML page: scripts, styles and other hidden parts are dropped."""
-
-    SKIP = {"script", "style", "noscript", "template", "svg", "head", "iframe", "object"}
-    BLOCK = {"p", "div", "br", "li", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "section", "article",
-             "header", "footer", "blockquote", "pre", "table", "ul", "ol", "hr"}
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.parts: list[str] = []
-        self.title_parts: list[str] = []
-        self._skip_depth = 0
-        self._in_title = False
-
-    def handle_starttag(self, tag: str, attrs: list) -> None:
-        if tag == "title":
-            self._in_title = True
-        elif tag in self.SKIP:
-            self._skip_depth += 1
-        elif tag in self.BLOCK:
-            self.parts.append("\n")
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag == "title":
-            self._in_title = False
-        elif tag in self.SKIP:
-            self._skip_depth = max(0, self._skip_depth - 1)
-        elif tag in self.BLOCK:
-            self.parts.append("\n")
-
-    def handle_data(self, data: str) -> None:
-        if self._in_title:
-            self.title_parts.append(data)
-        elif not self._skip_depth:
-            self.parts.append(data)
-
-
-def html_to_text(html: str) -> tuple[str, str | None]:
-    """Return the visible text of a page, one paragraph a line, and its title."""
-    parser = _TextFromHTML()
-    parser.feed(html)
-    parser.close()
-    lines = (" ".join(line.split()) for line in "".join(parser.parts).splitlines())
-    text = "\n".join(line for line in lines if line)
-    title = " ".join("".join(parser.title_parts).split()) or None
-    return text, title
-
-
 def refuse_nul(where: str, **values: str | None) -> None:
     """A NUL character, which JSON may escape (\\u0000), is no part of a report, and PostgreSQL cannot store one in
     text: refused as a file with a NUL byte is, whichever the store (raises InputError)."""
@@ -111,7 +63,7 @@ def make_document(raw: bytes, text: str, **fields) -> RawDocument:
 
 
 def read_file(path: str | Path, published: dt.date | None = None, source: str | None = None) -> RawDocument:
-    """Read a text, Markdown or HTML file into a document.
+    """Read a text, Markdown or HTML file into a document (a page reduced to its main text, see intake/pages.py).
 
     Raises:
         InputError: the file is missing, unreadable, binary, not UTF-8, empty or too large.
@@ -123,22 +75,32 @@ def read_file(path: str | Path, published: dt.date | None = None, source: str | 
     if p.is_dir():
         raise InputError(name, "a folder with no text, Markdown or HTML file in it")
     try:
+        size = p.stat().st_size
+        if size > MAX_DOCUMENT_BYTES:  # refused before it is read: a 5 GB log would otherwise fill the memory
+            raise InputError(name, f"too large ({size:,} bytes; the limit is {MAX_DOCUMENT_BYTES:,})")
         raw = p.read_bytes()
     except OSError as exc:
         raise InputError(name, f"cannot read ({exc.strerror})") from None
     text = decode_text(raw, name)
-    title = None
-    content_type = "text/plain"
+    retrieved = dt.datetime.now(dt.timezone.utc)
+    fields: dict = {"content_type": "text/markdown" if p.suffix.lower() == ".md" else "text/plain",
+                    "published": published, "published_basis": "given" if published else None}
     if p.suffix.lower() in HTML_SUFFIXES or text.lstrip()[:15].lower().startswith(("<!doctype html", "<html")):
-        text, title = html_to_text(text)
-        content_type = "text/html"
-    elif p.suffix.lower() == ".md":
-        content_type = "text/markdown"
+        fields, text = page_fields(text, published, retrieved)
     if not text.strip():
         raise InputError(name, "no text in file")
-    return make_document(raw, text, published=published, source=source or p.name, title=title,
-                         content_type=content_type, url=p.resolve().as_uri(),
-                         retrieved=dt.datetime.now(dt.timezone.utc))
+    return make_document(raw, text, **fields, source=source or p.name, url=p.resolve().as_uri(), retrieved=retrieved)
+
+
+def page_fields(html: str, published: dt.date | None, retrieved: dt.datetime,
+                url: str | None = None) -> tuple[dict, str]:
+    """The document fields of an HTML page and its main text: its title and author, and its publication day with
+    where that came from: as given, else the page's metadata, else the day it was retrieved."""
+    page = read_page(html, url)
+    day, basis = (published, "given") if published else (page.published, "page metadata") if page.published \
+        else (retrieved.date(), "retrieval time")
+    return {"content_type": "text/html", "title": page.title, "author": page.author, "published": day,
+            "published_basis": basis}, page.text
 
 
 class JsonlItem(BaseModel):

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import fcntl
+import json
 import os
 import re
 import time
@@ -21,8 +22,8 @@ from sqlalchemy import (Connection, Engine, String, bindparam, create_engine, de
 from sqlalchemy.exc import IntegrityError, OperationalError, SQLAlchemyError
 
 from ceasefire.errors import InputError
-from ceasefire.records import (Agreement, Claim, Contradiction, Document, Event, Extraction, Finding, Incident, RawDocument,
-                               Review)
+from ceasefire.records import (DOCUMENT_META, Agreement, Claim, Contradiction, Document, Event, Extraction, Finding,
+                               Incident, RawDocument, Review)
 from ceasefire.store import migrations, schema
 
 T = TypeVar("T")
@@ -86,6 +87,26 @@ def _sqlite_begin(conn) -> None:
 # already queue), and a whole refresh — from reading the marks to clearing them — holds a session lock.
 _REFRESH_LOCK = 7_041_991
 _WHOLE_REFRESH_LOCK = 7_041_992
+
+
+# A document as the store reads it back: every column but the raw bytes and the store's own bookkeeping.
+DOCUMENT_COLUMNS = [c for c in schema.documents.c if c.name not in ("raw", "ingested_at", "superseded_by")]
+
+
+def document_of(row) -> Document:
+    """The Document of a row of DOCUMENT_COLUMNS (its `meta` JSON unpacked into the fields it keeps)."""
+    fields = dict(row._mapping if hasattr(row, "_mapping") else row)
+    meta = fields.pop("meta", None)
+    return Document(**fields, **(json.loads(meta) if meta else {}))
+
+
+def document_row(doc: Document, raw: bytes) -> dict:
+    """The documents-table row of a document taken in now."""
+    meta = {k: v for k, v in doc.model_dump(mode="json", include=set(DOCUMENT_META)).items() if v is not None}
+    return dict(id=doc.id, sha256=doc.sha256, source=doc.source, url=doc.url, title=doc.title,
+                published=doc.published, retrieved=doc.retrieved, ingested_at=dt.datetime.now(dt.timezone.utc),
+                language=doc.language, content_type=doc.content_type, text=doc.text, raw=raw,
+                external_id=doc.external_id, copy_of=doc.copy_of, meta=json.dumps(meta, sort_keys=True) if meta else None)
 
 
 EXTRACTION_TABLES = {"claims": schema.claims, "incidents": schema.incidents, "contradictions": schema.contradictions}
@@ -240,11 +261,7 @@ class Store:
             exists = conn.execute(select(schema.documents.c.id).where(schema.documents.c.sha256 == doc.sha256))
             if exists.first() is not None:
                 return False
-            conn.execute(schema.documents.insert(), dict(
-                id=doc.id, sha256=doc.sha256, source=doc.source, url=doc.url, title=doc.title,
-                published=doc.published, retrieved=doc.retrieved, ingested_at=dt.datetime.now(dt.timezone.utc),
-                language=doc.language, content_type=doc.content_type, text=doc.text, raw=raw.raw,
-                external_id=doc.external_id))
+            conn.execute(schema.documents.insert(), document_row(doc, raw.raw))
             if extraction.claims:
                 conn.execute(schema.claims.insert(), [_claim_row(c) for c in extraction.claims])
             if extraction.incidents:
@@ -291,11 +308,12 @@ class Store:
 
     def _reprocess_selection(self, run_id: int, since: dt.date | None, until: dt.date | None):
         """Stored documents a run covers and has not done: the current version of each (a superseded dataset row
-        has no extraction to redo) and not a field report (its incident comes from the form, not from reading)."""
+        has no extraction to redo), not a field report (its incident comes from the form, not from reading) and not a
+        republished copy (its text is read as the document it copies)."""
         from ceasefire.intake.field import CONTENT_TYPE as FIELD_REPORT
 
         d, done = schema.documents, schema.reprocess_done
-        conditions = [d.c.superseded_by.is_(None), d.c.content_type != FIELD_REPORT,
+        conditions = [d.c.superseded_by.is_(None), d.c.content_type != FIELD_REPORT, d.c.copy_of.is_(None),
                       ~select(done.c.doc_id).where(done.c.run_id == run_id, done.c.doc_id == d.c.id).exists()]
         if since:
             conditions.append(d.c.published >= since)
@@ -316,11 +334,10 @@ class Store:
                                after: str = "", limit: int = 500) -> list[Document]:
         """The next `limit` documents left to do, by id after `after` (pages that a concurrent write cannot shift)."""
         d = schema.documents
-        cols = [c for c in d.c if c.name not in ("raw", "ingested_at", "superseded_by")]
-        rows = self.read(lambda c: c.execute(select(*cols).where(
+        rows = self.read(lambda c: c.execute(select(*DOCUMENT_COLUMNS).where(
             d.c.id > after, *self._reprocess_selection(run_id, since, until)).order_by(d.c.id).limit(limit))
             .mappings().all())
-        return [Document(**dict(row)) for row in rows]
+        return [document_of(row) for row in rows]
 
     def replace_extractions(self, run_id: int, extractions: list[ExtractionRows]) -> dict[str, str]:
         """Put new extractions of stored documents in place of their old ones, and mark each document done by the
@@ -375,13 +392,12 @@ class Store:
                 for d in self._by_ids(schema.incidents, schema.incidents.c.doc_id, doc_ids)]
 
     def documents_by_id(self, doc_ids: set[str]) -> dict[str, Document]:
-        cols = [c for c in schema.documents.c if c.name not in ("raw", "ingested_at", "superseded_by")]
         ids = sorted(doc_ids)
         out: dict[str, Document] = {}
         for start in range(0, len(ids), 500):
             for row in self.read(lambda c, chunk=ids[start:start + 500]: c.execute(
-                    select(*cols).where(schema.documents.c.id.in_(chunk))).mappings().all()):
-                out[row["id"]] = Document(**dict(row))
+                    select(*DOCUMENT_COLUMNS).where(schema.documents.c.id.in_(chunk))).mappings().all()):
+                out[row["id"]] = document_of(row)
         return out
 
     def _by_ids(self, table, column, ids: set[str]) -> list[str]:
@@ -450,12 +466,11 @@ class Store:
         return max(self.read(migrations.applied_versions), default=0)
 
     def documents(self) -> Iterator[Document]:
-        cols = [c for c in schema.documents.c if c.name not in ("raw", "ingested_at", "superseded_by")]
         d = schema.documents.c
-        rows = self.read(lambda c: c.execute(select(*cols).order_by(d.published.asc().nulls_first(), d.id))
-                         .mappings().all())
+        rows = self.read(lambda c: c.execute(
+            select(*DOCUMENT_COLUMNS).order_by(d.published.asc().nulls_first(), d.id)).mappings().all())
         for row in rows:
-            yield Document(**dict(row))
+            yield document_of(row)
 
     def incidents(self, start: dt.date | None = None, end: dt.date | None = None) -> list[Incident]:
         # Undated rows first on both backends (PostgreSQL puts nulls last unless told), as the API pages them.
@@ -476,9 +491,9 @@ class Store:
         return [Claim.model_validate_json(d) for d in self.read(lambda c: c.execute(q).scalars().all())]
 
     def document(self, doc_id: str) -> Document | None:
-        cols = [c for c in schema.documents.c if c.name not in ("raw", "ingested_at", "superseded_by")]
-        row = self.read(lambda c: c.execute(select(*cols).where(schema.documents.c.id == doc_id)).mappings().first())
-        return Document(**dict(row)) if row else None
+        row = self.read(lambda c: c.execute(
+            select(*DOCUMENT_COLUMNS).where(schema.documents.c.id == doc_id)).mappings().first())
+        return document_of(row) if row else None
 
     def contradictions(self) -> list[Contradiction]:
         rows = self.read(lambda c: c.execute(select(schema.contradictions.c.data)).scalars().all())

@@ -8,8 +8,8 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from sqlalchemy import (Column, Connection, Date, DateTime, Float, ForeignKey, Index, Integer, LargeBinary, MetaData,
-                        String, Table, Text, inspect, select, text)
+from sqlalchemy import (BigInteger, Column, Connection, Date, DateTime, Float, ForeignKey, Index, Integer,
+                        LargeBinary, MetaData, String, Table, Text, inspect, select, text)
 
 from ceasefire.store import schema
 
@@ -328,6 +328,54 @@ def _reprocess_runs(conn: Connection) -> None:
     conn.execute(text("CREATE INDEX ix_events_region ON events (when_start, long_span, when_end, admin1)"))
 
 
+sources_v10 = Table(
+    "sources", frozen,
+    Column("name", String(200), primary_key=True),
+    Column("kind", String(20), nullable=False),
+    Column("location", Text, nullable=False),
+    Column("every_seconds", Integer, nullable=False),
+    Column("grade", String(1)),
+    Column("party", String(8)),
+    Column("language", String(8)),
+    Column("local", Integer, nullable=False, default=0),
+    Column("enabled", Integer, nullable=False, default=1),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("next_poll_at", DateTime(timezone=True)),
+    Column("last_poll_at", DateTime(timezone=True)),
+    Column("last_success_at", DateTime(timezone=True)),
+    Column("last_error", Text),
+    Column("last_error_at", DateTime(timezone=True)),
+    Column("failures", Integer, nullable=False, default=0),
+    Column("documents_added", Integer, nullable=False, default=0),
+    Column("etag", Text),
+    Column("last_modified", Text),
+)
+
+source_files_v10 = Table(
+    "source_files", frozen,
+    Column("source", String(200), ForeignKey("sources.name", ondelete="CASCADE"), primary_key=True),
+    Column("path", Text, primary_key=True),
+    Column("fingerprint", String(80), nullable=False),
+)
+
+document_bands_v10 = Table(
+    "document_bands", frozen,
+    Column("key", BigInteger, nullable=False),
+    Column("doc_id", String(40), ForeignKey("documents.id", ondelete="CASCADE"), nullable=False, index=True),
+    Index("ix_document_bands_key", "key"),
+)
+
+
+def _followed_sources(conn: Connection) -> None:
+    """Followed sources and the files they have read; near-duplicate bands; documents' copy_of and meta. Documents
+    stored before have no bands: a text republishing one of them is not recognised as a copy (a new store, or
+    `reprocess`, does not change that: the bands are written as documents are taken in)."""
+    frozen.create_all(conn, tables=[sources_v10, source_files_v10, document_bands_v10])
+    conn.execute(text("ALTER TABLE documents ADD COLUMN copy_of VARCHAR(40)"))
+    conn.execute(text("ALTER TABLE documents ADD COLUMN meta TEXT"))
+    conn.execute(text("CREATE INDEX ix_documents_copy_of ON documents (copy_of)"))
+
+
 MIGRATIONS: list[Migration] = [
     Migration(1, "initial schema: documents, claims, incidents, contradictions, events, findings, reviews", _initial),
     Migration(2, "event_incidents: reports linked to their events", _event_links),
@@ -341,6 +389,8 @@ MIGRATIONS: list[Migration] = [
     Migration(9, "reprocess_runs and reprocess_done: re-processing that resumes after a kill; indexes by day; "
                  "event_day_counts",
               _reprocess_runs),
+    Migration(10, "sources, source_files: followed sources and their health; document_bands and documents.copy_of: "
+                  "republished copies; documents.meta", _followed_sources),
 ]
 
 

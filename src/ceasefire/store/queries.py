@@ -18,7 +18,7 @@ from sqlalchemy import Column, Select, and_, case, exists, func, literal_column,
 
 from ceasefire.errors import InputError
 from ceasefire.records import Claim, Contradiction, Document, Event, Finding, Incident, Review
-from ceasefire.store import Store, schema
+from ceasefire.store import DOCUMENT_COLUMNS, Store, document_of, schema
 
 PARTY_NONE = "undetermined"  # the filter value for records whose party is not known
 OPEN_STATUSES = ("corroborated", "disputed", "alleged")  # awaiting an analyst, most severe first
@@ -294,9 +294,6 @@ def claims_page(store: Store, f: Filters, limit: int, cursor: str | None = None)
                  lambda r: r.when_start)
 
 
-DOCUMENT_COLUMNS = [c for c in schema.documents.c if c.name not in ("raw", "ingested_at", "superseded_by")]
-
-
 def documents_page(store: Store, f: Filters, limit: int, cursor: str | None = None,
                    language: str | None = None) -> Page:
     d = schema.documents.c
@@ -309,7 +306,7 @@ def documents_page(store: Store, f: Filters, limit: int, cursor: str | None = No
         q = q.where(or_(_like(d.text, f.text), _like(d.title, f.text), _like(d.source, f.text)))
     if language:
         q = q.where(d.language == language)
-    return _page(store, q, d.published, d.id, cursor, limit, lambda r: Document(**r._mapping),
+    return _page(store, q, d.published, d.id, cursor, limit, document_of,
                  lambda r: r.published)
 
 

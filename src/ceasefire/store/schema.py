@@ -3,8 +3,8 @@
 Key columns are real columns (for filters and indexes); the full record is kept as JSON in `data`,
 so adding a field to a record needs no migration.
 """
-from sqlalchemy import (Column, Date, DateTime, Float, ForeignKey, Index, Integer, LargeBinary, MetaData, String,
-                        Table, Text, text)
+from sqlalchemy import (BigInteger, Column, Date, DateTime, Float, ForeignKey, Index, Integer, LargeBinary, MetaData,
+                        String, Table, Text, text)
 
 metadata = MetaData()
 
@@ -32,6 +32,11 @@ documents = Table(
     Column("external_id", Text, index=True),  # migration 6: a dataset row's own id, and the newer version
     Column("superseded_by", String(40)),       # of the same row that replaced this one
     Index("ix_documents_published", "published"),  # migration 9
+    # Migration 10: the stored document whose text this one republishes (a near-duplicate: not extracted again),
+    # and what the document says of itself and its followed source stands for (records.DOCUMENT_META, as JSON).
+    Column("copy_of", String(40)),
+    Column("meta", Text),
+    Index("ix_documents_copy_of", "copy_of"),
 )
 
 claims = Table(
@@ -246,4 +251,47 @@ reprocess_done = Table(
     Column("doc_id", String(40), primary_key=True),
     Column("outcome", String(10), nullable=False),  # "changed", "same" or "failed"
     Column("detail", Text),                          # a failure's reason (the old extraction is kept)
+)
+
+
+# Migration 10: the sources the team follows, with their polling state and health (`ceasefire source`, `watch`).
+sources = Table(
+    "sources", metadata,
+    Column("name", String(200), primary_key=True),
+    Column("kind", String(20), nullable=False),
+    Column("location", Text, nullable=False),
+    Column("every_seconds", Integer, nullable=False),
+    Column("grade", String(1)),
+    Column("party", String(8)),
+    Column("language", String(8)),
+    Column("local", Integer, nullable=False, default=0),
+    Column("enabled", Integer, nullable=False, default=1),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("next_poll_at", DateTime(timezone=True)),
+    Column("last_poll_at", DateTime(timezone=True)),
+    Column("last_success_at", DateTime(timezone=True)),
+    Column("last_error", Text),
+    Column("last_error_at", DateTime(timezone=True)),
+    Column("failures", Integer, nullable=False, default=0),
+    Column("documents_added", Integer, nullable=False, default=0),
+    Column("etag", Text),           # the conditional GET's validators from the last full response
+    Column("last_modified", Text),
+)
+
+# Migration 10: the files of a followed folder or export already read (path and size:mtime), marked once every
+# document of the file is stored, so that a poll reads only new or changed files.
+source_files = Table(
+    "source_files", metadata,
+    Column("source", String(200), ForeignKey("sources.name", ondelete="CASCADE"), primary_key=True),
+    Column("path", Text, primary_key=True),
+    Column("fingerprint", String(80), nullable=False),
+)
+
+# Migration 10: locality-sensitive hashing of each text's MinHash signature (intake/copies.py): one row per band;
+# two texts that share a band's key are candidates for being one text republished.
+document_bands = Table(
+    "document_bands", metadata,
+    Column("key", BigInteger, nullable=False),  # the band's number and values hashed to 64 bits
+    Column("doc_id", String(40), ForeignKey("documents.id", ondelete="CASCADE"), nullable=False, index=True),
+    Index("ix_document_bands_key", "key"),
 )
