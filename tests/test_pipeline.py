@@ -14,11 +14,11 @@ def test_pipeline_a_document_that_cannot_be_stored_is_quarantined_and_the_batch_
     original = store.save_extraction
     calls = []
 
-    def flaky(raw, extraction):
+    def flaky(raw, extraction, *args):
         calls.append(raw.document.id)
         if len(calls) == 2:
             raise IntegrityError("INSERT", {}, Exception("UNIQUE constraint failed: incidents.id"))
-        return original(raw, extraction)
+        return original(raw, extraction, *args)
 
     monkeypatch.setattr(store, "save_extraction", flaky)
     result = ingest(store, IngestRequest(jsonl=str(src)))

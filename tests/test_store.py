@@ -31,8 +31,8 @@ def test_store_same_content_is_one_document(db):
     store = Store.open(db)
     raw = _raw("Russian forces shelled Kherson on Monday.")
     extraction = extract_document(raw.document)
-    assert store.save_extraction(raw, extraction) is True
-    assert store.save_extraction(raw, extraction) is False
+    assert store.save_extraction(raw, extraction) == "new"
+    assert store.save_extraction(raw, extraction) is None
     assert store.counts()["documents"] == 1
     assert store.counts()["incidents"] == len(extraction.incidents) >= 1
 

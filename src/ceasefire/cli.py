@@ -158,9 +158,12 @@ def ingest(inputs: tuple[str, ...], jsonl: str | None, dataset_format: str | Non
     result = run_ingest(store, request)
     for raw in result.added:
         click.echo(f"added    {raw.document.id}  {raw.document.title or raw.document.source or ''}".rstrip())
+    for raw in result.copies:
+        click.echo(f"copy     {raw.document.id}  {raw.document.title or raw.document.source or ''}".rstrip())
     for raw in result.skipped:
         click.echo(f"skipped  {raw.document.id}  (already stored)")
     click.echo(f"{len(result.added)} added ({result.claims} claims, {result.incidents} incidents), "
+               f"{len(result.copies)} stored as copies of a stored text (not read again), "
                f"{len(result.skipped)} skipped (already stored), {len(result.errors)} not stored (bad input or "
                f"failed extraction, each named on stderr)")
     for error in result.errors:

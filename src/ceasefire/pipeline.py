@@ -8,18 +8,19 @@ Library use (what `ceasefire ingest` does):
 from __future__ import annotations
 
 import datetime as dt
-import sys
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from sqlalchemy import Connection
 from sqlalchemy.exc import SQLAlchemyError
-from tqdm import tqdm
 
 from ceasefire.errors import InputError
 from ceasefire.extract import extract_in_processes, extract_many
 from ceasefire.intake import fetch_url, read_dataset, read_file, read_jsonl
+from ceasefire.intake.copies import band_keys, compared
+from ceasefire.progress import progress
 from ceasefire.adjudicate import adjudicate
 from ceasefire.reconcile import reconcile
 from ceasefire.records import Agreement, Event, Extraction, Finding, RawDocument, content_id
@@ -32,10 +33,12 @@ BATCH = 128
 @dataclass
 class IngestResult:
     added: list[RawDocument] = field(default_factory=list)
+    copies: list[RawDocument] = field(default_factory=list)  # stored as republished copies of a stored text
     skipped: list[RawDocument] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
     claims: int = 0
     incidents: int = 0
+    stopped: bool = False  # asked to stop before every document was stored (the rest is taken in next time)
 
 
 @dataclass(frozen=True)
@@ -93,53 +96,84 @@ def read_inputs(request: IngestRequest, errors: list[str]) -> Iterator[RawDocume
 def ingest(store: Store, request: IngestRequest) -> IngestResult:
     """Store every new document of the request with its extraction, one transaction per document."""
     result = IngestResult()
+    return ingest_documents(store, read_inputs(request, result.errors), result, request.processes)
+
+
+def ingest_documents(store: Store, documents: Iterable[RawDocument], result: IngestResult | None = None,
+                     processes: int = 1, on_stored: Callable[[Connection], None] | None = None,
+                     stop: Callable[[], bool] = lambda: False, refresh: bool = True) -> IngestResult:
+    """Store each new document with its extraction, one transaction per document (with `on_stored`'s writes: a
+    source's count), then bring events and findings up to date. A text that republishes a stored one is stored as
+    its copy and not read again (intake/copies.py); one whose extraction fails is quarantined. `stop` is asked
+    between documents: a stopped run has stored whole documents only, and the next run takes in the rest."""
+    result = result or IngestResult()
     seen: set[str] = set()
     pending: list[RawDocument] = []
-    for raw in read_inputs(request, result.errors):
+    for raw in documents:
         if raw.document.sha256 in seen or store.has_document(raw.document.sha256):
             result.skipped.append(raw)
             continue
         seen.add(raw.document.sha256)
         pending.append(raw)
-    progress = tqdm(total=len(pending), desc="extracting", unit="doc", file=sys.stderr,
-                    disable=None if len(pending) > 20 else True)
-    for raw, extraction in _extractions(pending, request.processes):
-        if extraction.error:
-            problem = f"{raw.document.source or raw.document.id}: {extraction.error}"
-            store.quarantine(raw.document.id, problem, raw)
-            result.errors.append(problem)
-            progress.update(1)
-            continue
-        try:
-            saved = store.save_extraction(raw, extraction)
-        except SQLAlchemyError as exc:
-            # A document that cannot be stored is quarantined; its transaction left nothing behind.
-            problem = f"{raw.document.source or raw.document.id}: not stored ({type(exc).__name__}: " \
-                      f"{str(exc.orig if hasattr(exc, 'orig') else exc).splitlines()[0]})"
-            store.quarantine(raw.document.id, problem, raw)
-            result.errors.append(problem)
-            progress.update(1)
-            continue
-        if saved:
-            result.added.append(raw)
-            result.claims += len(extraction.claims)
-            result.incidents += len(extraction.incidents)
-        else:
-            result.skipped.append(raw)
-        progress.update(1)
-    progress.close()
-    bring_up_to_date(store)  # also completes a refresh that an earlier, killed run left undone
+    bands = {raw.document.id: band_keys(raw.document.text) for raw in pending if compared(raw.document)}
+    # Copies of texts already stored are not read (a copy of a text earlier in this run is found as it is stored).
+    known_copies = {raw.document.id for raw in pending if raw.document.id in bands
+                    and store.original_of(raw.document, bands[raw.document.id])}
+    bar = progress(len(pending), "taking in") if len(pending) > 20 else None
+    for raw, extraction in _extractions(pending, processes, known_copies):
+        if stop():
+            result.stopped = True
+            break
+        _store_one(store, raw, extraction, result, on_stored, bands.get(raw.document.id))
+        if bar is not None:
+            bar.update(1)
+    if bar is not None:
+        bar.close()
+    if refresh and not result.stopped:
+        bring_up_to_date(store)  # also completes a refresh that an earlier, killed run left undone
     return result
 
 
-def _extractions(pending: list[RawDocument], processes: int) -> Iterator[tuple[RawDocument, Extraction]]:
-    """Each document with its extraction, in order: batch by batch here, or streamed from worker processes."""
-    if processes > 1:
-        yield from zip(pending, extract_in_processes([r.document for r in pending], processes))
+def _store_one(store: Store, raw: RawDocument, extraction: Extraction, result: IngestResult,
+               on_stored: Callable[[Connection], None] | None, bands: list[int] | None) -> None:
+    """Store one document and record the outcome in `result`; a document that cannot be read or stored is
+    quarantined (its transaction left nothing behind)."""
+    where = raw.document.source or raw.document.id
+    if extraction.error:
+        problem = f"{where}: {extraction.error}"
+        store.quarantine(raw.document.id, problem, raw)
+        result.errors.append(problem)
         return
-    for start in range(0, len(pending), BATCH):
-        batch = pending[start:start + BATCH]
-        yield from zip(batch, extract_many([r.document for r in batch]))
+    try:
+        stored = store.save_extraction(raw, extraction, on_stored, bands)
+    except SQLAlchemyError as exc:
+        problem = f"{where}: not stored ({type(exc).__name__}: " \
+                  f"{str(exc.orig if hasattr(exc, 'orig') else exc).splitlines()[0]})"
+        store.quarantine(raw.document.id, problem, raw)
+        result.errors.append(problem)
+        return
+    if stored == "new":
+        result.added.append(raw)
+        result.claims += len(extraction.claims)
+        result.incidents += len(extraction.incidents)
+    elif stored == "copy":
+        result.copies.append(raw)
+    else:
+        result.skipped.append(raw)
+
+
+def _extractions(pending: list[RawDocument], processes: int,
+                 not_read: set[str] = frozenset()) -> Iterator[tuple[RawDocument, Extraction]]:
+    """Each document with its extraction, in order: batch by batch here, or streamed from worker processes. The
+    documents of `not_read` (known copies) get an empty extraction."""
+    read = [raw for raw in pending if raw.document.id not in not_read]
+    if processes > 1:
+        extractions = extract_in_processes([r.document for r in read], processes)
+    else:
+        extractions = (e for start in range(0, len(read), BATCH)
+                       for e in extract_many([r.document for r in read[start:start + BATCH]]))
+    for raw in pending:
+        yield raw, Extraction(document=raw.document) if raw.document.id in not_read else next(extractions)
 
 
 def retry_quarantined(store: Store, entry_ids: list[int] | None = None) -> IngestResult:

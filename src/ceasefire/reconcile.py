@@ -83,12 +83,15 @@ def source_names(source: str | None) -> list[str]:
 
 
 def reliability_of(document: Document) -> str:
-    """The document's source grade from the registered sources: by its source's names, by the host of its web URL
-    and, for a row of an event dataset, by the dataset; never by its title or text. A source none of them registers
+    """The document's source grade: the grade of the followed source it was read from, else from the registered
+    sources: by its source's names, by the host of its web URL and, for a row of an event dataset, by the dataset;
+    never by its title or text. A source none of them registers
     gets the table's default."""
     table = source_table()
     if document.content_type == FIELD_REPORT:  # posted through the API by the team's monitors
         return table.own
+    if document.source_grade:  # read from a source the team follows and graded (`ceasefire source add --grade`)
+        return document.source_grade
     url = urlparse(document.url or "")
     host = url.hostname if url.scheme in ("http", "https") else None
     names = source_names(document.source)
@@ -105,6 +108,10 @@ def published_day(document: Document | None) -> dt.date | None:
 
 
 def source_key(document: Document) -> str:
+    """The publisher a document counts as for corroboration: a forwarded message counts as the channel that first
+    posted it, not as the one that passed it on."""
+    if document.forwarded_from:
+        return " ".join(document.forwarded_from.lower().split())
     raw = (document.source or document.url or document.id).lower()
     raw = re.sub(r"^https?://(www\.)?", "", raw)
     return re.split(r"[/;,(]", raw)[0].strip() or document.id

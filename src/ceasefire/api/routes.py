@@ -370,7 +370,7 @@ def post_field_report(report: FieldReport, store: Store = Depends(store_of),
 
     stored = store.save_extraction(raw, extraction, extra)
     bring_up_to_date(store)
-    return FieldReportOut(document_id=raw.document.id, incident_id=extraction.incidents[0].id, stored=stored,
+    return FieldReportOut(document_id=raw.document.id, incident_id=extraction.incidents[0].id, stored=stored is not None,
                           attachments=[f["sha256"] for f in files])
 
 

@@ -146,7 +146,10 @@ _SPEAKS_AS = {"RU": re.compile(r"\bВСУ\b|киевск\w+\s+режим\w*|во
 
 def publisher_of(document: Document) -> str | None:
     """The side a statement speaks for: its publisher when named ("Минобороны России", the mod_russia channel),
-    else the side whose way of naming the forces the text uses more; None when neither does."""
+    else the side whose way of naming the forces the text uses more; None when neither does. A followed source's
+    party (`ceasefire source add --party`) says it outright."""
+    if document.source_party in ("RU", "UA"):
+        return document.source_party
     if _PUBLISHER.search(document.text) or "mod_russia" in (document.source or ""):
         return "RU"
     votes = {party: len(rx.findall(document.text[:20_000])) for party, rx in _SPEAKS_AS.items()}

@@ -100,10 +100,11 @@ def extract_ukrainian(document: Document) -> Extraction:
     facilities are read by extract/ru.py's rules, which know both languages' words for them."""
     from ceasefire.extract.ru import read_official
 
-    official, read = read_official(document, publisher_party="UA")
+    publisher = document.source_party if document.source_party in ("RU", "UA") else "UA"  # a followed source's
+    official, read = read_official(document, publisher_party=publisher)
     energy = [i for i in official.incidents if i.type == "energy_strike"]
     cited = {c for i in energy for c in i.claim_ids}
-    framed = read_statement(document, "uk", "UA", skip=read + [(i.span.start, i.span.end) for i in energy])
+    framed = read_statement(document, "uk", publisher, skip=read + [(i.span.start, i.span.end) for i in energy])
     return framed.model_copy(update={"incidents": energy + framed.incidents,
                                      "claims": [c for c in official.claims if c.id in cited] + framed.claims})
 

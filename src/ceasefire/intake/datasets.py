@@ -115,6 +115,8 @@ class TelegramMessage(_Row):
     date: Annotated[dt.date, BeforeValidator(_post_day)]
     type: str = "message"
     text: str | list[str | dict] = ""
+    edited: dt.datetime | None = None  # the last edit: the export holds the message as edited
+    forwarded_from: str | None = None  # the channel the message was first posted in
 
     def plain_text(self) -> str:
         if isinstance(self.text, str):
@@ -215,6 +217,7 @@ def read_ucdp(path: Path) -> Iterator[RawDocument | RowProblem]:
             published = None
         raw = json.dumps(row, ensure_ascii=False, sort_keys=True).encode("utf-8")
         yield make_document(raw, headline, published=published or event.date_end or event.date_start,
+                            published_basis="dataset row",
                             source=event.source_office or "UCDP GED", title=f"UCDP GED event {event.id}",
                             content_type="application/x-ucdp-row", external_id=f"ucdp:{event.id}")
 
@@ -228,17 +231,26 @@ def read_acled(path: Path) -> Iterator[RawDocument | RowProblem]:
         if not event.notes.strip():
             continue
         raw = json.dumps(row, ensure_ascii=False, sort_keys=True).encode("utf-8")
-        yield make_document(raw, event.notes, published=event.timestamp, source=event.source or "ACLED",
+        yield make_document(raw, event.notes, published=event.timestamp, published_basis="dataset row",
+                            source=event.source or "ACLED",
                             title=f"ACLED event {event.event_id_cnty}", content_type="application/x-acled-row",
                             external_id=f"acled:{event.event_id_cnty}")
 
 
-def _telegram_document(channel: str, message_id: str, when: str, day: dt.date, text: str) -> RawDocument:
-    raw = json.dumps({"channel": channel, "id": message_id, "date": when, "text": text}, ensure_ascii=False,
-                     sort_keys=True).encode("utf-8")
-    return make_document(raw, text, published=day, source=f"{channel} (Telegram)",
+def _telegram_document(channel: str, message_id: str, when: str, day: dt.date, text: str, channel_id: str = "",
+                       edited: dt.datetime | None = None, forwarded_from: str | None = None) -> RawDocument:
+    """A channel post as a document whose external id is the channel's (its numeric id where the export gives one:
+    a channel's name can change) and the message's: an edit of the message is a new version of this document."""
+    message = {"channel": channel, "id": message_id, "date": when, "text": text}
+    if edited:
+        message["edited"] = edited.isoformat()
+    if forwarded_from:
+        message["forwarded_from"] = forwarded_from
+    raw = json.dumps(message, ensure_ascii=False, sort_keys=True).encode("utf-8")
+    return make_document(raw, text, published=day, published_basis="message date", source=f"{channel} (Telegram)",
                          title=f"{channel} post {message_id}".strip(), content_type="application/x-telegram-post",
-                         external_id=f"telegram:{channel}/{message_id}" if message_id else None)
+                         external_id=f"telegram:{channel_id or channel}/{message_id}" if message_id else None,
+                         edited=edited, forwarded_from=forwarded_from)
 
 
 def read_telegram_csv(path: Path) -> Iterator[RawDocument | RowProblem]:
@@ -275,6 +287,7 @@ def read_telegram_json(path: Path) -> Iterator[RawDocument | RowProblem]:
     if not isinstance(data, dict) or not isinstance(data.get("messages"), list):
         raise InputError(str(path), "not a Telegram JSON export (no messages list)")
     channel = str(data.get("name") or path.stem)
+    channel_id = str(data.get("id") or "")
     for number, message in enumerate(data["messages"]):
         where = f"{path}: messages[{number}]"
         if not isinstance(message, dict):
@@ -294,12 +307,13 @@ def read_telegram_json(path: Path) -> Iterator[RawDocument | RowProblem]:
             yield RowProblem(error=f"{where}: not valid Unicode text (a lone surrogate at character {exc.start})")
             continue
         try:
-            refuse_nul(where, text=text, channel=channel, id=str(post.id))
+            refuse_nul(where, text=text, channel=channel, id=str(post.id), forwarded_from=post.forwarded_from)
         except InputError as exc:
             yield RowProblem(error=exc.one_line())
             continue
         if text.strip():
-            yield _telegram_document(channel, str(post.id), message["date"], post.date, text)
+            yield _telegram_document(channel, str(post.id), message["date"], post.date, text, channel_id,
+                                     post.edited, post.forwarded_from)
 
 
 def read_dataset(path: str | Path, fmt: str) -> Iterator[RawDocument | RowProblem]:

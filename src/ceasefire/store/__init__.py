@@ -15,7 +15,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import TypeVar
+from typing import Literal, TypeVar
 
 from sqlalchemy import (Connection, Engine, String, bindparam, create_engine, delete, event, func, select, text,
                         update)
@@ -27,6 +27,7 @@ from ceasefire.records import (DOCUMENT_META, Agreement, Claim, Contradiction, D
 from ceasefire.store import migrations, schema
 
 T = TypeVar("T")
+StoredAs = Literal["new", "copy"]
 DEFAULT_DB = "ceasefire.db"
 FULL_REFRESH = "upgrade"  # the document id of a pending-refresh mark that asks for a refresh of everything
 BUSY_TIMEOUT_MS = 30_000  # how long SQLite waits for another writer's lock before it says "database is locked"
@@ -250,37 +251,56 @@ class Store:
             select(schema.documents.c.id).where(schema.documents.c.sha256 == sha256)).first() is not None)
 
     def save_extraction(self, raw: RawDocument, extraction: Extraction,
-                        extra: Callable[[Connection], None] | None = None) -> bool:
+                        extra: Callable[[Connection], None] | None = None,
+                        bands: list[int] | None = None) -> StoredAs | None:
         """Store a document with its extraction in one transaction (with `extra`'s writes: attachments, an audit
-        line); False if the content was already stored."""
+        line, a source's count); None if the content was already stored. With `bands` (intake/copies.py) the text
+        is first compared with the stored texts that share a band: a republished copy is stored linked to the
+        original (`copy_of`) without its extraction ("copy"), anything else with it ("new")."""
         doc = raw.document
 
-        def write(conn: Connection) -> bool:
+        def write(conn: Connection) -> StoredAs | None:
             if doc.external_id:  # a new version removes the old ones' reports: not while events are written
                 self._lock_derived(conn)
             exists = conn.execute(select(schema.documents.c.id).where(schema.documents.c.sha256 == doc.sha256))
             if exists.first() is not None:
-                return False
-            conn.execute(schema.documents.insert(), document_row(doc, raw.raw))
-            if extraction.claims:
-                conn.execute(schema.claims.insert(), [_claim_row(c) for c in extraction.claims])
-            if extraction.incidents:
-                conn.execute(schema.incidents.insert(), [_incident_row(i) for i in extraction.incidents])
-            if extraction.contradictions:
-                conn.execute(schema.contradictions.insert(), _contradiction_rows(doc.id, extraction.contradictions))
+                return None
+            original = _original_of(conn, doc, bands) if bands else None
+            conn.execute(schema.documents.insert(), document_row(doc.model_copy(update={"copy_of": original}), raw.raw))
+            if bands:
+                conn.execute(schema.document_bands.insert(), [{"key": k, "doc_id": doc.id} for k in set(bands)])
+            if original is None:
+                if extraction.claims:
+                    conn.execute(schema.claims.insert(), [_claim_row(c) for c in extraction.claims])
+                if extraction.incidents:
+                    conn.execute(schema.incidents.insert(), [_incident_row(i) for i in extraction.incidents])
+                if extraction.contradictions:
+                    conn.execute(schema.contradictions.insert(),
+                                 _contradiction_rows(doc.id, extraction.contradictions))
             if doc.external_id:
                 _supersede(conn, doc)
             conn.execute(schema.pending_refresh.insert(), {"doc_id": doc.id, "at": dt.datetime.now(dt.timezone.utc)})
             if extra:
                 extra(conn)
-            return True
+            return "copy" if original else "new"
 
         try:
             return self.write(write)
         except IntegrityError:
             if self.has_document(doc.sha256):
-                return False  # another writer stored the same content first: already stored, not a failure
+                return None  # another writer stored the same content first: already stored, not a failure
             raise
+
+    def original_of(self, document: Document, bands: list[int]) -> str | None:
+        """The stored document whose text `document` republishes, if any (see intake/copies.py)."""
+        return self.read(lambda conn: _original_of(conn, document, bands))
+
+    def copies_of(self, doc_id: str) -> list[Document]:
+        """The stored copies of a document's text (each with its own source), in the order they were taken in."""
+        d = schema.documents.c
+        rows = self.read(lambda c: c.execute(select(*DOCUMENT_COLUMNS).where(d.copy_of == doc_id)
+                                             .order_by(d.ingested_at, d.id)).mappings().all())
+        return [document_of(row) for row in rows]
 
     # -- re-processing (ceasefire reprocess) -----------------------------------------------------------
     def open_reprocess_run(self, since: dt.date | None, until: dt.date | None, restart: bool = False) -> tuple[int, bool]:
@@ -458,7 +478,12 @@ class Store:
                   "reviews": schema.reviews}
 
         def count(conn: Connection) -> dict[str, int]:
-            return {name: conn.execute(select(func.count()).select_from(t)).scalar_one() for name, t in tables.items()}
+            out = {name: conn.execute(select(func.count()).select_from(t)).scalar_one() for name, t in tables.items()}
+            # Of the documents: those that republish a stored text (counted once, as their original) ...
+            out["copies"] = conn.execute(select(func.count()).select_from(schema.documents).where(
+                schema.documents.c.copy_of.is_not(None))).scalar_one()
+            out["independent_texts"] = out["documents"] - out["copies"]
+            return out
 
         return self.read(count)
 
@@ -716,17 +741,41 @@ _LINK_TO_STORED = schema.event_incidents.insert().from_select(
         schema.incidents.c.id == bindparam("incident_id", type_=String)))
 
 
+# A text is compared word by word with at most this many of the stored texts that share most of its bands.
+COPY_CANDIDATES = 20
+
+
+def _original_of(conn: Connection, doc: Document, bands: list[int]) -> str | None:
+    """The first stored document of the text `doc` republishes (the original, not another copy of it), or None."""
+    from ceasefire.intake.copies import is_copy
+
+    b, d = schema.document_bands.c, schema.documents.c
+    shared = func.count().label("shared")
+    candidates = select(b.doc_id, shared).where(b.key.in_(sorted(set(bands)))).group_by(b.doc_id) \
+        .order_by(shared.desc(), b.doc_id).limit(COPY_CANDIDATES).subquery()
+    rows = conn.execute(select(*DOCUMENT_COLUMNS).join(candidates, candidates.c.doc_id == d.id)
+                        .order_by(d.ingested_at, d.id)).mappings().all()
+    for row in rows:
+        candidate = document_of(row)
+        if is_copy(doc, candidate):
+            return candidate.copy_of or candidate.id
+    return None
+
+
 def _supersede(conn: Connection, doc: Document) -> None:
     """A dataset row released again with other bytes: the older versions stay as documents (evidence of what was
     published) but lose their claims and incidents, so that the row counts once, as its newest version says. The
-    newest is the later publication (an ACLED row's coding time), else the one taken in last. The event the old
+    newest is the later publication (an ACLED row's coding time), then the later edit (a Telegram message), else
+    the one taken in last. The event the old
     version belonged to passes to the new one, so that its findings and their reviews stay with it."""
     d, links, incidents = schema.documents, schema.event_incidents, schema.incidents
-    current = conn.execute(select(d.c.id, d.c.published).where(
+    current = conn.execute(select(d.c.id, d.c.published, d.c.meta).where(
         d.c.external_id == doc.external_id, d.c.id != doc.id, d.c.superseded_by.is_(None))).all()
     if not current:
         return
-    newer = [row.id for row in current if row.published and doc.published and row.published > doc.published]
+    edited = doc.edited.isoformat() if doc.edited else None
+    newer = [row.id for row in current
+             if _is_newer(row.published, json.loads(row.meta or "{}").get("edited"), doc.published, edited)]
     if newer:  # an older release taken in after a newer one: it is superseded at once
         older, keeper = [doc.id], newer[0]
     else:
@@ -740,6 +789,14 @@ def _supersede(conn: Connection, doc: Document) -> None:
     kept = conn.execute(select(incidents.c.id).where(incidents.c.doc_id == keeper)).scalars().first()
     if kept is not None and events and keeper == doc.id:
         conn.execute(links.insert(), [{"event_id": e, "incident_id": kept} for e in sorted(events)][:1])
+
+
+def _is_newer(published: dt.date | None, edited: str | None, than_published: dt.date | None,
+              than_edited: str | None) -> bool:
+    """Whether a version of a document is newer than another: published later, else edited later (ISO times)."""
+    if published and than_published and published != than_published:
+        return published > than_published
+    return bool(edited) and edited > (than_edited or "")
 
 
 def _start_days(conn: Connection, event_ids: set[str]) -> set[dt.date]:
