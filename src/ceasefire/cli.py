@@ -321,8 +321,8 @@ def status(db: str | None, as_json: bool) -> None:
 
     click.echo(f"store: {shown(store.url)} (schema v{store.schema_version()})")
     for name, n in counts.items():
-        click.echo(f"  {name:<15}{n:>8}")
-    click.echo(f"  {'quarantined':<15}{quarantined:>8}" + ("  (see `ceasefire quarantine list`)" if quarantined
+        click.echo(f"  {name.replace('_', ' '):<18}{n:>8}")
+    click.echo(f"  {'quarantined':<18}{quarantined:>8}" + ("  (see `ceasefire quarantine list`)" if quarantined
                                                            else ""))
 
 
@@ -487,6 +487,147 @@ def serve(db: str | None, host: str, port: int, get_path: str | None, allow_remo
                       CFM_ALLOWED_HOSTS=",".join(hosts or []))
     uvicorn.run("ceasefire.api.app:app_from_environment", factory=True, workers=workers, host=host, port=port,
                 log_level="warning")
+
+
+@cli.group(name="source")
+def source_group() -> None:
+    """The sources the team follows: feeds, pages, folders, channel exports, dataset files (see `watch`)."""
+
+
+@source_group.command(name="add")
+@db_option
+@click.argument("name")
+@click.option("--kind", required=True, type=click.Choice(["rss", "atom", "url", "telegram-export", "acled-csv",
+                                                          "ucdp-csv", "directory"]), help="What the location holds.")
+@click.option("--location", required=True, metavar="URL|PATH", help="A feed's or page's URL, or a file or folder.")
+@click.option("--every", default="15m", show_default=True, metavar="INTERVAL", help="How often: 90s, 15m, 1h, 1d.")
+@click.option("--grade", metavar="A-F", help="Its Admiralty reliability grade (default: data/sources.yaml decides "
+                                             "by name and web host).")
+@click.option("--party", metavar="PARTY", help="The party it speaks for (a ministry, a general staff): UA, RU, ...; "
+                                               "none for a wire service or a monitor.")
+@click.option("--language", metavar="CODE", help="Its language (en, uk, ru); default: detected per document.")
+@click.option("--local", is_flag=True, help="Its URL may be on this machine or its network (a mirror, a test).")
+@reports_input_errors
+def source_add(db: str | None, name: str, kind: str, location: str, every: str, grade: str | None,
+               party: str | None, language: str | None, local: bool) -> None:
+    """Follow a source: `ceasefire watch` reads it every INTERVAL."""
+    from ceasefire.sources import make_source, shown_every
+    from ceasefire.store import Store
+
+    source = make_source(name, kind, location, every, grade, party, language, local)
+    Store.open(db).add_source(source)
+    click.echo(f"following {source.name} ({source.kind}, every {shown_every(source.every_seconds)}): "
+               f"{source.location}")
+
+
+@source_group.command(name="list")
+@db_option
+@click.option("--json", "as_json", is_flag=True, help="Print the sources with their health as JSON.")
+@reports_input_errors
+def source_list(db: str | None, as_json: bool) -> None:
+    """One line per followed source with its health: last success, last error, documents added."""
+    from ceasefire.sources import shown_every
+    from ceasefire.store import Store
+
+    sources = Store.open(db).sources()
+    if as_json:
+        click.echo(json.dumps([s.model_dump(mode="json", exclude={"etag", "last_modified"}) for s in sources]))
+        return
+    for s in sources:
+        h = s.health
+        state = "disabled" if not s.enabled else "failing" if h.failures else "ok" if h.last_success_at else "new"
+        ok = f"{h.last_success_at:%Y-%m-%d %H:%M}" if h.last_success_at else "never"
+        click.echo(f"{s.name:<28} {s.kind:<15} every {shown_every(s.every_seconds):<5} {state:<8} "
+                   f"{h.documents_added:>7} docs  last ok {ok}"
+                   + (f"  last error: {h.last_error}" if h.failures else ""))
+    click.echo(f"{len(sources)} source{'s' if len(sources) != 1 else ''} followed")
+
+
+@source_group.command(name="show")
+@db_option
+@click.argument("name")
+@reports_input_errors
+def source_show(db: str | None, name: str) -> None:
+    """Everything about one followed source."""
+    from ceasefire.sources import shown_every
+    from ceasefire.store import Store
+
+    found = Store.open(db).sources(name)
+    if not found:
+        raise InputError(name, "no such source (see `ceasefire source list`)")
+    s = found[0]
+    for label, value in [("name", s.name), ("kind", s.kind), ("location", s.location),
+                         ("every", shown_every(s.every_seconds)), ("grade", s.grade or "by data/sources.yaml"),
+                         ("party", s.party or "none"), ("language", s.language or "detected"),
+                         ("local", "yes" if s.local else "no"), ("enabled", "yes" if s.enabled else "no"),
+                         ("added", s.created_at), *s.health.model_dump().items()]:
+        click.echo(f"{label.replace('_', ' ') + ':':<18}{'-' if value is None else value}")
+
+
+def _switch(db: str | None, name: str, enabled: bool) -> None:
+    from ceasefire.store import Store
+
+    if not Store.open(db).update_source(name, actor="cli", enabled=int(enabled)):
+        raise InputError(name, "no such source (see `ceasefire source list`)")
+    click.echo(f"{'enabled' if enabled else 'disabled'} {name}")
+
+
+@source_group.command(name="disable")
+@db_option
+@click.argument("name")
+@reports_input_errors
+def source_disable(db: str | None, name: str) -> None:
+    """Stop polling a source (kept, with its health and documents)."""
+    _switch(db, name, False)
+
+
+@source_group.command(name="enable")
+@db_option
+@click.argument("name")
+@reports_input_errors
+def source_enable(db: str | None, name: str) -> None:
+    """Poll a disabled source again."""
+    _switch(db, name, True)
+
+
+@source_group.command(name="remove")
+@db_option
+@click.argument("name")
+@reports_input_errors
+def source_remove(db: str | None, name: str) -> None:
+    """Stop following a source; the documents read from it stay."""
+    from ceasefire.store import Store
+
+    if not Store.open(db).remove_source(name):
+        raise InputError(name, "no such source (see `ceasefire source list`)")
+    click.echo(f"removed {name} (its documents stay)")
+
+
+@cli.command()
+@db_option
+@click.option("--once", is_flag=True, help="Poll the sources that are due now, once, and stop.")
+@reports_input_errors
+def watch(db: str | None, once: bool) -> None:
+    """Poll the followed sources on their schedules until stopped (SIGTERM or Ctrl-C), one log line per poll."""
+    import signal
+    import threading
+
+    from ceasefire.store import Store
+    from ceasefire.watch import watch as run_watch
+
+    store = Store.open(db)
+    if not store.sources():
+        click.echo("ceasefire: no source is followed yet: add one with `ceasefire source add`", err=True)
+    stop = threading.Event()
+
+    def ask_to_stop(signum, _frame) -> None:
+        click.echo(f"watch: {signal.Signals(signum).name}: stopping after the document being stored", err=True)
+        stop.set()
+
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(sig, ask_to_stop)
+    polls = run_watch(store, stop, once=once, log=lambda line: click.echo(line))
+    click.echo(f"watch: stopped after {polls} poll{'s' if polls != 1 else ''}", err=True)
 
 
 @cli.group(name="token")

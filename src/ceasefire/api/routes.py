@@ -271,12 +271,15 @@ def get_agreement(agreement_id: str = PathParam(pattern=_ID), store: Store = Dep
 
 
 @router.get("/sources", tags=["sources"])
-def list_sources(_: Principal = Depends(viewer)) -> dict:
-    """The registered sources and their reliability grades (data/sources.yaml, or CFM_SOURCES)."""
+def list_sources(store: Store = Depends(store_of), _: Principal = Depends(viewer)) -> dict:
+    """The sources the team follows (`ceasefire source add`) with their health (`followed`: last success, last
+    error, documents added), and the registered publishers with their reliability grades (data/sources.yaml, or
+    CFM_SOURCES)."""
     from ceasefire.reconcile import source_table
 
     table = source_table()
-    return {"default": table.default, "own_observations": table.own, "datasets": table.datasets,
+    return {"followed": [s.model_dump(mode="json", exclude={"etag", "last_modified"}) for s in store.sources()],
+            "default": table.default, "own_observations": table.own, "datasets": table.datasets,
             "sources": [{"names": r.pattern.pattern, "domains": list(r.domains), "reliability": r.reliability}
                         for r in table.rules]}
 

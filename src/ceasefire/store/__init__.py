@@ -17,13 +17,13 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Literal, TypeVar
 
-from sqlalchemy import (Connection, Engine, String, bindparam, create_engine, delete, event, func, select, text,
+from sqlalchemy import (Connection, Engine, String, bindparam, create_engine, delete, event, func, or_, select, text,
                         update)
 from sqlalchemy.exc import IntegrityError, OperationalError, SQLAlchemyError
 
 from ceasefire.errors import InputError
 from ceasefire.records import (DOCUMENT_META, Agreement, Claim, Contradiction, Document, Event, Extraction, Finding,
-                               Incident, RawDocument, Review)
+                               Incident, RawDocument, Review, Source, SourceHealth)
 from ceasefire.store import migrations, schema
 
 T = TypeVar("T")
@@ -301,6 +301,84 @@ class Store:
         rows = self.read(lambda c: c.execute(select(*DOCUMENT_COLUMNS).where(d.copy_of == doc_id)
                                              .order_by(d.ingested_at, d.id)).mappings().all())
         return [document_of(row) for row in rows]
+
+    # -- followed sources (ceasefire source, ceasefire watch) ----------------------------------------------------
+    def add_source(self, source: Source, actor: str = "cli") -> None:
+        """Follow a source (recorded in the audit trail); raises InputError if one of that name is followed."""
+        from ceasefire.access import record
+
+        row = source.model_dump(exclude={"health"}) | {"local": int(source.local), "enabled": int(source.enabled)}
+
+        def write(conn: Connection) -> None:
+            conn.execute(schema.sources.insert(), row)
+            record(conn, actor, "source.add", f"source:{source.name}",
+                   {k: v for k, v in row.items() if k not in ("created_at", "etag", "last_modified")})
+
+        try:
+            self.write(write)
+        except IntegrityError:
+            raise InputError(source.name, "a source of this name is already followed (see `ceasefire source list`)") \
+                from None
+
+    def sources(self, name: str | None = None) -> list[Source]:
+        q = select(schema.sources).order_by(schema.sources.c.name)
+        if name is not None:
+            q = q.where(schema.sources.c.name == name)
+        return [_source_of(row) for row in self.read(lambda c: c.execute(q).mappings().all())]
+
+    def due_sources(self, now: dt.datetime) -> list[Source]:
+        """Enabled sources whose next poll is due, the most overdue first."""
+        c = schema.sources.c
+        q = select(schema.sources).where(c.enabled == 1, or_(c.next_poll_at.is_(None), c.next_poll_at <= now)) \
+            .order_by(c.next_poll_at.asc().nulls_first(), c.name)
+        return [_source_of(row) for row in self.read(lambda conn: conn.execute(q).mappings().all())]
+
+    def update_source(self, name: str, actor: str | None = None, **values) -> bool:
+        """Set columns of a followed source (enabled, polling state, health); with `actor`, a change the team made,
+        recorded in the audit trail. False if there is no such source."""
+        from ceasefire.access import record
+
+        def write(conn: Connection) -> int:
+            changed = conn.execute(update(schema.sources).where(schema.sources.c.name == name).values(**values))
+            if actor and changed.rowcount:
+                record(conn, actor, "source.update", f"source:{name}", values)
+            return changed.rowcount
+
+        return self.write(write) > 0
+
+    def remove_source(self, name: str, actor: str = "cli") -> bool:
+        """Stop following a source (its documents stay); False if there is no such source."""
+        from ceasefire.access import record
+
+        def write(conn: Connection) -> int:
+            conn.execute(delete(schema.source_files).where(schema.source_files.c.source == name))
+            removed = conn.execute(delete(schema.sources).where(schema.sources.c.name == name)).rowcount
+            if removed:
+                record(conn, actor, "source.remove", f"source:{name}")
+            return removed
+
+        return self.write(write) > 0
+
+    @staticmethod
+    def counted_for(name: str) -> Callable[[Connection], None]:
+        """A write that counts one more document added from the source, made in the document's own transaction."""
+        return lambda conn: conn.execute(update(schema.sources).where(schema.sources.c.name == name).values(
+            documents_added=schema.sources.c.documents_added + 1))
+
+    def read_files(self, name: str) -> dict[str, str]:
+        """The files of a followed folder or export already read: path -> fingerprint."""
+        f = schema.source_files.c
+        return dict(self.read(lambda c: c.execute(select(f.path, f.fingerprint).where(f.source == name)).all()))
+
+    def mark_files_read(self, name: str, files: dict[str, str]) -> None:
+        f = schema.source_files
+
+        def write(conn: Connection) -> None:
+            conn.execute(delete(f).where(f.c.source == name, f.c.path.in_(sorted(files))))
+            conn.execute(f.insert(), [{"source": name, "path": p, "fingerprint": fp} for p, fp in files.items()])
+
+        if files:
+            self.write(write)
 
     # -- re-processing (ceasefire reprocess) -----------------------------------------------------------
     def open_reprocess_run(self, since: dt.date | None, until: dt.date | None, restart: bool = False) -> tuple[int, bool]:
@@ -789,6 +867,14 @@ def _supersede(conn: Connection, doc: Document) -> None:
     kept = conn.execute(select(incidents.c.id).where(incidents.c.doc_id == keeper)).scalars().first()
     if kept is not None and events and keeper == doc.id:
         conn.execute(links.insert(), [{"event_id": e, "incident_id": kept} for e in sorted(events)][:1])
+
+
+def _source_of(row) -> Source:
+    # SQLite gives back the UTC times it was given without their zone; the schedule compares them with aware ones.
+    values = {k: v.replace(tzinfo=dt.timezone.utc) if isinstance(v, dt.datetime) and v.tzinfo is None else v
+              for k, v in dict(row).items()}
+    health = SourceHealth(**{k: values[k] for k in SourceHealth.model_fields})
+    return Source(**{k: values[k] for k in Source.model_fields if k != "health"} | {"health": health})
 
 
 def _is_newer(published: dt.date | None, edited: str | None, than_published: dt.date | None,
