@@ -74,6 +74,10 @@ def poll(store: Store, source: Source, stop: Callable[[], bool] = lambda: False)
         return _failed(store, source, at, exc.one_line(), started)
     except Exception as exc:  # noqa: BLE001 - a source must not stop the others; the log names what broke
         return _failed(store, source, at, f"{type(exc).__name__}: {' '.join(str(exc).split())[:300]}", started)
+    if status == "stopped":  # still due: the next run takes in the rest first (and completes the refresh)
+        store.update_source(source.name, last_poll_at=at, next_poll_at=at)
+        return PollOutcome(source.name, source.kind, status, len(result.added), len(result.copies),
+                           len(result.skipped), tuple(result.errors), seconds=time.monotonic() - started)
     if result.added or result.copies:
         bring_up_to_date(store)
     next_at = at + dt.timedelta(seconds=source.every_seconds)

@@ -165,6 +165,18 @@ def event_page(request: Request, event_id: str, principal: Principal = Depends(c
                  actions=ACTIONS, audit=_audit(store, detail.findings))
 
 
+@router.get("/documents/{doc_id}", response_class=HTMLResponse)
+def document_page(request: Request, doc_id: str, principal: Principal = Depends(current_principal)) -> HTMLResponse:
+    """A document as stored: where it came from, how its date was found, its copies elsewhere, and its text."""
+    store: Store = request.app.state.store
+    document = store.document(doc_id)
+    if document is None:
+        raise HTTPException(404, f"no document {doc_id}")
+    original = store.document(document.copy_of) if document.copy_of else None
+    return _page(request, "document.html.j2", principal, doc=document, grade=reliability_of(document),
+                 original=original, copies=store.copies_of({doc_id}).get(doc_id, []))
+
+
 def _audit(store: Store, findings: list) -> dict:
     """Each finding's audit trail, by finding id, in one query."""
     trails = audit_trails(store, [f"finding:{f.id}" for f in findings])

@@ -126,6 +126,15 @@ def get_document(doc_id: str = PathParam(pattern=_ID), store: Store = Depends(st
     return _found(store.document(doc_id), "document", doc_id)
 
 
+@router.get("/documents/{doc_id}/copies", tags=["documents"])
+def get_document_copies(doc_id: str = PathParam(pattern=_ID), store: Store = Depends(store_of),
+                        _: Principal = Depends(viewer)) -> list[Document]:
+    """The documents that republish this document's text (a wire story carried by other outlets): stored with their
+    own sources, not read again, so that corroboration counts the text once."""
+    _found(store.document(doc_id), "document", doc_id)
+    return store.copies_of({doc_id}).get(doc_id, [])
+
+
 @router.get("/claims", tags=["claims"])
 def list_claims(request: Request, f: Filters = Depends(filters), page=Depends(paging),
                 store: Store = Depends(store_of), _: Principal = Depends(viewer)) -> Page[Claim]:

@@ -41,12 +41,20 @@ NOT_COMPARED = {"application/x-acled-row", "application/x-ucdp-row", "applicatio
 
 _NOISE = re.compile(r"https?://\S+|www\.\S+|\S+@\S+|(?<!\w)@\w+")
 _WORD = re.compile(r"\w+")
-_NUMBER = re.compile(r"\d")
+
+
+def _tokens(text: str) -> list[str]:
+    return _WORD.findall(_NOISE.sub(" ", unicodedata.normalize("NFKC", text)))
 
 
 def words(text: str) -> list[str]:
     """The text's words, normalised: compatibility forms folded, lower case, links, addresses and handles dropped."""
-    return _WORD.findall(_NOISE.sub(" ", unicodedata.normalize("NFKC", text).lower()))
+    return [t.lower() for t in _tokens(text)]
+
+
+def _fact(token: str) -> bool:
+    """A word that carries a fact another report would change: a figure or a name (capitalised)."""
+    return token[0].isupper() or any(c.isdigit() for c in token)
 
 
 def compared(document: Document) -> bool:
@@ -70,21 +78,21 @@ def band_keys(text: str) -> list[int]:
 
 def is_copy(text: Document, of: Document) -> bool:
     """Whether `text` republishes `of`: published within COPY_DAYS of it, of a similar length, most of the shorter
-    one's words in long runs the other has in the same order, and no figure changed where the two run side by side
-    (the same sentence with other numbers is another report: a later toll, the next day's tally)."""
+    one's words in long runs the other has in the same order, and no fact changed where the two run side by side:
+    where a few words of one stand in the place of a few of the other, a figure or a name on both sides (the same
+    sentence with another toll, day or town is another report: a later update, the next day's tally, a template)."""
     if text.external_id and text.external_id == of.external_id:
         return False  # versions of one document (an edited message), not copies
     if text.published and of.published and abs((text.published - of.published).days) > COPY_DAYS:
         return False
-    a, b = words(text.text)[:COMPARED_WORDS], words(of.text)[:COMPARED_WORDS]
-    shorter, longer = sorted((len(a), len(b)))
+    ta, tb = _tokens(text.text)[:COMPARED_WORDS], _tokens(of.text)[:COMPARED_WORDS]
+    shorter, longer = sorted((len(ta), len(tb)))
     if shorter < MIN_WORDS or shorter < MIN_LENGTH_RATIO * longer:
         return False
-    matcher = SequenceMatcher(None, a, b, autojunk=False)
+    matcher = SequenceMatcher(None, [t.lower() for t in ta], [t.lower() for t in tb], autojunk=False)
     shared = sum(block.size for block in matcher.get_matching_blocks() if block.size >= SHINGLE_WORDS)
     if shared < MIN_SHARED * shorter:
         return False
-    return not any(tag == "replace" and any(_NUMBER.search(w) for w in a[i1:i2])
-                   and any(_NUMBER.search(w) for w in b[j1:j2])
+    return not any(tag == "replace" and i2 - i1 <= SHINGLE_WORDS and j2 - j1 <= SHINGLE_WORDS
+                   and any(map(_fact, ta[i1:i2])) and any(map(_fact, tb[j1:j2]))
                    for tag, i1, i2, j1, j2 in matcher.get_opcodes())
-

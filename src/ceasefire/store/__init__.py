@@ -19,7 +19,7 @@ from typing import Literal, TypeVar
 
 from sqlalchemy import (Connection, Engine, String, bindparam, create_engine, delete, event, func, or_, select, text,
                         update)
-from sqlalchemy.exc import IntegrityError, OperationalError, SQLAlchemyError
+from sqlalchemy.exc import DatabaseError, IntegrityError, OperationalError, SQLAlchemyError
 
 from ceasefire.errors import InputError
 from ceasefire.records import (DOCUMENT_META, Agreement, Claim, Contradiction, Document, Event, Extraction, Finding,
@@ -147,10 +147,6 @@ class Store:
             path = Path(url.removeprefix("sqlite:///"))
             if path.parent and not path.parent.exists():
                 raise InputError(str(path), "directory does not exist")
-            if path.exists() and path.is_file() and path.stat().st_size:
-                with path.open("rb") as fh:
-                    if fh.read(16) != b"SQLite format 3\x00":
-                        raise InputError(str(path), "not a SQLite database")
         try:
             engine = create_engine(url, future=True)
         except (SQLAlchemyError, ImportError, ValueError) as exc:
@@ -163,6 +159,12 @@ class Store:
         store = cls(url, engine)
         try:
             store.write(migrations.upgrade)
+        except DatabaseError as exc:
+            # Not read by opening the file ourselves: closing any other descriptor of a database file drops every
+            # lock SQLite's connections in this process hold on it (POSIX), and a reader then sees pages change.
+            if "file is not a database" in str(exc):
+                raise InputError(url.removeprefix("sqlite:///"), "not a SQLite database") from None
+            raise InputError(shown(url), f"cannot open database ({shown(str(exc).splitlines()[0])})") from None
         except SQLAlchemyError as exc:
             raise InputError(shown(url), f"cannot open database ({shown(str(exc).splitlines()[0])})") from None
         return store
@@ -295,12 +297,17 @@ class Store:
         """The stored document whose text `document` republishes, if any (see intake/copies.py)."""
         return self.read(lambda conn: _original_of(conn, document, bands))
 
-    def copies_of(self, doc_id: str) -> list[Document]:
-        """The stored copies of a document's text (each with its own source), in the order they were taken in."""
+    def copies_of(self, doc_ids: set[str]) -> dict[str, list[Document]]:
+        """The stored copies of each document's text (each with its own source), in the order they were taken in."""
         d = schema.documents.c
-        rows = self.read(lambda c: c.execute(select(*DOCUMENT_COLUMNS).where(d.copy_of == doc_id)
-                                             .order_by(d.ingested_at, d.id)).mappings().all())
-        return [document_of(row) for row in rows]
+        out: dict[str, list[Document]] = {}
+        ids = sorted(doc_ids)
+        for start in range(0, len(ids), 500):
+            rows = self.read(lambda c, chunk=ids[start:start + 500]: c.execute(
+                select(*DOCUMENT_COLUMNS).where(d.copy_of.in_(chunk)).order_by(d.ingested_at, d.id)).mappings().all())
+            for row in rows:
+                out.setdefault(row["copy_of"], []).append(document_of(row))
+        return out
 
     # -- followed sources (ceasefire source, ceasefire watch) ----------------------------------------------------
     def add_source(self, source: Source, actor: str = "cli") -> None:

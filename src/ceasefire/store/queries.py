@@ -397,6 +397,7 @@ class EventDetail:
     reviews: dict[str, list[Review]]
     denials: list[Claim]  # the accused side's claims that deny the event
     contradictions: list[Contradiction] = field(default_factory=list)
+    copies: dict[str, list[Document]] = field(default_factory=dict)  # republished copies of its documents' texts
 
     @property
     def claims_by_party(self) -> dict[str, list[Claim]]:
@@ -424,4 +425,4 @@ def event_detail(store: Store, event_id: str) -> EventDetail | None:
     contradictions = [c for c in store.contradictions_of(doc_ids)
                       if set(c.claim_ids) & (claim_ids | set(event.denied_by))]
     return EventDetail(event, incidents, claims, store.documents_by_id(doc_ids), findings,
-                       reviews_of(store, {f.id for f in findings}), denials, contradictions)
+                       reviews_of(store, {f.id for f in findings}), denials, contradictions, store.copies_of(doc_ids))
