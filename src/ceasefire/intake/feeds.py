@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import warnings
 from collections.abc import Iterator
 
 import feedparser
@@ -44,9 +45,9 @@ def read_feed(raw: bytes, url: str, retrieved: dt.datetime, feed_id: str) -> Ite
         except InputError as exc:
             yield RowProblem(error=exc.one_line())
             continue
-        stamp = entry.get("published_parsed") or entry.get("updated_parsed")
+        stamp = entry.get("published_parsed") or _updated(entry)
         day = dt.date(*stamp[:3]) if stamp else None
-        evidence = {key: entry.get(key) for key in ("id", "link", "title", "author", "published", "updated", "summary")
+        evidence = {key: entry.get(key) for key in ("id", "link", "title", "author", "published", "summary")
                     if entry.get(key)}
         if entry.get("content"):
             evidence["content"] = body
@@ -56,3 +57,11 @@ def read_feed(raw: bytes, url: str, retrieved: dt.datetime, feed_id: str) -> Ite
                             title=title or None, author=entry.get("author") or None, url=entry.get("link") or url,
                             content_type="application/x-feed-entry", retrieved=retrieved,
                             external_id=f"feed:{feed_id}/{key}"[:2000])
+
+
+def _updated(entry) -> tuple | None:
+    """The entry's last update, where it gives no publication time (feedparser warns of its old mapping between the
+    two keys on each access)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        return entry.get("updated_parsed")
