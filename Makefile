@@ -51,7 +51,7 @@ eval: $(STAMP)
 	$(BIN)/ceasefire eval monitor $(SHARED)/osce-smm/osce_smm_2022_daily_counts.jsonl
 
 ## bench: extraction speed against spaCy's pipeline alone; a 100k backfill; the API and dashboard queries on 1M
-## incidents (SQLite and PostgreSQL); reprocess serial vs Dask; peak memory (docs/performance.md)
+## incidents (SQLite and PostgreSQL); reprocess serial vs Dask; peak memory; 20 kills of an import (docs/performance.md)
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_extract.py
 	$(BIN)/python benchmarks/bench_extract_cli.py
@@ -61,6 +61,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_dashboard.py
 	$(BIN)/python benchmarks/bench_reprocess.py
 	$(BIN)/python benchmarks/bench_memory.py
+	$(BIN)/python benchmarks/crash_import.py
 
 serve: $(STAMP)
 	$(BIN)/ceasefire serve --db $(DB)

@@ -91,6 +91,9 @@ def source(request, tmp_path_factory) -> Source:
     store.quarantine("broken.txt", "extraction failed: test", make_document(body.encode(), body, source="test"))
     # Issue 14's tables: a token (its hash), an admin's agreement, a field report with an attachment, the audit trail.
     assert _cli("token", "create", "--role", "analyst", "--label", "AK", "--db", db).exit_code == 0
+    # Issue 16's: a followed source (the demo's texts have their copy-finding keys already).
+    assert _cli("source", "add", "Wire feed", "--kind", "rss", "--location", "https://wire.example/feed", "--grade",
+                "B", "--db", db).exit_code == 0
     store.save_agreement(load_agreement("minsk-2020").model_copy(update={"id": "minsk-2020-local"}), "test")
     report = FieldReport(what="shelling", lat=48.1, lon=37.7, observed_at="2021-08-01", attachments=[
         {"name": "photo.jpg", "content_base64": base64.b64encode(b"\xff\xd8 photo").decode()}])

@@ -49,6 +49,7 @@ def _ids(store: Store) -> dict[str, str]:
 # (method, path template, least role) for every read route; the writes are below with their bodies.
 READS = [
     ("GET", "/api/status", "viewer"), ("GET", "/api/documents", "viewer"), ("GET", "/api/documents/{doc}", "viewer"),
+    ("GET", "/api/documents/{doc}/copies", "viewer"),
     ("GET", "/api/claims", "viewer"), ("GET", "/api/claims/{claim}", "viewer"),
     ("GET", "/api/incidents", "viewer"), ("GET", "/api/incidents/{incident}", "viewer"),
     ("GET", "/api/events", "viewer"), ("GET", "/api/events/{event}", "viewer"),

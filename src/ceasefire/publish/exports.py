@@ -15,7 +15,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from pydantic import ValidationError
-from sqlalchemy import Column, Connection, Date, DateTime, Float, Integer, LargeBinary, Table, select, text
+from sqlalchemy import BigInteger, Column, Connection, Date, DateTime, Float, Integer, LargeBinary, Table, select, text
 from sqlalchemy.exc import DataError, IntegrityError
 
 from ceasefire.errors import InputError
@@ -35,11 +35,15 @@ ACLED_COLUMNS = ["event_id_cnty", "event_date", "year", "time_precision", "disor
 # Tables of the dump, parents before the rows that refer to them (foreign keys hold on SQLite and PostgreSQL).
 # Subscriptions carry their secrets and tokens their hashes: the dump is as sensitive as the store (README, "Dumps").
 DUMP_TABLES = ["documents", "attachments", "claims", "incidents", "contradictions", "events", "event_incidents",
-               "findings", "reviews", "subscriptions", "deliveries", "quarantine", "agreements", "tokens", "audit"]
+               "findings", "reviews", "subscriptions", "deliveries", "quarantine", "agreements", "tokens", "audit",
+               "sources", "document_bands"]
 # Bookkeeping left out: the importing store has its own schema version, an import marks a refresh of everything
 # instead of copying the marks (whose refresh also recounts the timeline's counts), and re-processing runs are this
-# store's own work (tests/test_issue_12_dump.py checks that no other table is missing).
-NOT_DUMPED = ["schema_migrations", "pending_refresh", "reprocess_runs", "reprocess_done", "event_day_counts"]
+# store's own work, as are the files of a followed folder this machine has read (another machine's folder is read
+# anew: its documents are recognised by their content) (tests/test_issue_12_dump.py checks that no other table is
+# missing).
+NOT_DUMPED = ["schema_migrations", "pending_refresh", "reprocess_runs", "reprocess_done", "event_day_counts",
+              "source_files"]
 
 
 @dataclass(frozen=True)
@@ -237,8 +241,9 @@ def _shown(value: object) -> str:
     return shown if len(shown) <= 60 else shown[:57] + "..."
 
 
-# Integer columns are 32-bit on PostgreSQL: a larger number is refused on either database.
+# Integer columns are 32-bit on PostgreSQL (BIGINT ones 64-bit): a larger number is refused on either database.
 _INT_RANGE = range(-2**31, 2**31)
+_BIGINT_RANGE = range(-2**63, 2**63)
 
 
 def _expects(column: Column) -> str:
@@ -249,6 +254,8 @@ def _expects(column: Column) -> str:
         return "an ISO date and time"
     if isinstance(kind, Date):
         return "an ISO date"
+    if isinstance(kind, BigInteger):
+        return "a 64-bit integer"
     if isinstance(kind, Integer):
         return "a 32-bit integer"
     if isinstance(kind, Float):
@@ -265,7 +272,7 @@ def _value(table: Table, column: Column, value: object) -> object:
         raise _Bad(f"{where} is null but needs a value")
     wrong = _Bad(f"{where} should be {_expects(column)}, not {_shown(value)}")
     if isinstance(kind, Integer):
-        if type(value) is int and value in _INT_RANGE:
+        if type(value) is int and value in (_BIGINT_RANGE if isinstance(kind, BigInteger) else _INT_RANGE):
             return value
         raise wrong
     if isinstance(kind, Float):

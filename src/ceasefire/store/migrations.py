@@ -360,9 +360,8 @@ source_files_v10 = Table(
 
 document_bands_v10 = Table(
     "document_bands", frozen,
-    Column("key", BigInteger, nullable=False),
-    Column("doc_id", String(40), ForeignKey("documents.id", ondelete="CASCADE"), nullable=False, index=True),
-    Index("ix_document_bands_key", "key"),
+    Column("key", BigInteger, primary_key=True, autoincrement=False),
+    Column("doc_id", String(40), ForeignKey("documents.id", ondelete="CASCADE"), primary_key=True, index=True),
 )
 
 

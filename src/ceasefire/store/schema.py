@@ -291,7 +291,6 @@ source_files = Table(
 # two texts that share a band's key are candidates for being one text republished.
 document_bands = Table(
     "document_bands", metadata,
-    Column("key", BigInteger, nullable=False),  # the band's number and values hashed to 64 bits
-    Column("doc_id", String(40), ForeignKey("documents.id", ondelete="CASCADE"), nullable=False, index=True),
-    Index("ix_document_bands_key", "key"),
+    Column("key", BigInteger, primary_key=True, autoincrement=False),  # the band's number and values hashed to 64 bits
+    Column("doc_id", String(40), ForeignKey("documents.id", ondelete="CASCADE"), primary_key=True, index=True),
 )
