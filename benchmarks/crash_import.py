@@ -74,7 +74,7 @@ def run(mode: str, documents: int, kills: int, seed: int) -> bool:
     for n in range(1, kills + 1):
         proc = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         # Kills spread over an import of this size: after the models load (several seconds), within its first part.
-        delay = rng.uniform(1.0, 8.0 + 2 * whole / kills)
+        delay = rng.uniform(1.0, 8.0 + 4 * whole / kills)
         time.sleep(delay)
         proc.kill()
         proc.wait()
@@ -85,10 +85,13 @@ def run(mode: str, documents: int, kills: int, seed: int) -> bool:
             return False
     subprocess.run(command, check=True, capture_output=True)
     expected, found = _state(reference), _state(killed)
-    same = expected == found and _integrity(killed) == "ok"
+    time.sleep(5)  # read again: nothing may still be writing to either store
+    settled = _state(reference) == expected and _state(killed) == found
+    same = expected == found and settled and _integrity(killed) == "ok"
     print(f"  after the kills and a final run: {found['counts']}")
     print(f"  uninterrupted:                   {expected['counts']}")
-    print(f"  identical (counts, document and incident ids): {'yes' if same else 'NO'}")
+    print(f"  unchanged 5 s later: {'yes' if settled else 'NO'}; identical (counts, document and incident ids): "
+          f"{'yes' if same else 'NO'}")
     return same
 
 

@@ -526,3 +526,14 @@ def test_issue_16_a_bulk_import_reports_progress_in_plain_lines_in_a_log(tmp_pat
                          capture_output=True, text=True, check=True)
     assert "taking in: 30/30 doc (100%)" in out.stderr and "doc/s" in out.stderr
     assert "\r" not in out.stderr  # no terminal bar in a log
+
+
+def test_issue_16_watch_first_completes_a_refresh_a_killed_run_left_undone(db, tmp_path):
+    from ceasefire.pipeline import ingest_documents
+
+    store = Store.open(db)
+    docs = [make_document(text.encode(), text, published=dt.date(2025, 3, 13)) for _, text in STORIES]
+    ingest_documents(store, docs, refresh=False)  # as a run killed after storing, before its refresh
+    assert store.pending_refresh() and store.counts()["events"] == 0
+    assert _once(store) == []  # no source is due ...
+    assert not store.pending_refresh() and store.counts()["events"] >= 1  # ... and the refresh is done

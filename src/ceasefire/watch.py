@@ -158,7 +158,10 @@ def _take_in(store: Store, source: Source, documents: list[RawDocument | RowProb
 
 def watch(store: Store, stop: threading.Event, once: bool = False,
           log: Callable[[str], None] = print) -> int:
-    """Poll the due sources until `stop` is set (or, with `once`, those due now, once); return the polls made."""
+    """Poll the due sources until `stop` is set (or, with `once`, those due now, once); return the polls made.
+    First completes the refresh of events that an earlier, killed run left undone (its documents are all stored,
+    so their sources are not due again to do it)."""
+    bring_up_to_date(store)
     polls = 0
     while not stop.is_set():
         for source in store.due_sources(_now()):
